@@ -1,0 +1,30 @@
+"""Courses: the catalogue, the authoring studio, versions, OLX import and export, learner courseware,
+progress and completion, and our XBlocks (``courses/blocks``), including the hospital track's
+skills-transfer blocks.
+
+``init_app`` plugs the package into the core's seams: permission rules, the XBlock learning-context
+resolver, the cohort course catalogue, dashboard panels, menu items, demo seeding, signals and CLI.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from courses import (  # noqa: F401 - rules register themselves
+        assets,
+        context,
+        demo,
+        models,  # noqa: F401 - tables
+        queries,
+        rules,
+    )
+    from lms.cohorts.catalogue import register_course_provider
+    from lms.demo import register_seeder
+    from lms.xblock_host.context import register_resolver
+
+    register_resolver(context.resolve)
+    register_course_provider(queries.offerable_by)
+    register_seeder(demo.seed)
+    app.register_blueprint(assets.bp)

@@ -1,0 +1,114 @@
+"""Courses as XBlock learning contexts, and the runtimes built on them.
+
+The draft of a course is read from (and written to) the field store; a published version is read from
+its immutable snapshot, loaded once per process and shared by every request. Who may use a context:
+
+* draft: the course's authors and admins (authoring and preview);
+* published: learners enrolled in a cohort of the course, its cohort instructors, authors and admins.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from threading import Lock
+from typing import Any
+
+from flask import g, url_for
+
+from courses import queries
+from courses.models import Course, CourseVersion
+from lms.cohorts.queries import instructs_course_learner
+from lms.db import db
+from lms.permissions import can
+from lms.xblock_host.context import DRAFT, PUBLISHED
+from lms.xblock_host.kvs import SnapshotStore, SqlRows
+from lms.xblock_host.runtime import LmsRuntime
+
+_SNAPSHOTS: OrderedDict[int, SnapshotStore] = OrderedDict()
+_SNAPSHOTS_LOCK = Lock()
+SNAPSHOT_CACHE_SIZE = 32
+
+
+def snapshot_store(version_id: int) -> SnapshotStore:
+    """The published tree of a version, from the process cache (versions never change once written)."""
+    with _SNAPSHOTS_LOCK:
+        store = _SNAPSHOTS.get(version_id)
+        if store is not None:
+            _SNAPSHOTS.move_to_end(version_id)
+            return store
+    snapshot = db.session.scalar(db.select(CourseVersion.snapshot).where(CourseVersion.id == version_id))
+    store = SnapshotStore(snapshot or {})
+    with _SNAPSHOTS_LOCK:
+        _SNAPSHOTS[version_id] = store
+        while len(_SNAPSHOTS) > SNAPSHOT_CACHE_SIZE:
+            _SNAPSHOTS.popitem(last=False)
+    return store
+
+
+class CourseContext:
+    def __init__(self, course: Course, branch: str):
+        self.course = course
+        self.course_id = course.id
+        self.context_key = course.code
+        self.branch = branch
+        if branch == DRAFT:
+            self.version_id = None
+            rows = SqlRows(course.code)
+            rows.prefetch_context_authored(course.code)
+            self.authored: SqlRows | SnapshotStore = rows
+        else:
+            self.version_id = course.published_version_id
+            self.authored = snapshot_store(course.published_version_id)
+
+    @property
+    def root_key(self) -> str:
+        return self.course.root_key
+
+    def is_staff(self, user: Any) -> bool:
+        return can("course.edit", self.course, user=user)
+
+    def can_use(self, user: Any) -> bool:
+        if self.is_staff(user):
+            return True
+        if self.branch == DRAFT:
+            return False
+        return can("course.learn", self.course, user=user) or can("course.assess", self.course, user=user)
+
+    def can_act_for(self, acting_user: Any, state_user_id: int) -> bool:
+        if acting_user.is_admin or self.is_staff(acting_user):
+            return True
+        return instructs_course_learner(acting_user.id, state_user_id, self.course_id)
+
+    def user_role(self, user: Any) -> str:
+        if self.is_staff(user):
+            return "staff"
+        if can("course.assess", self.course, user=user):
+            return "instructor"
+        return "student"
+
+    def asset_url(self, filename: str) -> str:
+        return url_for("courses.asset", code=self.course.code, filename=filename)
+
+
+def course_context(course: Course, branch: str) -> CourseContext:
+    """One context per course and branch per request (the draft's rows are loaded once)."""
+    cache = g.setdefault("course_contexts", {})
+    key = (course.id, branch, course.published_version_id)
+    context = cache.get(key)
+    if context is None:
+        context = cache[key] = CourseContext(course, branch)
+    return context
+
+
+def resolve(context_key: str, branch: str) -> CourseContext | None:
+    """The resolver the XBlock host calls for handler requests."""
+    course = queries.by_code(context_key)
+    if course is None:
+        return None
+    if branch == PUBLISHED and course.published_version_id is None:
+        return None
+    return course_context(course, branch)
+
+
+def runtime_for(course: Course, user: Any, branch: str, state_user_id: int | None = None) -> LmsRuntime:
+    return LmsRuntime(course_context(course, branch), user, state_user_id)

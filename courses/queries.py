@@ -1,0 +1,30 @@
+"""Read helpers for courses."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, or_, select
+
+from courses.models import Course, CourseAuthor
+from lms.db import db
+
+
+def by_code(code: str) -> Course | None:
+    return db.session.scalar(select(Course).where(func.lower(Course.code) == code.strip().lower()))
+
+
+def authored_by(user) -> Select:  # noqa: ANN001
+    """Courses the user owns or co-authors (every course for an admin), by title."""
+    stmt = select(Course).order_by(func.lower(Course.title))
+    if not user.is_admin:
+        stmt = stmt.where(Course.authors.any(CourseAuthor.user_id == user.id))
+    return stmt
+
+
+def offerable_by(user) -> list[tuple[int, str]]:  # noqa: ANN001
+    """Courses a cohort may offer: published ones, plus the user's own drafts (all for an admin)."""
+    stmt = select(Course.id, Course.title, Course.code).order_by(func.lower(Course.title))
+    if not user.is_admin:
+        stmt = stmt.where(
+            or_(Course.published_version_id.is_not(None), Course.authors.any(CourseAuthor.user_id == user.id))
+        )
+    return [(course_id, f"{title} ({code})") for course_id, title, code in db.session.execute(stmt)]

@@ -1,0 +1,53 @@
+"""Permission rules owned by the courses package.
+
+Authors create courses; a course is edited by its owner and co-authors (and admins); learners see the
+published version of courses they are enrolled in; authors, the course's cohort instructors and admins
+may preview it.
+"""
+
+from lms.accounts.models import Role
+from lms.permissions import rule
+
+
+@rule("course.create")
+def create_course(user, _obj) -> bool:
+    return user.has_role(Role.AUTHOR, Role.ADMIN)
+
+
+@rule("studio.access")
+def open_studio(user, _obj) -> bool:
+    return user.has_role(Role.AUTHOR, Role.ADMIN)
+
+
+@rule("course.edit")
+def edit_course(user, course) -> bool:
+    if course is None:
+        return False
+    return user.is_admin or (user.has_role(Role.AUTHOR) and course.author_role(user) is not None)
+
+
+@rule("course.manage_authors")
+def manage_authors(user, course) -> bool:
+    from courses.models import AuthorRole
+
+    return course is not None and (user.is_admin or course.author_role(user) == AuthorRole.OWNER)
+
+
+@rule("course.learn")
+def take_course(user, course) -> bool:
+    from lms.cohorts.queries import is_enrolled_in_course
+
+    return course is not None and is_enrolled_in_course(user.id, course.id)
+
+
+@rule("course.view_progress")
+def view_progress(user, cohort) -> bool:
+    return cohort is not None and (user.is_admin or cohort.has_instructor(user))
+
+
+@rule("course.assess")
+def assess_course(user, course) -> bool:
+    """Instructors of the course's cohorts (and admins) see its learners' work and sign it off."""
+    from lms.cohorts.queries import instructs_course
+
+    return course is not None and (user.is_admin or instructs_course(user.id, course.id))

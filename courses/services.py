@@ -1,0 +1,106 @@
+"""Changes to courses as catalogue entries: create, edit settings, co-authors.
+
+Changes to a course's content (the block tree) are in ``courses/studio/services.py``; publishing is in
+``courses/versions.py``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from courses.models import AuthorRole, Course, CourseAuthor, Track
+from lms import audit
+from lms.accounts.models import Role, User, utcnow
+from lms.db import db
+
+
+class CourseError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# Letters, digits, '-', '_' and '.': the code is embedded in usage keys, where '+', '@' and ':' are separators.
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")
+
+
+def create_course(
+    *,
+    code: str,
+    title: str,
+    owner: User,
+    track: str = Track.TVET_TOT,
+    description: str = "",
+    hours: int | None = None,
+    language: str = "en",
+    learning_outcomes: str = "",
+) -> Course:
+    code = code.strip()
+    if not CODE_PATTERN.match(code):
+        raise CourseError(_("Use 2–40 letters, digits, dots, hyphens or underscores."), "code")
+    if db.session.scalar(select(Course.id).where(func.lower(Course.code) == code.lower())) is not None:
+        raise CourseError(_("Another course already uses this code."), "code")
+    if track not in {t.value for t in Track}:
+        raise CourseError(_("Unknown track."), "track")
+    course = Course(
+        code=code,
+        title=title.strip(),
+        track=track,
+        description=description,
+        hours=hours,
+        language=language,
+        learning_outcomes=learning_outcomes,
+        owner_id=owner.id,
+        authors=[CourseAuthor(user_id=owner.id, role=AuthorRole.OWNER)],
+    )
+    db.session.add(course)
+    db.session.flush()
+    from courses.studio.services import create_root_block
+
+    create_root_block(course)
+    audit.record("course.created", "course", course.id, code=code)
+    return course
+
+
+def update_course(course: Course, **settings) -> None:
+    allowed = {"title", "description", "track", "hours", "language", "learning_outcomes"}
+    unknown = set(settings) - allowed
+    if unknown:
+        raise CourseError(f"not editable: {', '.join(sorted(unknown))}")
+    if "track" in settings and settings["track"] not in {t.value for t in Track}:
+        raise CourseError(_("Unknown track."), "track")
+    for name, value in settings.items():
+        setattr(course, name, value.strip() if isinstance(value, str) and name == "title" else value)
+    course.draft_changed_at = utcnow()
+    db.session.flush()
+    audit.record("course.updated", "course", course.id)
+
+
+def add_co_author(course: Course, user: User) -> CourseAuthor:
+    if not user.has_role(Role.AUTHOR):
+        raise CourseError(
+            _("%(name)s does not have the author role; ask an admin to grant it.", name=user.name), "email"
+        )
+    if course.author_role(user) is not None:
+        raise CourseError(_("%(name)s is already an author of this course.", name=user.name), "email")
+    author = CourseAuthor(course=course, user_id=user.id, role=AuthorRole.CO_AUTHOR)
+    db.session.add(author)
+    db.session.flush()
+    audit.record("course.co_author_added", "course", course.id, user=user.id)
+    return author
+
+
+def remove_co_author(course: Course, user_id: int) -> None:
+    for author in list(course.authors):
+        if author.user_id == user_id:
+            if author.role == AuthorRole.OWNER:
+                raise CourseError(_("The owner cannot be removed."))
+            course.authors.remove(author)
+            db.session.flush()
+            audit.record("course.co_author_removed", "course", course.id, user=user_id)
+            return
+    raise CourseError(_("Not an author of this course."))

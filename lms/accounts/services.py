@@ -1,0 +1,405 @@
+"""Every change to an account: create, authenticate, passwords, invitations, roles, profile, API tokens.
+
+Functions flush and never commit (see ``lms/db.py``). Errors a user can fix are raised as
+:class:`AccountError` with a translatable message; views show them next to the form.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import timedelta
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete, func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from lms import audit, mail, signals
+from lms.accounts.models import (
+    ApiToken,
+    Invitation,
+    LoginFailure,
+    Role,
+    User,
+    UserRole,
+    hash_token,
+    utcnow,
+)
+from lms.db import after_commit_write, db
+from lms.tasks import enqueue
+
+
+class AccountError(ValueError):
+    """A problem the user can correct; ``field`` names the form field it belongs to, if any."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class LoginThrottled(Exception):
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+# A short list of the passwords most often tried first; length does the rest.
+COMMON_PASSWORDS = frozenset(
+    {
+        "password",
+        "password1",
+        "password123",
+        "1234567890",
+        "12345678910",
+        "qwertyuiop",
+        "iloveyou12",
+        "administrator",
+        "welcome123",
+        "rwanda2024",
+        "rwanda2025",
+        "rwanda2026",
+        "kigali2025",
+        "letmein123",
+    }
+)
+
+API_TOKEN_PREFIX = "tot_"  # noqa: S105 - a public prefix, not a secret
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def password_problem(password: str, email: str = "") -> str | None:
+    """Why ``password`` is not acceptable, or None."""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        return _("Use at least %(n)d characters.", n=minimum)
+    if len(password) > 200:
+        return _("Use at most 200 characters.")
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or (email and lowered == normalize_email(email)):
+        return _("This password is too easy to guess.")
+    return None
+
+
+def _hash_password(password: str) -> str:
+    # werkzeug's default is scrypt (n=2**15, r=8, p=1): memory-hard, as OWASP recommends.
+    return generate_password_hash(password)
+
+
+def get_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def create_user(
+    email: str,
+    name: str,
+    password: str | None = None,
+    roles: list[str] | tuple[str, ...] = (Role.LEARNER,),
+    institution_id: int | None = None,
+    language: str = "en",
+    gender: str | None = None,
+    via: str = "admin",
+) -> User:
+    email = normalize_email(email)
+    if get_by_email(email) is not None:
+        raise AccountError(_("An account with this e-mail address already exists."), "email")
+    if password is not None:
+        problem = password_problem(password, email)
+        if problem:
+            raise AccountError(problem, "password")
+    unknown = set(roles) - {r.value for r in Role}
+    if unknown:
+        raise AccountError(_("Unknown role: %(role)s", role=", ".join(sorted(unknown))), "roles")
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=_hash_password(password) if password else None,
+        institution_id=institution_id,
+        language=language,
+        gender=gender or None,
+        role_rows=[UserRole(role=str(role)) for role in sorted(set(roles))],
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.created", "user", user.id, via=via, roles=sorted(user.roles))
+    signals.user_registered.send(user, via=via)
+    return user
+
+
+def set_roles(user: User, roles: list[str]) -> None:
+    wanted = set(roles)
+    unknown = wanted - {r.value for r in Role}
+    if unknown:
+        raise AccountError(_("Unknown role: %(role)s", role=", ".join(sorted(unknown))), "roles")
+    if not wanted:
+        raise AccountError(_("Choose at least one role."), "roles")
+    user.role_rows = [row for row in user.role_rows if row.role in wanted] + [
+        UserRole(role=role) for role in sorted(wanted - user.roles)
+    ]
+    db.session.flush()
+    audit.record("user.roles", "user", user.id, roles=sorted(wanted))
+
+
+def update_profile(user: User, *, name: str, language: str, gender: str | None, institution_id: int | None) -> None:
+    if language not in current_app.config["LANGUAGES"]:
+        raise AccountError(_("Unknown language."), "language")
+    user.name = name.strip()
+    user.language = language
+    user.gender = gender or None
+    user.institution_id = institution_id
+    db.session.flush()
+
+
+def set_active(user: User, active: bool) -> None:
+    user.active = active
+    user.session_nonce = secrets.token_hex(8)
+    db.session.flush()
+    audit.record("user.activated" if active else "user.deactivated", "user", user.id)
+
+
+# --- log-in -------------------------------------------------------------------------------------------
+
+
+def throttle_retry_after(email: str, ip: str) -> int:
+    """Seconds until this address and client may try again (0: now)."""
+    config = current_app.config
+    window = timedelta(seconds=config["LOGIN_FAILURE_WINDOW_SECONDS"])
+    since = utcnow() - window
+    email = normalize_email(email)
+    per_email, first_email = db.session.execute(
+        select(func.count(), func.min(LoginFailure.at)).where(LoginFailure.email == email, LoginFailure.at >= since)
+    ).one()
+    per_ip, first_ip = db.session.execute(
+        select(func.count(), func.min(LoginFailure.at)).where(LoginFailure.ip == ip, LoginFailure.at >= since)
+    ).one()
+    blocked_until = []
+    if per_email >= config["LOGIN_MAX_FAILURES"]:
+        blocked_until.append(first_email + window)
+    if per_ip >= config["LOGIN_MAX_FAILURES_PER_IP"]:
+        blocked_until.append(first_ip + window)
+    if not blocked_until:
+        return 0
+    return max(1, int((max(blocked_until) - utcnow()).total_seconds()))
+
+
+def authenticate(email: str, password: str, ip: str) -> User | None:
+    """The user these credentials belong to, or None (and the failure is recorded).
+
+    Raises :class:`LoginThrottled` while too many recent failures exist for the address or client,
+    without even checking the password, so guessing cannot continue at full speed.
+    """
+    email = normalize_email(email)
+    retry_after = throttle_retry_after(email, ip)
+    if retry_after:
+        raise LoginThrottled(retry_after)
+    user = get_by_email(email)
+    if user is None or not user.password_hash:
+        # Spend the same time as a real check, so response time does not reveal which addresses exist.
+        check_password_hash(_DUMMY_HASH(), password)
+        user = None
+    elif not check_password_hash(user.password_hash, password):
+        user = None
+    if user is None or not user.is_active:
+        db.session.add(LoginFailure(email=email, ip=ip))
+        db.session.flush()
+        return None
+    user.last_login_at = utcnow()
+    db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+    old = utcnow() - timedelta(days=1)
+    db.session.execute(delete(LoginFailure).where(LoginFailure.at < old))
+    db.session.flush()
+    return user
+
+
+_dummy_hash: list[str] = []
+
+
+def _DUMMY_HASH() -> str:  # noqa: N802 - a lazily built constant
+    if not _dummy_hash:
+        _dummy_hash.append(generate_password_hash(secrets.token_hex(16)))
+    return _dummy_hash[0]
+
+
+# --- passwords ------------------------------------------------------------------------------------------
+
+
+def set_password(user: User, password: str) -> None:
+    problem = password_problem(password, user.email)
+    if problem:
+        raise AccountError(problem, "password")
+    user.password_hash = _hash_password(password)
+    user.session_nonce = secrets.token_hex(8)  # log out every other session
+    db.session.flush()
+    audit.record("user.password", "user", user.id)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not user.password_hash or not check_password_hash(user.password_hash, current):
+        raise AccountError(_("The current password is not correct."), "current_password")
+    set_password(user, new)
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def _password_fingerprint(user: User) -> str:
+    # Binds the token to the current password: once it is used (or the password changes), it is void.
+    return hash_token(f"{user.id}:{user.password_hash or ''}:{user.session_nonce}")[:16]
+
+
+def make_reset_token(user: User) -> str:
+    return _reset_serializer().dumps({"u": user.id, "f": _password_fingerprint(user)})
+
+
+def user_from_reset_token(token: str) -> User | None:
+    try:
+        data = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"])
+    except (SignatureExpired, BadSignature):
+        return None
+    user = db.session.get(User, data.get("u"))
+    if user is None or not user.is_active:
+        return None
+    if not hmac.compare_digest(data.get("f", ""), _password_fingerprint(user)):
+        return None
+    return user
+
+
+def send_password_reset(email: str) -> None:
+    """Mail a reset link if the address has an account; say nothing either way (no account probing)."""
+    user = get_by_email(email)
+    if user is None or not user.is_active:
+        return
+    link = url_for("accounts.reset_password", token=make_reset_token(user), _external=True)
+    enqueue(
+        mail.send,
+        user.email,
+        str(_l("Reset your tot-lms password")),
+        str(_l("Open this link to choose a new password (valid for 24 hours):"))
+        + f"\n\n{link}\n\n"
+        + str(_l("If you did not ask for this, ignore this message.")),
+    )
+
+
+def send_welcome(user: User) -> None:
+    """Mail a new account (created by an admin or an import) a link to choose its password."""
+    link = url_for("accounts.reset_password", token=make_reset_token(user), _external=True)
+    enqueue(
+        mail.send,
+        user.email,
+        str(_l("Your tot-lms account")),
+        str(_l("An account was created for you. Open this link to choose your password:")) + f"\n\n{link}\n",
+    )
+
+
+# --- invitations ----------------------------------------------------------------------------------------
+
+
+def create_invitation(email: str, roles: list[str], institution_id: int | None, by: User) -> tuple[Invitation, str]:
+    email = normalize_email(email)
+    if get_by_email(email) is not None:
+        raise AccountError(_("An account with this e-mail address already exists."), "email")
+    unknown = set(roles) - {r.value for r in Role}
+    if unknown or not roles:
+        raise AccountError(_("Choose at least one valid role."), "roles")
+    raw = secrets.token_urlsafe(32)
+    days = current_app.config["INVITATION_MAX_AGE_DAYS"]
+    invitation = Invitation(
+        email=email,
+        token_hash=hash_token(raw),
+        roles=",".join(sorted(set(roles))),
+        institution_id=institution_id,
+        created_by_id=by.id,
+        expires_at=utcnow() + timedelta(days=days),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    link = url_for("accounts.register", token=raw, _external=True)
+    enqueue(
+        mail.send,
+        email,
+        str(_l("You are invited to tot-lms")),
+        str(
+            _l(
+                "%(name)s invited you to tot-lms. Open this link to create your account (valid %(days)d days):",
+                name=by.name,
+                days=days,
+            )
+        )
+        + f"\n\n{link}\n",
+    )
+    audit.record("invitation.created", "invitation", invitation.id, email=email, roles=invitation.role_list)
+    return invitation, raw
+
+
+def invitation_for_token(raw: str) -> Invitation | None:
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(raw)))
+    if invitation is None or not invitation.is_usable:
+        return None
+    return invitation
+
+
+def accept_invitation(invitation: Invitation, *, name: str, password: str, language: str, gender: str | None) -> User:
+    user = create_user(
+        invitation.email,
+        name,
+        password,
+        roles=invitation.role_list,
+        institution_id=invitation.institution_id,
+        language=language,
+        gender=gender,
+        via="invitation",
+    )
+    invitation.accepted_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def revoke_invitation(invitation: Invitation) -> None:
+    invitation.expires_at = utcnow()
+    db.session.flush()
+    audit.record("invitation.revoked", "invitation", invitation.id)
+
+
+# --- API tokens -----------------------------------------------------------------------------------------
+
+
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    name = name.strip()
+    if not name:
+        raise AccountError(_("Give the token a name."), "name")
+    raw = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(raw), prefix=raw[:10])
+    db.session.add(token)
+    db.session.flush()
+    audit.record("api_token.created", "api_token", token.id, name=name)
+    return token, raw
+
+
+def revoke_api_token(token: ApiToken) -> None:
+    token.revoked_at = utcnow()
+    db.session.flush()
+    audit.record("api_token.revoked", "api_token", token.id)
+
+
+def user_for_api_token(raw: str) -> User | None:
+    if not raw.startswith(API_TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(raw), ApiToken.revoked_at.is_(None))
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        token_id = token.id
+        after_commit_write(
+            lambda: db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+        )
+    return token.user

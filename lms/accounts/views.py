@@ -1,0 +1,233 @@
+"""Account pages for everyone: log in and out, register, reset and change a password, profile, API tokens."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from lms.accounts import services
+from lms.accounts.forms import (
+    ApiTokenForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegistrationForm,
+    ResetPasswordForm,
+)
+from lms.accounts.models import ApiToken, Role
+from lms.db import db, keep_writes_on_error
+from lms.forms import ConfirmForm, add_error
+from lms.institutions.queries import all_institutions
+from lms.permissions import permission_required
+from lms.web import client_ip, safe_next
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, client_ip())
+        except services.LoginThrottled as throttled:
+            minutes = max(1, -(-throttled.retry_after // 60))
+            form.form_errors.append(
+                _("Too many failed attempts. Try again in %(n)d minutes or reset your password.", n=minutes)
+            )
+            response = current_app.make_response((render_template("accounts/login.html", form=form), 429))
+            response.headers["Retry-After"] = str(throttled.retry_after)
+            return response
+        if user is None:
+            keep_writes_on_error()  # the failure record must survive the error response
+            form.form_errors.append(_("The e-mail address or the password is not correct."))
+            status = 401
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")))
+    elif request.method == "POST":
+        status = 400
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/register", methods=["GET", "POST"], defaults={"token": None})
+@bp.route("/register/<token>", methods=["GET", "POST"])
+def register(token: str | None):
+    invitation = services.invitation_for_token(token) if token else None
+    if token and invitation is None:
+        return render_template("accounts/invitation_invalid.html"), 404
+    if invitation is None and not current_app.config["OPEN_REGISTRATION"]:
+        return render_template("accounts/registration_closed.html"), 403
+    if current_user.is_authenticated:
+        logout_user()
+    form = RegistrationForm()
+    if invitation is not None:
+        form.email.data = invitation.email  # the invitation fixes the address
+    if request.method == "GET":
+        form.language.data = request.accept_languages.best_match(list(current_app.config["LANGUAGES"])) or "en"
+    if form.validate_on_submit():
+        try:
+            if invitation is not None:
+                user = services.accept_invitation(
+                    invitation,
+                    name=form.name.data,
+                    password=form.password.data,
+                    language=form.language.data,
+                    gender=form.gender.data,
+                )
+            else:
+                user = services.create_user(
+                    form.email.data,
+                    form.name.data,
+                    form.password.data,
+                    roles=[Role.LEARNER],
+                    language=form.language.data,
+                    gender=form.gender.data,
+                    via="self",
+                )
+        except services.AccountError as error:
+            add_error(form, error.field, error.message)
+        else:
+            login_user(user)
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+            return redirect(url_for("dashboard.index"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/register.html", form=form, invitation=invitation), status
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.send_password_reset(form.email.data)
+        flash(_("If an account uses this address, a reset link is on its way."), "info")
+        return redirect(url_for("accounts.login"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/forgot_password.html", form=form), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user = services.user_from_reset_token(token)
+    if user is None:
+        return render_template("accounts/reset_invalid.html"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.set_password(user, form.password.data)
+        except services.AccountError as error:
+            add_error(form, error.field, error.message)
+        else:
+            login_user(user)
+            flash(_("Your new password is saved."), "success")
+            return redirect(url_for("dashboard.index"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/reset_password.html", form=form, user=user), status
+
+
+def _profile_page(profile_form=None, password_form=None, token_form=None, new_token=None, status=200):
+    user = current_user
+    if profile_form is None:
+        profile_form = ProfileForm(all_institutions(), obj=user)
+        profile_form.institution_id.data = user.institution_id or 0
+        profile_form.gender.data = user.gender or ""
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).order_by(ApiToken.id)
+    ).all()
+    return (
+        render_template(
+            "accounts/profile.html",
+            profile_form=profile_form,
+            password_form=password_form or ChangePasswordForm(),
+            token_form=token_form or ApiTokenForm(),
+            confirm_form=ConfirmForm(),
+            tokens=tokens,
+            new_token=new_token,
+        ),
+        status,
+    )
+
+
+@bp.get("/profile")
+@permission_required("profile.edit")
+def profile():
+    return _profile_page()
+
+
+@bp.post("/profile")
+@permission_required("profile.edit")
+def save_profile():
+    form = ProfileForm(all_institutions())
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user,
+                name=form.name.data,
+                language=form.language.data,
+                gender=form.gender.data,
+                institution_id=form.institution_id.data or None,
+            )
+        except services.AccountError as error:
+            add_error(form, error.field, error.message)
+        else:
+            flash(_("Profile saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    return _profile_page(profile_form=form, status=400)
+
+
+@bp.post("/profile/password")
+@permission_required("profile.edit")
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except services.AccountError as error:
+            add_error(form, error.field, error.message)
+        else:
+            login_user(current_user)  # the session nonce changed: renew this session, others end
+            flash(_("Password changed. Other devices have been logged out."), "success")
+            return redirect(url_for("accounts.profile"))
+    return _profile_page(password_form=form, status=400)
+
+
+@bp.post("/profile/tokens")
+@permission_required("profile.edit")
+def create_token():
+    form = ApiTokenForm()
+    if form.validate_on_submit():
+        try:
+            _token, raw = services.create_api_token(current_user, form.name.data)
+        except services.AccountError as error:
+            add_error(form, error.field, error.message)
+        else:
+            # Shown once; only its hash is stored.
+            return _profile_page(new_token=raw)
+    return _profile_page(token_form=form, status=400)
+
+
+@bp.post("/profile/tokens/<int:token_id>/revoke")
+@permission_required("profile.edit")
+def revoke_token(token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.revoke_api_token(token)
+    flash(_("Token revoked."), "info")
+    return redirect(url_for("accounts.profile"))

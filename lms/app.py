@@ -1,0 +1,143 @@
+"""The application factory: ``create_app(overrides=None)``.
+
+It loads configuration, initialises extensions, registers the core's blueprints and API, then asks each
+domain package (courses, assessments, certificates) to register itself through its ``init_app``. It runs
+no SQL: pre-forking servers must not inherit open connections, and an app must build without a database.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+from flask_babel import get_locale
+
+from lms import config as lms_config
+from lms import db as lms_db
+from lms import errors, i18n
+from lms.extensions import csrf, login_manager, migrate
+
+# Domain packages, in dependency order; each exposes init_app(app).
+DOMAIN_PACKAGES = ("courses", "assessments", "certificates")
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    config = lms_config.load(overrides)
+    app = Flask("lms", instance_path=config["INSTANCE_PATH"] or None)
+    lms_config.finalize(config, app.instance_path)
+    app.config.update(config)
+    app.config.update(
+        TESTING=config["ENV"] == "testing" or config.get("TESTING", False),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=config["SESSION_COOKIE_SECURE"],
+        MAX_CONTENT_LENGTH=max(config["ASSET_MAX_BYTES"], config["OLX_MAX_BYTES"]),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session: long forms on slow links
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+    )
+
+    lms_db.init_app(app)
+    migrate.init_app(app, lms_db.db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    _init_login(app)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    _register_core(app)
+    for name in DOMAIN_PACKAGES:
+        importlib.import_module(name).init_app(app)
+    _init_templates(app)
+    app.after_request(_security_headers)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from lms.accounts.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        # The id carries the session nonce: changing the password or deactivating ends old sessions.
+        raw_id, _, nonce = user_id.partition(":")
+        if not raw_id.isdigit():
+            return None
+        user = lms_db.db.session.get(User, int(raw_id))
+        if user is None or user.session_nonce != nonce or not user.is_active:
+            return None
+        return user
+
+
+def _register_core(app: Flask) -> None:
+    from lms import api, dashboard, ops
+    from lms.accounts import admin_views as users_admin
+    from lms.accounts import api as accounts_api
+    from lms.accounts import rules as _accounts_rules  # noqa: F401 - registers permission rules
+    from lms.accounts import views as accounts
+    from lms.audit import AuditEvent  # noqa: F401 - model registration
+    from lms.cli import register_cli
+    from lms.cohorts import api as cohorts_api
+    from lms.cohorts import rules as _cohort_rules  # noqa: F401
+    from lms.cohorts import views as cohorts
+    from lms.institutions import api as institutions_api
+    from lms.institutions import rules as _institution_rules  # noqa: F401
+    from lms.institutions import views as institutions
+    from lms.xblock_host import init_app as init_xblock_host
+
+    for blueprint in (ops.bp, dashboard.bp, accounts.bp, users_admin.bp, institutions.bp, cohorts.bp):
+        app.register_blueprint(blueprint)
+    dashboard.register_core_panels()
+    api.init_app(app)
+    api.mount(app, accounts_api.blp, "/me")
+    api.mount(app, institutions_api.blp, "/institutions")
+    api.mount(app, cohorts_api.blp, "/cohorts")
+    init_xblock_host(app)
+    register_cli(app)
+
+
+def _init_templates(app: Flask) -> None:
+    from lms.navigation import cohort_links, nav_items
+    from lms.permissions import can
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(can=can, get_locale=get_locale, nav_items=nav_items, cohort_links=cohort_links)
+    app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
+
+    @app.context_processor
+    def inject_languages():
+        return {"languages": app.config["LANGUAGES"]}
+
+
+# Pages are strict; pages that host XBlocks relax script-src because fragments carry inline scripts.
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "media-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+)
+XBLOCK_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: https:; media-src 'self' https:; font-src 'self' data:; "
+    "frame-src 'self' https://www.youtube-nocookie.com https://player.vimeo.com; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+)
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", XBLOCK_CSP if g.get("xblock_page") else STRICT_CSP)
+    if request.path.startswith("/api/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response

@@ -1,0 +1,142 @@
+"""The ``lms`` command line: init-db, create-user, seed-demo, serve, demo (plus Flask-Migrate's ``db``).
+
+Domain packages add their own commands (``import-olx``, ``export-olx`` …) through their ``init_app``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from lms.db import db
+
+
+def main() -> None:
+    from lms.app import create_app
+
+    cli = FlaskGroup(create_app=lambda: create_app(), add_version_option=False, help=__doc__)
+    cli.main(prog_name="lms")
+
+
+def init_database() -> None:
+    """Upgrade the schema to the newest migration and make sure the default institutions exist."""
+    from flask_migrate import upgrade
+
+    from lms.institutions.services import ensure_default_institutions
+
+    upgrade()
+    ensure_default_institutions()
+    db.session.commit()
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the database schema (Alembic) and seed the eight IPRCs."""
+    init_database()
+    click.echo(f"Database ready: {_safe_url()}")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    default=["learner"],
+    show_default=True,
+    type=click.Choice(["learner", "author", "assessor", "verifier", "admin"]),
+)
+@click.option("--institution", help="Institution code, e.g. iprc-kigali.")
+@with_appcontext
+def create_user_command(email, name, password, roles, institution) -> None:
+    """Create an account (e.g. the first admin)."""
+    from lms.accounts.services import AccountError, create_user
+    from lms.institutions.queries import by_code
+
+    institution_id = None
+    if institution:
+        found = by_code(institution)
+        if found is None:
+            raise click.BadParameter(f"no institution with code {institution!r}", param_hint="--institution")
+        institution_id = found.id
+    try:
+        user = create_user(email, name, password, roles=list(roles), institution_id=institution_id, via="cli")
+    except AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from error
+    db.session.commit()
+    click.echo(f"Created {user.email} with roles {', '.join(sorted(user.roles))}.")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Fill the database with realistic demo data and print the demo accounts and course codes."""
+    from lms.demo import print_summary, seed
+
+    summary = seed()
+    db.session.commit()
+    print_summary(summary)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=None, type=int, help="gunicorn workers (default: SERVE_WORKERS).")
+@with_appcontext
+def serve_command(host: str, port: int, workers: int | None) -> None:
+    """Serve the application with gunicorn."""
+    serve(current_app._get_current_object(), host, port, workers)
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def demo_command(host: str, port: int) -> None:
+    """init-db + seed-demo + serve: the whole product on one machine, with demo accounts of every role."""
+    from lms.demo import print_summary, seed
+
+    init_database()
+    summary = seed()
+    db.session.commit()
+    print_summary(summary, base_url=f"http://{host}:{port}")
+    serve(current_app._get_current_object(), host, port, None)
+
+
+def serve(app: Flask, host: str, port: int, workers: int | None) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    # Connections opened while seeding must not be shared by the forked workers.
+    with app.app_context():
+        db.engine.dispose()
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers or app.config["SERVE_WORKERS"])
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("timeout", 120)
+
+        def load(self):
+            return app
+
+    click.echo(f"Serving on http://{host}:{port} (Ctrl+C to stop)", err=True)
+    Server().run()
+    sys.exit(0)
+
+
+def _safe_url() -> str:
+    return db.engine.url.render_as_string(hide_password=True)
+
+
+def register_cli(app: Flask) -> None:
+    for command in (init_db_command, create_user_command, seed_demo_command, serve_command, demo_command):
+        app.cli.add_command(command)

@@ -1,0 +1,110 @@
+"""API: cohorts and their enrollments, for admins and the cohort's instructors."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import abort
+from flask_login import current_user
+from flask_smorest import Page
+
+from lms.api import api_blueprint
+from lms.cohorts import queries, services
+from lms.cohorts.models import Cohort
+from lms.db import db
+from lms.permissions import require
+
+blp = api_blueprint(
+    "api_cohorts", __name__, description="Cohorts (a course offered at an institution) and enrollments."
+)
+
+
+class CohortSchema(ma.Schema):
+    id = ma.fields.Int()
+    name = ma.fields.Str()
+    course_id = ma.fields.Int()
+    course_title = ma.fields.Function(lambda c: c.course.title)
+    institution_id = ma.fields.Int()
+    institution = ma.fields.Function(lambda c: c.institution.name)
+    starts_on = ma.fields.Date()
+    ends_on = ma.fields.Date()
+    instructors = ma.fields.Function(lambda c: [u.email for u in c.instructors])
+
+
+class EnrollmentSchema(ma.Schema):
+    id = ma.fields.Int()
+    user_id = ma.fields.Int()
+    email = ma.fields.Function(lambda e: e.user.email)
+    name = ma.fields.Function(lambda e: e.user.name)
+    status = ma.fields.Str()
+    enrolled_at = ma.fields.DateTime()
+
+
+class EnrollArgsSchema(ma.Schema):
+    email = ma.fields.Email(required=True)
+    name = ma.fields.Str(
+        load_default=None, metadata={"description": "Needed only when the account does not exist yet."}
+    )
+
+
+class EnrollResultSchema(ma.Schema):
+    enrollment = ma.fields.Nested(EnrollmentSchema)
+    account_created = ma.fields.Bool()
+    newly_enrolled = ma.fields.Bool()
+
+
+class SQLPage(Page):
+    """smorest pagination over a SQLAlchemy select."""
+
+    @property
+    def item_count(self):
+        from sqlalchemy import func, select
+
+        return db.session.scalar(select(func.count()).select_from(self.collection.order_by(None).subquery()))
+
+    def __getitem__(self, key):
+        return db.session.scalars(self.collection.offset(key.start).limit(key.stop - key.start)).all()
+
+
+def _cohort(cohort_id: int) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404, "No cohort with this id.")
+    require("cohort.manage", cohort)
+    return cohort
+
+
+@blp.route("")
+@blp.response(200, CohortSchema(many=True))
+@blp.paginate(SQLPage)
+def list_cohorts():
+    """Cohorts the caller manages (all cohorts for an admin), newest first. Paginated."""
+    require("cohort.list")
+    return queries.visible_cohorts(current_user)
+
+
+@blp.route("/<int:cohort_id>")
+@blp.response(200, CohortSchema)
+def get_cohort(cohort_id: int):
+    """One cohort."""
+    return _cohort(cohort_id)
+
+
+@blp.route("/<int:cohort_id>/enrollments")
+@blp.response(200, EnrollmentSchema(many=True))
+@blp.paginate(SQLPage)
+def list_enrollments(cohort_id: int):
+    """Active enrollments of a cohort, by learner name. Paginated."""
+    return queries.cohort_enrollments(_cohort(cohort_id))
+
+
+@blp.route("/<int:cohort_id>/enrollments", methods=["POST"])
+@blp.arguments(EnrollArgsSchema)
+@blp.response(201, EnrollResultSchema)
+def enroll(args, cohort_id: int):
+    """Enroll a learner by e-mail, creating a learner account when a name is given for a new address."""
+    cohort = _cohort(cohort_id)
+    try:
+        enrollment, created, new = services.enroll_by_email(cohort, args["email"], args.get("name"))
+    except services.CohortError as error:
+        abort(422, error.message)
+    return {"enrollment": enrollment, "account_created": created, "newly_enrolled": new}

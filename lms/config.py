@@ -1,0 +1,157 @@
+"""Configuration: defaults, then ``LMS_*`` environment variables, then explicit overrides.
+
+This is the only module that reads ``os.environ``. Every setting has a single-machine default so that
+a fresh clone runs with no configuration at all; production sets ``LMS_ENV=production`` and must then
+provide ``LMS_SECRET_KEY`` (a missing key is a start-up error, not a silently generated one).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot work; the message says which variable to set."""
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected a boolean (true/false), got {value!r}")
+
+
+def _list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+DEFAULTS: dict[str, Any] = {
+    "ENV": "development",  # development | production | testing
+    "SECRET_KEY": None,
+    "SQLALCHEMY_DATABASE_URI": None,  # None: SQLite file in the instance folder
+    "INSTANCE_PATH": None,  # None: Flask's default instance folder
+    "BASE_URL": "http://127.0.0.1:5000",
+    "OPEN_REGISTRATION": False,
+    "DEFAULT_LANGUAGE": "en",
+    "LANGUAGES": {"en": "English", "fr": "Français", "rw": "Ikinyarwanda"},
+    # Mail: "outbox" writes each message to the console and to files an admin can read at /admin/outbox;
+    # "smtp" sends through MAIL_SERVER.
+    "MAIL_BACKEND": "outbox",
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_SENDER": "tot-lms <no-reply@localhost>",
+    "LOGIN_MAX_FAILURES": 5,  # per e-mail address within the window
+    "LOGIN_MAX_FAILURES_PER_IP": 30,
+    "LOGIN_FAILURE_WINDOW_SECONDS": 900,
+    "PASSWORD_RESET_MAX_AGE_SECONDS": 24 * 3600,
+    "INVITATION_MAX_AGE_DAYS": 14,
+    "PASSWORD_MIN_LENGTH": 10,
+    "SESSION_COOKIE_SECURE": None,  # None: secure whenever BASE_URL is https
+    "QUEUE_URL": None,  # None: enqueue() runs jobs inline; redis://… uses RQ
+    "XBLOCK_ALLOWLIST": None,  # None: every installed block type; else a list of type names
+    "XBLOCK_HANDLER_TOKEN_KEYS": None,  # list of keys, newest first; None: derived from SECRET_KEY
+    "XBLOCK_SETTINGS": {},  # per-block-class buckets for the XBlock `settings` service
+    "ASSET_MAX_BYTES": 200 * 1024 * 1024,
+    "OLX_MAX_BYTES": 500 * 1024 * 1024,
+    "PAGE_SIZE": 25,
+    "SERVE_WORKERS": 2,
+}
+
+# environment variable -> (config key, parser)
+ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "LMS_ENV": ("ENV", str),
+    "LMS_SECRET_KEY": ("SECRET_KEY", str),
+    "LMS_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "LMS_INSTANCE_PATH": ("INSTANCE_PATH", str),
+    "LMS_BASE_URL": ("BASE_URL", str),
+    "LMS_OPEN_REGISTRATION": ("OPEN_REGISTRATION", _bool),
+    "LMS_DEFAULT_LANGUAGE": ("DEFAULT_LANGUAGE", str),
+    "LMS_MAIL_BACKEND": ("MAIL_BACKEND", str),
+    "LMS_MAIL_SERVER": ("MAIL_SERVER", str),
+    "LMS_MAIL_PORT": ("MAIL_PORT", int),
+    "LMS_MAIL_USE_TLS": ("MAIL_USE_TLS", _bool),
+    "LMS_MAIL_USERNAME": ("MAIL_USERNAME", str),
+    "LMS_MAIL_PASSWORD": ("MAIL_PASSWORD", str),
+    "LMS_MAIL_SENDER": ("MAIL_SENDER", str),
+    "LMS_LOGIN_MAX_FAILURES": ("LOGIN_MAX_FAILURES", int),
+    "LMS_LOGIN_FAILURE_WINDOW_SECONDS": ("LOGIN_FAILURE_WINDOW_SECONDS", int),
+    "LMS_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _bool),
+    "LMS_QUEUE_URL": ("QUEUE_URL", str),
+    "LMS_XBLOCK_ALLOWLIST": ("XBLOCK_ALLOWLIST", _list),
+    "LMS_XBLOCK_HANDLER_TOKEN_KEYS": ("XBLOCK_HANDLER_TOKEN_KEYS", _list),
+    "LMS_SERVE_WORKERS": ("SERVE_WORKERS", int),
+}
+
+ENVIRONMENTS = {"development", "production", "testing"}
+
+
+def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Merge defaults, ``LMS_*`` variables and overrides into one plain dict (no app needed)."""
+    environ = os.environ if environ is None else environ
+    config = dict(DEFAULTS)
+    for name, (key, parse) in ENVIRONMENT.items():
+        if name in environ:
+            try:
+                config[key] = parse(environ[name])
+            except ValueError as exc:
+                raise ConfigError(f"{name}: {exc}") from exc
+    config.update(overrides or {})
+    if config["ENV"] not in ENVIRONMENTS:
+        raise ConfigError(f"LMS_ENV must be one of {sorted(ENVIRONMENTS)}, got {config['ENV']!r}")
+    return config
+
+
+def finalize(config: dict[str, Any], instance_path: str) -> None:
+    """Fill in what depends on the instance folder: database file, secret key, cookie security."""
+    instance = Path(instance_path)
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        instance.mkdir(parents=True, exist_ok=True)
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'lms.sqlite3'}"
+    url = config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith(("postgresql://", "postgres://")):
+        # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+        config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if not config.get("SECRET_KEY"):
+        if config["ENV"] == "production":
+            raise ConfigError(
+                "LMS_SECRET_KEY is not set. In production the secret key signs sessions, handler URLs and "
+                "reset links; set it to a long random value shared by every worker."
+            )
+        config["SECRET_KEY"] = _instance_secret(instance)
+    if config.get("SESSION_COOKIE_SECURE") is None:
+        config["SESSION_COOKIE_SECURE"] = str(config["BASE_URL"]).startswith("https://")
+
+
+def _instance_secret(instance: Path) -> str:
+    """A development secret generated once and kept in the instance folder (never in the repository)."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    # Write aside, then link into place: two workers starting together agree on one key.
+    draft = instance / f".secret_key.{os.getpid()}"
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text().strip()
+
+
+def test_database_url(environ: Mapping[str, str] | None = None) -> str | None:
+    """The database the test suite should use instead of a temporary SQLite file, if any."""
+    environ = os.environ if environ is None else environ
+    return environ.get("LMS_TEST_DATABASE_URL") or None

@@ -1,0 +1,147 @@
+"""The database: the SQLAlchemy object, SQLite tuning, and the one commit per request.
+
+SQLite is tuned as the research notes prescribe (WAL, busy timeout, foreign keys) and write transactions
+are opened with ``BEGIN IMMEDIATE``: a deferred ``BEGIN`` that reads and then writes fails with "database
+is locked" under concurrency instead of waiting. Requests with a safe method open a deferred (read)
+transaction unless their view is marked with :func:`writes`; everything outside a request (CLI, jobs)
+writes.
+
+Services flush, never commit. After each request :func:`init_app`'s hook commits once when the response
+is a success, and rolls back otherwise, so a rejected form or a failed import leaves nothing half-written.
+A read request that must still record something small (a visit, a token's last use) hands it to
+:func:`after_commit_write`: it runs after that commit in its own short write transaction, so the read
+never has to be upgraded to a write.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, Response, current_app, g, has_request_context, request
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# Stable constraint names, so Alembic can alter them on both SQLite (batch mode) and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+def writes[F: Callable[..., Any]](view: F) -> F:
+    """Mark a view that writes although its method is safe (e.g. a GET that records a visit)."""
+    view._db_writes = True  # type: ignore[attr-defined]
+    return view
+
+
+def keep_writes_on_error() -> None:
+    """Commit this request's writes even though the response is an error (e.g. a failed-login record)."""
+    g.db_commit_on_error = True
+
+
+def _wants_write_transaction() -> bool:
+    if not has_request_context():
+        return True
+    return request.method not in SAFE_METHODS or g.get("db_writes", False)
+
+
+def _mark_writing_views() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is not None and getattr(view, "_db_writes", False):
+        g.db_writes = True
+
+
+def after_commit_write(fn: Callable[[], Any]) -> None:
+    """Run ``fn`` (which only flushes) after this request commits, in a write transaction of its own."""
+    if not has_request_context():
+        fn()
+        return
+    g.setdefault("db_after_commit", []).append(fn)
+
+
+def _finish_request(response: Response) -> Response:
+    if response.status_code < 400 or g.get("db_commit_on_error"):
+        db.session.commit()
+        pending = g.pop("db_after_commit", [])
+        if pending:
+            g.db_writes = True  # the next BEGIN is IMMEDIATE
+            for fn in pending:
+                fn()
+            db.session.commit()
+    else:
+        db.session.rollback()
+    return response
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):  # noqa: ANN001
+        # Take transaction control away from pysqlite so that "begin" below decides the BEGIN kind.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "busy_timeout=10000", "foreign_keys=ON", "synchronous=NORMAL"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):  # noqa: ANN001
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_transaction() else "BEGIN")
+
+
+def init_app(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        # Building the engine opens no connection: create_app runs no SQL.
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            _tune_sqlite(engine)
+    # Registered before any other before_request hook, so the flag is set before the first query.
+    app.before_request_funcs.setdefault(None, []).insert(0, _mark_writing_views)
+    app.after_request(_finish_request)
+
+
+def is_postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def upsert(model: type, values: dict[str, Any], index_elements: list[str], update: list[str]):
+    """An INSERT … ON CONFLICT DO UPDATE statement for SQLite and PostgreSQL alike."""
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(model).values(**values)
+    return stmt.on_conflict_do_update(
+        index_elements=index_elements, set_={name: stmt.excluded[name] for name in update}
+    )
+
+
+def transactional[F: Callable[..., Any]](fn: F) -> F:
+    """For CLI commands and jobs: commit when ``fn`` returns, roll back when it raises."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            result = fn(*args, **kwargs)
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()
+        return result
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,61 @@
+"""Error responses: an HTML page for people, a JSON body for ``/api/`` callers, a log-in redirect for 401."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+API_PREFIX = "/api/"
+
+
+def wants_json() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def api_error_body(status: int, name: str, message: str, errors=None) -> dict:
+    """The one error shape of the JSON API: ``{"code", "status", "message"[, "errors"]}``."""
+    body = {"code": status, "status": name, "message": message}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def _handle_http_exception(error: HTTPException):
+    status = error.code or 500
+    if wants_json():
+        errors = None
+        data = getattr(error, "data", None)  # webargs validation errors
+        if isinstance(data, dict) and data.get("messages"):
+            errors = data["messages"]
+        response = jsonify(api_error_body(status, error.name, error.description or error.name, errors))
+        response.status_code = status
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="tot-lms"'
+        return response
+    if status == 401:
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+    if status in (405,) and hasattr(error, "get_response"):
+        return error.get_response()
+    messages = {
+        400: _("The request could not be understood."),
+        403: _("You do not have permission to open this page."),
+        404: _("This page does not exist."),
+        413: _("The file is too large."),
+        429: _("Too many requests. Please wait a moment and try again."),
+    }
+    message = messages.get(status, error.description)
+    return render_template("error.html", status=status, message=message), status
+
+
+def _handle_unexpected(error: Exception):
+    from flask import current_app
+
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    return _handle_http_exception(InternalServerError(original_exception=error))
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _handle_http_exception)
+    if not app.debug and not app.testing:
+        app.register_error_handler(Exception, _handle_unexpected)

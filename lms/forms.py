@@ -1,0 +1,28 @@
+"""Form pieces shared by every package: the confirmation form and the multi-checkbox field."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, SubmitField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: the CSRF-protected button behind every destructive or state-changing action."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+def add_error(form: FlaskForm, field_name: str | None, message: str) -> None:
+    """Show a service's error next to the field it concerns (or at the top of the form)."""
+    field = getattr(form, field_name, None) if field_name else None
+    if field is not None:
+        field.errors = [*field.errors, message]
+    else:
+        form.form_errors.append(message)

@@ -1,0 +1,57 @@
+"""Learning contexts: what a runtime needs to know about the course its blocks belong to.
+
+The host does not know what a course is. A domain package registers a *resolver* that turns a
+context key (the course code) and a branch ("draft" or "published") into a :class:`LearningContext`,
+which supplies the authored store and answers the permission questions the host must ask before it runs
+a handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from lms.xblock_host.kvs import SnapshotStore, SqlRows
+
+DRAFT = "draft"
+PUBLISHED = "published"
+BRANCHES = (DRAFT, PUBLISHED)
+
+
+class LearningContext(Protocol):
+    context_key: str
+    branch: str
+    course_id: int
+    version_id: int | None  # the published version, or None for a draft
+    authored: SqlRows | SnapshotStore
+
+    def can_use(self, user: Any) -> bool:
+        """Whether ``user`` may view blocks and call handlers with their own state."""
+
+    def can_act_for(self, acting_user: Any, state_user_id: int) -> bool:
+        """Whether ``acting_user`` may call handlers on another user's state (an assessor signing off)."""
+
+    def user_role(self, user: Any) -> str:
+        """ "staff" (authors, admins), "instructor" (assessors, cohort instructors) or "student"."""
+
+    def asset_url(self, filename: str) -> str:
+        """Where a course file referenced as /static/<filename> is served."""
+
+
+Resolver = Callable[[str, str], LearningContext | None]
+_resolvers: list[Resolver] = []
+
+
+def register_resolver(resolver: Resolver) -> None:
+    if resolver not in _resolvers:
+        _resolvers.append(resolver)
+
+
+def resolve(context_key: str, branch: str) -> LearningContext | None:
+    if branch not in BRANCHES:
+        return None
+    for resolver in _resolvers:
+        context = resolver(context_key, branch)
+        if context is not None:
+            return context
+    return None

@@ -1,0 +1,255 @@
+"""Key-value stores behind every XBlock field, for every scope.
+
+``FieldStore`` is the XBlock ``KeyValueStore`` a runtime uses. It routes each key by scope:
+
+* authored scopes (content, settings, children, parent) go to the learning context's *authored store*:
+  ``SqlRows`` for a course draft (mutable, in ``xblock_field``) or ``SnapshotStore`` for a published
+  version (an immutable dict shared by every request);
+* user scopes (user_state, preferences, user_info) and user_state_summary go to ``SqlRows``.
+
+``SqlRows`` keeps a per-runtime cache and can prefetch all rows a page needs in one query, so a unit
+costs the same number of queries whatever number of blocks it holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import and_, delete, or_, select
+from xblock.fields import BlockScope, Scope, UserScope
+from xblock.runtime import KeyValueStore
+
+from lms.accounts.models import utcnow
+from lms.db import db, upsert
+from lms.xblock_host.models import NO_USER, XBlockField
+
+AUTHORED_SCOPES = ("content", "settings", "children", "parent")
+USER_WIDE_SCOPES = ("preferences", "user_info")
+_MISSING = object()
+
+
+class ReadOnlyContent(RuntimeError):
+    """A learner-facing runtime tried to change authored content of a published version."""
+
+
+def scope_name(scope: Any) -> str:
+    if scope is Scope.children:
+        return "children"
+    if scope is Scope.parent:
+        return "parent"
+    return scope.name
+
+
+def is_authored(scope: Any) -> bool:
+    return scope in (Scope.children, Scope.parent) or scope.user == UserScope.NONE
+
+
+class SqlRows:
+    """Rows of ``xblock_field`` with a cache; the unit of work is one request's runtime."""
+
+    def __init__(self, context_key: str = ""):
+        self.context_key = context_key
+        self._cache: dict[tuple[str, str, int, str], Any] = {}
+        # What has been loaded in full, so that a miss there is an answer, not a reason to query:
+        self._loaded_context: str | None = None  # all authored rows of this course draft
+        self._loaded_user_blocks: set[tuple[str, int]] = set()  # (block_key, user_id)
+        self._loaded_summaries: set[str] = set()  # block keys whose user_state_summary is loaded
+        self._loaded_user_wide: set[int] = set()  # users whose preferences and user_info are loaded
+
+    # -- loading -----------------------------------------------------------------------------------
+    def prefetch_context_authored(self, context_key: str) -> None:
+        """Load every authored row of a course draft (the studio and draft previews)."""
+        rows = db.session.execute(
+            select(XBlockField.scope, XBlockField.block_key, XBlockField.field, XBlockField.value).where(
+                XBlockField.context_key == context_key,
+                XBlockField.user_id == NO_USER,
+                XBlockField.scope.in_(AUTHORED_SCOPES),
+            )
+        )
+        for scope, block_key, field, value in rows:
+            self._cache[(scope, block_key, NO_USER, field)] = value
+        self._loaded_context = context_key
+
+    def prefetch_user_blocks(self, block_keys: Iterable[str], user_id: int) -> None:
+        """One query for a page: the user's state and the shared summaries of these blocks, and the
+        user's preferences and user-wide info."""
+        block_keys = [key for key in set(block_keys) if (key, user_id) not in self._loaded_user_blocks]
+        conditions = []
+        if block_keys:
+            conditions.append(
+                and_(
+                    XBlockField.block_key.in_(block_keys),
+                    or_(
+                        XBlockField.user_id == user_id,
+                        and_(XBlockField.user_id == NO_USER, XBlockField.scope == "user_state_summary"),
+                    ),
+                )
+            )
+        if user_id not in self._loaded_user_wide:
+            conditions.append(and_(XBlockField.user_id == user_id, XBlockField.scope.in_(USER_WIDE_SCOPES)))
+        if not conditions:
+            return
+        rows = db.session.execute(
+            select(
+                XBlockField.scope, XBlockField.block_key, XBlockField.user_id, XBlockField.field, XBlockField.value
+            ).where(or_(*conditions))
+        )
+        for scope, block_key, row_user, field, value in rows:
+            self._cache[(scope, block_key, row_user, field)] = value
+        self._loaded_user_blocks.update((key, user_id) for key in block_keys)
+        self._loaded_summaries.update(block_keys)
+        self._loaded_user_wide.add(user_id)
+
+    def loaded_items(self):
+        """(scope, block_key, user_id, field, value) for every row loaded so far."""
+        for (scope, block_key, user_id, field), value in self._cache.items():
+            if value is not _MISSING:
+                yield scope, block_key, user_id, field, value
+
+    def _is_loaded(self, scope: str, block_key: str, user_id: int) -> bool:
+        if scope in USER_WIDE_SCOPES:
+            return user_id in self._loaded_user_wide
+        if scope == "user_state_summary":
+            return block_key in self._loaded_summaries
+        if scope in AUTHORED_SCOPES:
+            return self._loaded_context is not None and block_key.startswith(f"block-v1:{self._loaded_context}+")
+        return (block_key, user_id) in self._loaded_user_blocks
+
+    # -- access ------------------------------------------------------------------------------------
+    def get(self, scope: str, block_key: str, user_id: int, field: str) -> Any:
+        cache_key = (scope, block_key, user_id, field)
+        value = self._cache.get(cache_key, _MISSING)
+        if value is _MISSING and not self._is_loaded(scope, block_key, user_id):
+            row = db.session.execute(
+                select(XBlockField.value).where(
+                    XBlockField.scope == scope,
+                    XBlockField.block_key == block_key,
+                    XBlockField.user_id == user_id,
+                    XBlockField.field == field,
+                )
+            ).first()
+            value = _MISSING if row is None else row[0]
+            self._cache[cache_key] = value
+        if value is _MISSING:
+            raise KeyError(cache_key)
+        return value
+
+    def has(self, scope: str, block_key: str, user_id: int, field: str) -> bool:
+        try:
+            self.get(scope, block_key, user_id, field)
+        except KeyError:
+            return False
+        return True
+
+    def set_many(self, items: list[tuple[str, str, int, str, Any]]) -> None:
+        """Upsert (scope, block_key, user_id, field, value) rows in one statement."""
+        if not items:
+            return
+        now = utcnow()
+        values = [
+            {
+                "scope": scope,
+                "block_key": block_key,
+                "user_id": user_id,
+                "field": field,
+                "value": value,
+                "context_key": self.context_key if user_id == NO_USER or scope == "user_state" else "",
+                "updated_at": now,
+            }
+            for scope, block_key, user_id, field, value in items
+        ]
+        # One row per key: the last value wins, as it would field by field.
+        deduplicated = {(v["scope"], v["block_key"], v["user_id"], v["field"]): v for v in values}
+        stmt = upsert(XBlockField, {}, ["scope", "block_key", "user_id", "field"], ["value", "updated_at"])
+        db.session.execute(stmt, list(deduplicated.values()))
+        for key, row in deduplicated.items():
+            self._cache[key] = row["value"]
+
+    def delete(self, scope: str, block_key: str, user_id: int, field: str) -> None:
+        db.session.execute(
+            delete(XBlockField).where(
+                XBlockField.scope == scope,
+                XBlockField.block_key == block_key,
+                XBlockField.user_id == user_id,
+                XBlockField.field == field,
+            )
+        )
+        self._cache[(scope, block_key, user_id, field)] = _MISSING
+
+
+class SnapshotStore:
+    """Authored fields of a published version: ``{usage_key: {"type", "fields", "children", "parent"}}``."""
+
+    def __init__(self, snapshot: dict[str, dict[str, Any]]):
+        self.snapshot = snapshot
+
+    def get(self, scope: str, block_key: str, user_id: int, field: str) -> Any:
+        entry = self.snapshot[block_key]
+        if scope == "children":
+            return entry["children"]
+        if scope == "parent":
+            if entry.get("parent") is None:
+                raise KeyError(block_key)
+            return entry["parent"]
+        return entry["fields"][field]
+
+    def has(self, scope: str, block_key: str, user_id: int, field: str) -> bool:
+        try:
+            self.get(scope, block_key, user_id, field)
+        except KeyError:
+            return False
+        return True
+
+    def set_many(self, items) -> None:  # noqa: ANN001
+        if items:
+            raise ReadOnlyContent("published course content cannot be changed by a learner-facing view")
+
+    def delete(self, *args) -> None:  # noqa: ANN002
+        raise ReadOnlyContent("published course content cannot be changed by a learner-facing view")
+
+
+class FieldStore(KeyValueStore):
+    """The runtime's KeyValueStore: authored scopes to ``authored``, the rest to ``user_rows``."""
+
+    def __init__(self, authored: SqlRows | SnapshotStore, user_rows: SqlRows):
+        self.authored = authored
+        self.user_rows = user_rows
+
+    @staticmethod
+    def _address(key: KeyValueStore.Key) -> tuple[bool, tuple[str, str, int, str]]:
+        scope = key.scope
+        block_key = "" if key.block_scope_id is None else str(key.block_scope_id)
+        if is_authored(scope):
+            return True, (scope_name(scope), block_key, NO_USER, key.field_name)
+        if scope.user == UserScope.ALL:
+            return False, (scope_name(scope), block_key, NO_USER, key.field_name)
+        if scope.block == BlockScope.ALL:
+            block_key = ""
+        return False, (scope_name(scope), block_key, int(key.user_id), key.field_name)
+
+    def _store(self, authored: bool):
+        return self.authored if authored else self.user_rows
+
+    def get(self, key):
+        authored, address = self._address(key)
+        return self._store(authored).get(*address)
+
+    def has(self, key):
+        authored, address = self._address(key)
+        return self._store(authored).has(*address)
+
+    def set(self, key, value):
+        self.set_many({key: value})
+
+    def set_many(self, update_dict):
+        authored_items, user_items = [], []
+        for key, value in update_dict.items():
+            authored, address = self._address(key)
+            (authored_items if authored else user_items).append((*address, value))
+        self.authored.set_many(authored_items)
+        self.user_rows.set_many(user_items)
+
+    def delete(self, key):
+        authored, address = self._address(key)
+        self._store(authored).delete(*address)

@@ -1,0 +1,37 @@
+"""Putting rendered blocks on a page: the fragment's CSS in <head>, its body, then the scripts.
+
+Scripts come in a fixed order: jQuery and underscore (which community blocks expect as globals), the
+blocks' own JavaScript (which defines their initialisers), then our runtime, which starts the blocks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g, url_for
+from markupsafe import Markup
+from web_fragments.fragment import Fragment
+
+
+@dataclass
+class PageParts:
+    head: Markup
+    body: Markup
+    foot: Markup
+
+
+def page_parts(fragment: Fragment) -> PageParts:
+    g.xblock_page = True  # the page carries inline block scripts: see the CSP in lms/app.py
+    base = [
+        ("xblock_host.runtime_resource", "js/vendor/jquery.min.js"),
+        ("xblock_host.runtime_resource", "js/vendor/underscore-min.js"),
+    ]
+    before = "".join(f'<script src="{url_for(endpoint, filename=name)}"></script>' for endpoint, name in base)
+    runtime_js = f'<script src="{url_for("xblock_host.runtime_resource", filename="js/runtime.js")}"></script>'
+    css = f'<link rel="stylesheet" href="{url_for("xblock_host.runtime_resource", filename="xblock.css")}">'
+    # Fragments are HTML by contract: blocks escape their own output; authored HTML is sanitised in the block.
+    return PageParts(
+        head=Markup(css + fragment.head_html()),  # noqa: S704
+        body=Markup(fragment.body_html()),  # noqa: S704
+        foot=Markup(before + fragment.foot_html() + runtime_js),  # noqa: S704
+    )

@@ -1,0 +1,49 @@
+"""Signed handler URLs: an HMAC token binds the session user, the user whose state is used, the block
+and the branch, for a time window.
+
+Handler calls are authenticated by the token in the URL, not by a cookie, so a page of another site
+cannot forge one (no CSRF) and a token copied from one user's page is refused in another's session.
+Windows are two days; the current and previous windows are accepted (a token lives 2–4 days), and the
+first of several configured keys signs while all of them verify (key rotation).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+
+from flask import current_app
+
+WINDOW_SECONDS = 2 * 24 * 3600
+
+
+def _keys() -> list[bytes]:
+    configured = current_app.config.get("XBLOCK_HANDLER_TOKEN_KEYS")
+    if configured:
+        return [key.encode() for key in configured]
+    secret = current_app.config["SECRET_KEY"].encode()
+    return [hmac.new(secret, b"xblock-handler-token", hashlib.sha256).digest()]
+
+
+def _sign(key: bytes, message: str) -> str:
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _message(purpose: str, acting_id: int, state_id: int, usage_key: str, branch: str, window: int) -> str:
+    return f"{purpose}|{window}|{acting_id}|{state_id}|{branch}|{usage_key}"
+
+
+def make(acting_id: int, state_id: int, usage_key: str, branch: str, purpose: str = "handler") -> str:
+    window = int(time.time() // WINDOW_SECONDS)
+    return _sign(_keys()[0], _message(purpose, acting_id, state_id, usage_key, branch, window))
+
+
+def check(token: str, acting_id: int, state_id: int, usage_key: str, branch: str, purpose: str = "handler") -> bool:
+    window = int(time.time() // WINDOW_SECONDS)
+    for key in _keys():
+        for candidate in (window, window - 1):
+            expected = _sign(key, _message(purpose, acting_id, state_id, usage_key, branch, candidate))
+            if hmac.compare_digest(expected, token):
+                return True
+    return False

@@ -1,0 +1,167 @@
+"""HTTP routes of the XBlock host: block handlers (signed) and block/runtime resources (cached).
+
+A handler URL is ``/xblock/<branch>/<usage>/handler/<state user>/<token>/<handler>/<suffix>``. The token
+must have been issued to the logged-in user for that state user, block and branch; the learning context
+must let that user use the block (and act for the state user, when they differ). Handlers are exempt
+from the CSRF cookie check because the token already proves the request comes from our page; unsafe
+methods must in addition come from our origin when the browser says where they come from.
+"""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import webob
+from flask import Blueprint, Response, abort, current_app, request, send_from_directory
+from flask_login import current_user
+from xblock.exceptions import DisallowedFileError, NoSuchHandlerError, NoSuchUsage
+
+from lms.db import SAFE_METHODS, db
+from lms.extensions import csrf
+from lms.xblock_host import context as contexts
+from lms.xblock_host import tokens
+from lms.xblock_host.keys import InvalidKey, UsageKey
+from lms.xblock_host.kvs import ReadOnlyContent
+from lms.xblock_host.runtime import LmsRuntime, shared_field_names
+from lms.xblock_host.unavailable import UnavailableBlock
+
+bp = Blueprint("xblock_host", __name__, url_prefix="/xblock")
+csrf.exempt(bp)
+
+HANDLER_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+RUNTIME_STATIC = str(Path(__file__).resolve().parent / "static" / "xblock_host")
+RESOURCE_MAX_AGE = 24 * 3600
+
+
+def _same_origin() -> bool:
+    origin = request.headers.get("Origin")
+    if not origin:
+        return True  # same-origin GETs and older browsers send none; the token still binds the request
+    return urlsplit(origin).netloc == request.host
+
+
+@bp.route("/<branch>/<usage_key>/handler/<int:state_user_id>/<token>/")
+def handler_root(branch, usage_key, state_user_id, token):  # noqa: ARG001
+    abort(404)  # only a prefix for handler URLs
+
+
+@bp.route(
+    "/<branch>/<usage_key>/handler/<int:state_user_id>/<token>/<handler>/",
+    methods=HANDLER_METHODS,
+    defaults={"suffix": ""},
+)
+@bp.route("/<branch>/<usage_key>/handler/<int:state_user_id>/<token>/<handler>/<path:suffix>", methods=HANDLER_METHODS)
+def handler(branch: str, usage_key: str, state_user_id: int, token: str, handler: str, suffix: str):
+    if not current_user.is_authenticated:
+        abort(401)
+    if not tokens.check(token, current_user.id, state_user_id, usage_key, branch):
+        abort(403, "This handler link was not issued to you, or it has expired. Reload the page.")
+    if request.method not in SAFE_METHODS and not _same_origin():
+        abort(403, "Cross-site handler calls are refused.")
+    context = _context_for(usage_key, branch)
+    if not context.can_use(current_user):
+        abort(403)
+    if state_user_id != current_user.id and not context.can_act_for(current_user, state_user_id):
+        abort(403)
+    return _call_handler(LmsRuntime(context, current_user, state_user_id), usage_key, handler, suffix)
+
+
+@bp.route(
+    "/<branch>/<usage_key>/callback/<int:state_user_id>/<token>/<handler>/",
+    methods=HANDLER_METHODS,
+    defaults={"suffix": ""},
+)
+@bp.route("/<branch>/<usage_key>/callback/<int:state_user_id>/<token>/<handler>/<path:suffix>", methods=HANDLER_METHODS)
+def thirdparty_handler(branch: str, usage_key: str, state_user_id: int, token: str, handler: str, suffix: str):
+    """Handlers a block exposes to outside services (``thirdparty=True``): no session, a handler-bound token."""
+    if not tokens.check(token, 0, state_user_id, f"{usage_key}|{handler}", branch, "thirdparty"):
+        abort(403)
+    from lms.accounts.models import User
+
+    user = db.session.get(User, state_user_id)
+    if user is None or not user.is_active:
+        abort(404)
+    context = _context_for(usage_key, branch)
+    return _call_handler(LmsRuntime(context, user, state_user_id), usage_key, handler, suffix)
+
+
+def _context_for(usage_key: str, branch: str):
+    try:
+        key = UsageKey(usage_key)
+    except InvalidKey:
+        abort(404)
+    context = contexts.resolve(key.context_key, branch)
+    if context is None:
+        abort(404)
+    return context
+
+
+def _lock_shared_state(block_type: str, usage_key: str) -> None:
+    """Serialise handlers of one block that update state shared by all users (poll tallies, votes).
+
+    On SQLite the request's BEGIN IMMEDIATE already serialises writers; PostgreSQL takes a
+    transaction-scoped advisory lock before the block reads its summary fields.
+    """
+    if db.engine.dialect.name != "postgresql":
+        return
+    cls = current_app.extensions["xblock_types"].load(block_type)
+    if shared_field_names(cls):
+        from sqlalchemy import func, select
+
+        db.session.execute(select(func.pg_advisory_xact_lock(func.hashtext(usage_key))))
+
+
+def _call_handler(runtime: LmsRuntime, usage_key: str, handler_name: str, suffix: str) -> Response:
+    key = UsageKey(usage_key)
+    if request.method not in SAFE_METHODS:
+        _lock_shared_state(key.block_type, usage_key)
+    try:
+        runtime.prefetch_user_state([key])
+        block = runtime.get_block(key)
+        if isinstance(block, UnavailableBlock):
+            abort(404)
+    except NoSuchUsage:
+        abort(404)
+    body = request.get_data(cache=True)
+    environ = dict(request.environ)
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    webob_request = webob.Request(environ)
+    try:
+        result = runtime.handle(block, handler_name, webob_request, suffix)
+    except NoSuchHandlerError:
+        abort(404)
+    except ReadOnlyContent:
+        abort(409, "This handler tried to change published course content.")
+    headers = [(name, value) for name, value in result.headerlist if name.lower() != "content-length"]
+    return Response(result.body, status=result.status, headers=headers)
+
+
+@bp.route("/resource/<block_type>/<path:uri>")
+def block_resource(block_type: str, uri: str):
+    """A file from a block's package (``public/`` only, per XBlock's own rules), cached for a day."""
+    types = current_app.extensions["xblock_types"]
+    cls = types.load(block_type)
+    if cls is UnavailableBlock:
+        abort(404)
+    try:
+        stream = cls.open_local_resource(uri)
+    except (DisallowedFileError, FileNotFoundError, IsADirectoryError, ValueError, OSError):
+        abort(404)
+    with stream:
+        data = stream.read()
+    mimetype = mimetypes.guess_type(uri)[0] or "application/octet-stream"
+    response = Response(data, mimetype=mimetype)
+    response.cache_control.public = True
+    response.cache_control.max_age = RESOURCE_MAX_AGE
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.route("/runtime/<path:filename>")
+def runtime_resource(filename: str):
+    """Files the runtime offers every block (``runtime.resource_url``): jQuery, underscore, our JS."""
+    return send_from_directory(RUNTIME_STATIC, filename, max_age=RESOURCE_MAX_AGE)

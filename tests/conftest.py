@@ -1,0 +1,206 @@
+"""Fixtures for the whole suite: ``app``, ``client`` (pytest-flask), ``auth``, ``factory``, ``count_queries``.
+
+The schema is built once per run through the Alembic migrations (so the migrations are tested too), on
+a temporary SQLite file, or on the database named by ``LMS_TEST_DATABASE_URL`` (PostgreSQL in CI).
+Each test starts from empty tables plus the eight IPRCs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event, text
+
+from lms import create_app
+from lms.config import test_database_url
+from lms.db import db
+
+PASSWORD = "correct horse battery"
+
+
+def _overrides(tmp_path_factory) -> dict:
+    instance = tmp_path_factory.mktemp("instance")
+    url = test_database_url() or f"sqlite:///{instance / 'test.sqlite3'}"
+    return {
+        "ENV": "testing",
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "INSTANCE_PATH": str(instance),
+        "WTF_CSRF_ENABLED": False,
+        "BASE_URL": "http://localhost",
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture(scope="session")
+def app_overrides(tmp_path_factory):
+    return _overrides(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def app(app_overrides):
+    application = create_app(app_overrides)
+    with application.app_context():
+        _reset_schema()
+    return application
+
+
+def _reset_schema() -> None:
+    from flask_migrate import upgrade
+
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    else:
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade()
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def clean_database(app):
+    """Empty every table before each test, then add the default institutions."""
+    from lms.institutions.services import ensure_default_institutions
+
+    with app.app_context():
+        tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                db.session.execute(text(f'DELETE FROM "{name}"'))
+        ensure_default_institutions()
+        db.session.commit()
+    yield
+    with app.app_context():
+        db.session.remove()
+
+
+class Factory:
+    """Builds committed test data; every method returns ORM objects usable in the test's session."""
+
+    _seq = itertools.count(1)
+
+    def __init__(self, app):
+        self.app = app
+
+    def _n(self) -> int:
+        return next(self._seq)
+
+    def user(
+        self,
+        *roles: str,
+        email: str | None = None,
+        name: str | None = None,
+        password: str = PASSWORD,
+        institution: str | None = "iprc-kigali",
+        language: str = "en",
+        active: bool = True,
+    ):
+        from lms.accounts import services
+        from lms.institutions.queries import by_code
+
+        n = self._n()
+        institution_id = by_code(institution).id if institution else None
+        user = services.create_user(
+            email or f"user{n}@example.org",
+            name or f"Test User {n}",
+            password,
+            roles=list(roles) or ["learner"],
+            institution_id=institution_id,
+            language=language,
+            via="cli",
+        )
+        user.active = active
+        db.session.commit()
+        return user
+
+    def course(self, owner=None, code: str | None = None, title: str | None = None, track: str = "tvet_tot"):
+        from courses.services import create_course
+
+        owner = owner or self.user("author")
+        n = self._n()
+        course = create_course(code=code or f"C-{n}", title=title or f"Course {n}", owner=owner, track=track)
+        db.session.commit()
+        return course
+
+    def cohort(self, course=None, institution: str = "iprc-huye", instructors=(), learners=(), name: str | None = None):
+        from lms.cohorts.services import enroll, save_cohort
+        from lms.institutions.queries import by_code
+
+        course = course or self.course()
+        admin = self.user("admin")
+        cohort = save_cohort(
+            None,
+            name=name or f"Cohort {self._n()}",
+            course_id=course.id,
+            institution_id=by_code(institution).id,
+            starts_on=date.today(),
+            ends_on=date.today() + timedelta(days=30),
+            instructors=list(instructors),
+            by=admin,
+        )
+        for learner in learners:
+            enroll(cohort, learner)
+        db.session.commit()
+        return cohort
+
+
+@pytest.fixture
+def factory(app):
+    return Factory(app)
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user_or_email, password: str = PASSWORD, follow: bool = False):
+        email = getattr(user_or_email, "email", user_or_email)
+        return self.client.post("/login", data={"email": email, "password": password}, follow_redirects=follow)
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as counter: …`` counts the SQL statements run (BEGIN/COMMIT excluded)."""
+
+    @contextlib.contextmanager
+    def counting():
+        counter = QueryCounter()
+
+        def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+            if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+                counter.statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counting
