@@ -24,7 +24,16 @@ def init_app(app: Flask) -> None:
     from lms.demo import register_seeder
     from lms.xblock_host.context import register_resolver
 
+    from courses.assessor import views as assessor_views
+    from courses.courseware import views as courseware_views
+    from courses.olx import views as olx_views
+    from courses.studio import views as studio_views
+
     register_resolver(context.resolve)
     register_course_provider(queries.offerable_by)
     register_seeder(demo.seed)
-    app.register_blueprint(assets.bp)
+    for blueprint in (assets.bp, studio_views.bp, courseware_views.bp, olx_views.bp, assessor_views.bp):
+        app.register_blueprint(blueprint)
+    for module in (studio_views, courseware_views, olx_views, assessor_views):
+        if hasattr(module, "init_app"):
+            module.init_app(app)  # menu items, panels, signal receivers, CLI commands

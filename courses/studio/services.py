@@ -110,7 +110,10 @@ def add_block(course: Course, parent_key: str, block_type: str, by, display_name
         child.display_name = display_name.strip()
     child.parent = parent.scope_ids.usage_id
     # Save every field explicitly, defaults included, so the published snapshot is self-contained.
-    child.force_save_fields([name for name, f in child.fields.items() if f.scope in (Scope.content, Scope.settings)])
+    authored = [name for name, f in child.fields.items() if f.scope in (Scope.content, Scope.settings)]
+    for name in authored:
+        getattr(child, name)  # force_save_fields saves values it has read
+    child.force_save_fields(authored)
     child.save()
     parent.children = [*parent.children, key]
     parent.save()

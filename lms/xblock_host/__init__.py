@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from flask import Flask
 
+from lms.xblock_host import django_setup
+
+# Before any xblock module is imported: xblock.reference checks for a configured Django on import.
+django_setup.configure()
+
 
 def init_app(app: Flask) -> None:
-    from lms.xblock_host import django_setup, models  # noqa: F401 - models register their tables
+    from lms.xblock_host import models  # noqa: F401 - models register their tables
     from lms.xblock_host.registry import BlockTypes
     from lms.xblock_host.views import bp
 
-    django_setup.configure()
     app.extensions["xblock_types"] = BlockTypes(app.config.get("XBLOCK_ALLOWLIST"))
     app.register_blueprint(bp)

@@ -1,0 +1,1 @@
+"""Learner courseware: my courses, the outline with progress, unit pages, resume, completion, gating."""
