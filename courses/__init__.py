@@ -20,14 +20,13 @@ def init_app(app: Flask) -> None:
         queries,
         rules,
     )
-    from lms.cohorts.catalogue import register_course_provider
-    from lms.demo import register_seeder
-    from lms.xblock_host.context import register_resolver
-
     from courses.assessor import views as assessor_views
     from courses.courseware import views as courseware_views
     from courses.olx import views as olx_views
     from courses.studio import views as studio_views
+    from lms.cohorts.catalogue import register_course_provider
+    from lms.demo import register_seeder
+    from lms.xblock_host.context import register_resolver
 
     register_resolver(context.resolve)
     register_course_provider(queries.offerable_by)

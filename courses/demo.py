@@ -35,9 +35,7 @@ COURSES = [
         "language": "en",
         "description": "Supervised transfer of neonatal resuscitation skills to hospital staff.",
         "learning_outcomes": (
-            "Perform the golden-minute steps\n"
-            "Ventilate a newborn with bag and mask\n"
-            "Log supervised resuscitations"
+            "Perform the golden-minute steps\nVentilate a newborn with bag and mask\nLog supervised resuscitations"
         ),
     },
 ]

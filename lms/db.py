@@ -43,6 +43,7 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 
+
 def writes[F: Callable[..., Any]](view: F) -> F:
     """Mark a view that writes although its method is safe (e.g. a GET that records a visit)."""
     view._db_writes = True  # type: ignore[attr-defined]

@@ -23,6 +23,7 @@ def test_thumbs_render_and_vote(app, client, auth, factory):
     auth.login(learner)
     with app.test_request_context():
         from flask_login import login_user
+
         login_user(learner)
         runtime = runtime_for(course, learner, "published")
         block = runtime.get_block(unit)

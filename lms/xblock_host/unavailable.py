@@ -37,9 +37,7 @@ class UnavailableBlock(XBlock):
         frag = Fragment()
         _ = self.ugettext
         label = self.display_name or self.scope_ids.block_type
-        notice = _(
-            "This part of the course is not available here. Your trainer can give it to you another way."
-        )
+        notice = _("This part of the course is not available here. Your trainer can give it to you another way.")
         body = f"<p><strong>{_escape(label)}</strong></p><p>{_escape(notice)}</p>"
         frag.add_content(f'<div class="block-unavailable" role="note">{body}</div>')
         return frag
