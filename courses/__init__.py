@@ -12,18 +12,21 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from courses import (  # noqa: F401 - rules register themselves
+    from courses import (  # noqa: F401 - models and rules register themselves on import
         assets,
         context,
         demo,
-        models,  # noqa: F401 - tables
+        models,
+        progress,
         queries,
         rules,
     )
     from courses.assessor import views as assessor_views
+    from courses.courseware import instructor
     from courses.courseware import views as courseware_views
     from courses.olx import views as olx_views
     from courses.studio import views as studio_views
+    from lms import signals
     from lms.cohorts.catalogue import register_course_provider
     from lms.demo import register_seeder
     from lms.xblock_host.context import register_resolver
@@ -31,8 +34,11 @@ def init_app(app: Flask) -> None:
     register_resolver(context.resolve)
     register_course_provider(queries.offerable_by)
     register_seeder(demo.seed)
-    for blueprint in (assets.bp, studio_views.bp, courseware_views.bp, olx_views.bp, assessor_views.bp):
-        app.register_blueprint(blueprint)
-    for module in (studio_views, courseware_views, olx_views, assessor_views):
+    modules = (studio_views, courseware_views, instructor, olx_views, assessor_views)
+    app.register_blueprint(assets.bp)
+    for module in modules:
+        app.register_blueprint(module.bp)
+    signals.xblock_event.connect(progress.on_xblock_event)
+    for module in modules:
         if hasattr(module, "init_app"):
             module.init_app(app)  # menu items, panels, signal receivers, CLI commands

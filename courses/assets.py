@@ -21,7 +21,8 @@ from lms import audit, storage
 from lms.db import db
 from lms.permissions import can
 
-bp = Blueprint("courses", __name__, url_prefix="/courses")
+# This blueprint also carries the template folder of the whole courses package.
+bp = Blueprint("courses", __name__, url_prefix="/courses", template_folder="templates")
 
 FILENAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()/-]{0,254}$")
 

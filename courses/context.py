@@ -17,6 +17,7 @@ from flask import g, url_for
 
 from courses import queries
 from courses.models import Course, CourseVersion
+from lms.accounts.models import utcnow
 from lms.cohorts.queries import instructs_course_learner
 from lms.db import db
 from lms.permissions import can
@@ -45,6 +46,23 @@ def snapshot_store(version_id: int) -> SnapshotStore:
     return store
 
 
+class DraftRows(SqlRows):
+    """The draft's authored rows: any write marks the course as having unpublished changes."""
+
+    def __init__(self, course: Course):
+        super().__init__(course.code)
+        self.course = course
+
+    def set_many(self, items) -> None:  # noqa: ANN001
+        super().set_many(items)
+        if items:
+            self.course.draft_changed_at = utcnow()
+
+    def delete(self, *address) -> None:  # noqa: ANN002
+        super().delete(*address)
+        self.course.draft_changed_at = utcnow()
+
+
 class CourseContext:
     def __init__(self, course: Course, branch: str):
         self.course = course
@@ -53,7 +71,7 @@ class CourseContext:
         self.branch = branch
         if branch == DRAFT:
             self.version_id = None
-            rows = SqlRows(course.code)
+            rows = DraftRows(course)
             rows.prefetch_context_authored(course.code)
             self.authored: SqlRows | SnapshotStore = rows
         else:

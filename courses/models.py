@@ -96,7 +96,9 @@ class CourseVersion(db.Model):
     """An immutable published snapshot of a course's block tree (never updated after insert)."""
 
     __tablename__ = "course_version"
-    __table_args__ = (UniqueConstraint("course_id", "number"),)
+    # Snapshots are cached per process by id, so an id must never be reused (SQLite reuses rowids of
+    # deleted rows unless the table is AUTOINCREMENT).
+    __table_args__ = (UniqueConstraint("course_id", "number"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)

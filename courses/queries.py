@@ -28,3 +28,22 @@ def offerable_by(user) -> list[tuple[int, str]]:  # noqa: ANN001
             or_(Course.published_version_id.is_not(None), Course.authors.any(CourseAuthor.user_id == user.id))
         )
     return [(course_id, f"{title} ({code})") for course_id, title, code in db.session.execute(stmt)]
+
+
+def enrolled_courses(user) -> list[Course]:  # noqa: ANN001
+    """Published courses the user is actively enrolled in, through any cohort, by title."""
+    from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
+
+    stmt = (
+        select(Course)
+        .where(
+            Course.id.in_(
+                select(Cohort.course_id)
+                .join(Enrollment, Enrollment.cohort_id == Cohort.id)
+                .where(Enrollment.user_id == user.id, Enrollment.status == EnrollmentStatus.ACTIVE)
+            ),
+            Course.published_version_id.is_not(None),
+        )
+        .order_by(func.lower(Course.title))
+    )
+    return list(db.session.scalars(stmt))

@@ -76,9 +76,9 @@ def after_commit_write(fn: Callable[[], Any]) -> None:
 
 
 def _finish_request(response: Response) -> Response:
+    pending = g.pop("db_after_commit", [])  # dropped with the rest when the request fails
     if response.status_code < 400 or g.get("db_commit_on_error"):
         db.session.commit()
-        pending = g.pop("db_after_commit", [])
         if pending:
             g.db_writes = True  # the next BEGIN is IMMEDIATE
             for fn in pending:
@@ -120,13 +120,18 @@ def is_postgresql() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
-def upsert(model: type, values: dict[str, Any], index_elements: list[str], update: list[str]):
-    """An INSERT … ON CONFLICT DO UPDATE statement for SQLite and PostgreSQL alike."""
+def dialect_insert(model: type):
+    """``insert(model)`` of the current dialect, which offers ``on_conflict_do_update``."""
     if db.engine.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(model).values(**values)
+    return insert(model)
+
+
+def upsert(model: type, values: dict[str, Any], index_elements: list[str], update: list[str]):
+    """An INSERT … ON CONFLICT DO UPDATE statement for SQLite and PostgreSQL alike."""
+    stmt = dialect_insert(model).values(**values)
     return stmt.on_conflict_do_update(
         index_elements=index_elements, set_={name: stmt.excluded[name] for name in update}
     )

@@ -20,6 +20,7 @@ from courses.blocks.olx import OlxAttributesMixin
 log = logging.getLogger(__name__)
 
 
+@XBlock.needs("i18n")
 class _Container(OlxAttributesMixin, XBlock):
     has_children = True
     completion_mode = XBlockCompletionMode.AGGREGATOR

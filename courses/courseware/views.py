@@ -1,5 +1,168 @@
-"""Views of courses.courseware (being built)."""
+"""Learner courseware: my courses, a course's outline with progress per module, unit pages with
+previous/next, resume where I left off, completion on view, and module gates.
 
-from flask import Blueprint
+Everything but the inside of interactive blocks works without JavaScript. A unit page reads in one
+transaction; recording the visit (completion of what was seen, the resume position) happens after the
+response's commit in a short write of its own, and only when something changed.
+"""
 
-bp = Blueprint("courseware", __name__)
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from courses import gating, progress, queries
+from courses.context import runtime_for
+from courses.models import Course
+from courses.structure import Structure, Unit, draft_structure, published_structure
+from lms.dashboard import register_panel
+from lms.db import after_commit_write
+from lms.navigation import register_menu_item
+from lms.permissions import can
+from lms.xblock_host.context import DRAFT, PUBLISHED
+from lms.xblock_host.page import page_parts
+
+bp = Blueprint("courseware", __name__, url_prefix="/learn")
+
+
+def init_app(app) -> None:  # noqa: ANN001
+    register_menu_item("my_courses", _l("My courses"), "courseware.my_courses", lambda u: True, order=10)
+    register_panel("my_courses", "courses/panels/my_courses.html", lambda u: True, _my_courses_context, order=5)
+
+
+def _may_view_published(course: Course) -> bool:
+    return can("course.learn", course) or can("course.assess", course) or can("course.edit", course)
+
+
+def _published_course(code: str) -> tuple[Course, Structure]:
+    course = queries.by_code(code)
+    if course is None:
+        abort(404)
+    if not _may_view_published(course):
+        abort(403)
+    structure = published_structure(course)
+    if structure is None:
+        abort(404)
+    return course, structure
+
+
+def _course_cards(user) -> list[dict]:  # noqa: ANN001
+    cards = []
+    for course in queries.enrolled_courses(user):
+        structure = published_structure(course)
+        if structure is None:
+            continue
+        done = progress.completions(user.id, course.id)
+        cards.append(
+            {"course": course, "progress": progress.course_progress(structure, done), "has_started": bool(done)}
+        )
+    return cards
+
+
+def _my_courses_context(user) -> dict:  # noqa: ANN001
+    return {"cards": _course_cards(user)}
+
+
+@bp.get("/")
+@login_required
+def my_courses():
+    return render_template("courses/courseware/my_courses.html", cards=_course_cards(current_user))
+
+
+def _locks(course: Course, structure: Structure) -> dict[str, str]:
+    if can("course.edit", course):
+        return {}
+    return {m.key: reason for m in structure.modules if (reason := gating.lock_reason(current_user, course, m))}
+
+
+@bp.get("/<code>/")
+@login_required
+def outline(code: str):
+    course, structure = _published_course(code)
+    done = progress.completions(current_user.id, course.id)
+    course_progress = progress.course_progress(structure, done)
+    locks = _locks(course, structure)
+    for module in course_progress.modules:
+        module.locked = locks.get(module.key)
+    resume = progress.resume_unit(structure, done, progress.position(current_user.id, course.id))
+    return render_template(
+        "courses/courseware/outline.html",
+        course=course,
+        structure=structure,
+        progress=course_progress,
+        resume=resume,
+        locks=locks,
+    )
+
+
+@bp.get("/<code>/resume")
+@login_required
+def resume(code: str):
+    course, structure = _published_course(code)
+    done = progress.completions(current_user.id, course.id)
+    unit = progress.resume_unit(structure, done, progress.position(current_user.id, course.id))
+    if unit is None:
+        return redirect(url_for("courseware.outline", code=code))
+    return redirect(url_for("courseware.unit", code=code, usage_key=unit.key))
+
+
+@bp.get("/<code>/unit/<usage_key>")
+@login_required
+def unit(code: str, usage_key: str):
+    course, structure = _published_course(code)
+    current = structure.unit_by_key.get(usage_key)
+    if current is None:
+        abort(404)
+    module = structure.module_of(usage_key)
+    reason = _locks(course, structure).get(module.key)
+    if reason:
+        return render_template("courses/courseware/locked.html", course=course, module=module, reason=reason), 403
+    done = progress.completions(current_user.id, course.id)
+    if can("course.learn", course):
+        _record_visit(course, structure, current, done)
+    return _render_unit(course, structure, current, PUBLISHED, done)
+
+
+def _record_visit(course: Course, structure: Structure, current: Unit, done: dict[str, float]) -> None:
+    """Queue the visit's writes, only when they would change something."""
+    user_id = current_user.id
+    needs_completion = any(done.get(item, 0) < progress.COMPLETE for item in current.viewed_items)
+    needs_position = progress.position(user_id, course.id) != current.key
+    if needs_completion:
+        after_commit_write(lambda: progress.mark_unit_viewed(user_id, course, structure, current))
+    if needs_position:
+        after_commit_write(lambda: progress.save_position(user_id, course.id, current.key))
+
+
+def _render_unit(course: Course, structure: Structure, current: Unit, branch: str, done: dict[str, float]):
+    runtime = runtime_for(course, current_user, branch)
+    runtime.prefetch_user_state([current.key, *current.leaves])
+    block = runtime.get_block(current.key)
+    fragment = runtime.render(block, "student_view")
+    previous, following = structure.neighbours(current.key)
+    module = structure.module_of(current.key)
+    lesson = next(lesson for lesson in module.lessons if lesson.key == current.sequential_key)
+    module_done = sum(1 for item in module.completion_items if done.get(item, 0) >= progress.COMPLETE)
+    return render_template(
+        "courses/courseware/unit.html",
+        course=course,
+        unit=current,
+        module=module,
+        lesson=lesson,
+        previous=previous,
+        following=following,
+        parts=page_parts(fragment),
+        preview=branch == DRAFT,
+        module_done=module_done,
+        module_total=len(module.completion_items),
+    )
+
+
+def render_draft_unit(course: Course, usage_key: str):
+    """The studio's learner preview of a draft unit (no progress is recorded)."""
+    structure = draft_structure(course)
+    current = structure.unit_by_key.get(usage_key)
+    if current is None:
+        abort(404)
+    return _render_unit(course, structure, current, DRAFT, {})

@@ -17,7 +17,6 @@ from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, ScopeIds, 
 from courses.context import runtime_for
 from courses.models import Course
 from lms import audit
-from lms.accounts.models import utcnow
 from lms.db import db
 from lms.xblock_host.context import DRAFT
 from lms.xblock_host.keys import InvalidKey, UsageKey
@@ -48,10 +47,6 @@ class OutlineNode:
             yield from child.walk()
 
 
-def _touch(course: Course) -> None:
-    course.draft_changed_at = utcnow()
-
-
 def create_root_block(course: Course) -> None:
     runtime = runtime_for(course, course.owner, DRAFT)
     key = UsageKey(course.root_key)
@@ -80,7 +75,7 @@ def outline(course: Course, user) -> OutlineNode:  # noqa: ANN001
     return build(course.root_key)
 
 
-def _get(runtime, course: Course, key: str):  # noqa: ANN001
+def get_draft_block(runtime, course: Course, key: str):  # noqa: ANN001
     """The draft block ``key`` of ``course``; every block but the root has a stored parent."""
     try:
         usage = UsageKey(key)
@@ -96,7 +91,7 @@ def add_block(course: Course, parent_key: str, block_type: str, by, display_name
     from flask import current_app
 
     runtime = runtime_for(course, by, DRAFT)
-    parent = _get(runtime, course, parent_key)
+    parent = get_draft_block(runtime, course, parent_key)
     parent_type = parent.scope_ids.block_type
     expected = CHILD_TYPE.get(parent_type)
     if parent_type == "vertical":
@@ -117,14 +112,13 @@ def add_block(course: Course, parent_key: str, block_type: str, by, display_name
     child.save()
     parent.children = [*parent.children, key]
     parent.save()
-    _touch(course)
     audit.record("block.added", "course", course.id, block=str(key))
     return str(key)
 
 
 def rename_block(course: Course, key: str, display_name: str, by) -> None:  # noqa: ANN001
     runtime = runtime_for(course, by, DRAFT)
-    block = _get(runtime, course, key)
+    block = get_draft_block(runtime, course, key)
     if "display_name" not in block.fields:
         raise StudioError(_("This component has no name to change."))
     name = display_name.strip()
@@ -134,12 +128,11 @@ def rename_block(course: Course, key: str, display_name: str, by) -> None:  # no
     block.save()
     if str(key) == course.root_key:
         course.title = name
-    _touch(course)
 
 
 def move_block(course: Course, key: str, offset: int, by) -> None:  # noqa: ANN001
     runtime = runtime_for(course, by, DRAFT)
-    block = _get(runtime, course, key)
+    block = get_draft_block(runtime, course, key)
     if block.parent is None:
         raise StudioError(_("The course itself cannot move."))
     parent = runtime.get_block(block.parent)
@@ -151,13 +144,12 @@ def move_block(course: Course, key: str, offset: int, by) -> None:  # noqa: ANN0
     children[index], children[target] = children[target], children[index]
     parent.children = children
     parent.save()
-    _touch(course)
 
 
 def delete_block(course: Course, key: str, by) -> int:  # noqa: ANN001
     """Remove a block and everything under it from the draft; returns how many blocks went."""
     runtime = runtime_for(course, by, DRAFT)
-    block = _get(runtime, course, key)
+    block = get_draft_block(runtime, course, key)
     if block.parent is None:
         raise StudioError(_("The course itself cannot be deleted here."))
     parent = runtime.get_block(block.parent)
@@ -177,7 +169,7 @@ def delete_block(course: Course, key: str, by) -> int:  # noqa: ANN001
             XBlockField.scope.in_(("content", "settings", "children", "parent")),
         )
     )
-    _touch(course)
+    runtime.field_store.authored.forget_blocks(doomed)
     audit.record("block.deleted", "course", course.id, block=str(key), count=len(doomed))
     return len(doomed)
 
@@ -246,7 +238,7 @@ def parse_field_value(field_obj, raw: str | None) -> Any:  # noqa: ANN001
 def save_fields(course: Course, key: str, raw_values: dict[str, str | None], by) -> dict[str, str]:  # noqa: ANN001
     """Validate and save the generated form; returns {field: error} and saves nothing if any."""
     runtime = runtime_for(course, by, DRAFT)
-    block = _get(runtime, course, key)
+    block = get_draft_block(runtime, course, key)
     errors, parsed = {}, {}
     for name, field_obj in editable_fields(block):
         try:
@@ -258,6 +250,5 @@ def save_fields(course: Course, key: str, raw_values: dict[str, str | None], by)
     for name, value in parsed.items():
         setattr(block, name, value)
     block.save()
-    _touch(course)
     audit.record("block.edited", "course", course.id, block=str(key))
     return {}

@@ -101,6 +101,12 @@ class SqlRows:
         self._loaded_summaries.update(block_keys)
         self._loaded_user_wide.add(user_id)
 
+    def forget_blocks(self, block_keys: Iterable[str]) -> None:
+        """Drop cached rows of blocks whose rows were deleted behind the cache's back."""
+        doomed = set(block_keys)
+        for cache_key in [k for k in self._cache if k[1] in doomed]:
+            self._cache[cache_key] = _MISSING
+
     def loaded_items(self):
         """(scope, block_key, user_id, field, value) for every row loaded so far."""
         for (scope, block_key, user_id, field), value in self._cache.items():

@@ -13,6 +13,7 @@ from xblock.core import XBlock
 from xblock.fields import Scope, String
 
 
+@XBlock.needs("i18n")
 class UnavailableBlock(XBlock):
     olx = String(scope=Scope.content, default="", help="The block's original OLX, kept verbatim.")
     display_name = String(scope=Scope.settings, default="", help="Name taken from the original OLX, if any.")

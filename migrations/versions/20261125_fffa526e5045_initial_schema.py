@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c8cf0b29bb5c
+Revision ID: fffa526e5045
 Revises: 
-Create Date: 2026-11-25 02:22:08.159175
+Create Date: 2026-11-25 02:32:02.208325
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c8cf0b29bb5c'
+revision = 'fffa526e5045'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -254,7 +254,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_course_version_course_id_course'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['published_by_id'], ['user.id'], name=op.f('fk_course_version_published_by_id_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_course_version')),
-    sa.UniqueConstraint('course_id', 'number', name=op.f('uq_course_version_course_id_number'))
+    sa.UniqueConstraint('course_id', 'number', name=op.f('uq_course_version_course_id_number')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('course_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_course_version_course_id'), ['course_id'], unique=False)

@@ -1,0 +1,200 @@
+"""Learner progress: completion of blocks, units and courses, grades, and where to resume.
+
+Sources of completion, as in Open edX: seeing a unit completes its ``view`` leaves; ``completion``,
+``grade`` and (deprecated) ``progress`` events complete ``custom`` leaves. Completion only grows. When
+a unit or the whole course becomes complete, a row for it is written and ``unit_completed`` /
+``course_completed`` are sent (certificates will listen to the latter). Only the published branch
+counts: authors previewing a draft leave no progress behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, select
+
+from courses.models import BlockCompletion, BlockGrade, Course, CoursePosition
+from courses.structure import Structure, Unit, published_structure
+from lms import signals
+from lms.accounts.models import utcnow
+from lms.db import db, dialect_insert
+from lms.xblock_host.context import PUBLISHED
+
+COMPLETE = 1.0
+
+
+def completions(user_id: int, course_id: int) -> dict[str, float]:
+    rows = db.session.execute(
+        select(BlockCompletion.usage_key, BlockCompletion.completion).where(
+            BlockCompletion.user_id == user_id, BlockCompletion.course_id == course_id
+        )
+    )
+    return dict(rows.all())
+
+
+def _record(user_id: int, course_id: int, items: dict[str, float]) -> None:
+    """Upsert completions, never lowering one (completion only grows)."""
+    if not items:
+        return
+    now = utcnow()
+    stmt = dialect_insert(BlockCompletion)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["user_id", "usage_key"],
+        set_={
+            "completion": case(
+                (BlockCompletion.completion < stmt.excluded.completion, stmt.excluded.completion),
+                else_=BlockCompletion.completion,
+            ),
+            "updated_at": stmt.excluded.updated_at,
+        },
+    )
+    db.session.execute(
+        stmt,
+        [
+            {"user_id": user_id, "course_id": course_id, "usage_key": key, "completion": value, "updated_at": now}
+            for key, value in items.items()
+        ],
+    )
+
+
+def _is_complete(done: dict[str, float], items: list[str]) -> bool:
+    return all(done.get(item, 0.0) >= COMPLETE for item in items)
+
+
+def _roll_up(user_id: int, course: Course, structure: Structure, unit: Unit, done: dict[str, float]) -> None:
+    """Write the unit's and course's own rows when they become complete, and say so."""
+    if done.get(unit.key, 0.0) < COMPLETE and _is_complete(done, unit.completion_items):
+        _record(user_id, course.id, {unit.key: COMPLETE})
+        done[unit.key] = COMPLETE
+        signals.unit_completed.send(course.id, user_id=user_id, unit_key=unit.key)
+    root = structure.root_key
+    if done.get(root, 0.0) < COMPLETE and structure.units and _is_complete(done, structure.completion_items):
+        _record(user_id, course.id, {root: COMPLETE})
+        done[root] = COMPLETE
+        signals.course_completed.send(course.id, user_id=user_id)
+
+
+def mark_unit_viewed(user_id: int, course: Course, structure: Structure, unit: Unit) -> None:
+    """Seeing a unit completes what seeing completes (call it after the page's read transaction)."""
+    done = completions(user_id, course.id)
+    new = {item: COMPLETE for item in unit.viewed_items if done.get(item, 0.0) < COMPLETE}
+    if new:
+        _record(user_id, course.id, new)
+        done.update(new)
+    _roll_up(user_id, course, structure, unit, done)
+
+
+def save_position(user_id: int, course_id: int, unit_key: str) -> None:
+    stmt = dialect_insert(CoursePosition).values(
+        user_id=user_id, course_id=course_id, unit_key=unit_key, updated_at=utcnow()
+    )
+    db.session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["user_id", "course_id"],
+            set_={"unit_key": stmt.excluded.unit_key, "updated_at": stmt.excluded.updated_at},
+        )
+    )
+
+
+def position(user_id: int, course_id: int) -> str | None:
+    return db.session.scalar(
+        select(CoursePosition.unit_key).where(CoursePosition.user_id == user_id, CoursePosition.course_id == course_id)
+    )
+
+
+def _record_grade(user_id: int, course_id: int, usage_key: str, earned: float, possible: float, only_if_higher: bool):
+    existing = db.session.scalar(
+        select(BlockGrade).where(BlockGrade.user_id == user_id, BlockGrade.usage_key == usage_key)
+    )
+    if existing is None:
+        db.session.add(
+            BlockGrade(user_id=user_id, course_id=course_id, usage_key=usage_key, earned=earned, possible=possible)
+        )
+    else:
+        old_ratio = existing.earned / existing.possible if existing.possible else 0.0
+        new_ratio = earned / possible if possible else 0.0
+        if not only_if_higher or new_ratio > old_ratio:
+            existing.earned, existing.possible = earned, possible
+    db.session.flush()
+
+
+def on_xblock_event(block, user_id: int, event_type: str, event_data, context, **_kwargs) -> None:  # noqa: ANN001
+    """Receiver of ``lms.signals.xblock_event``: grades and completion of published blocks."""
+    if context.branch != PUBLISHED or event_type not in ("completion", "grade", "progress"):
+        return
+    course = getattr(context, "course", None)
+    if course is None:
+        return
+    structure = published_structure(course)
+    leaf = str(block.scope_ids.usage_id)
+    unit = structure.unit_of_leaf.get(leaf) if structure else None
+    if event_type == "grade":
+        data = event_data or {}
+        possible = float(data.get("max_value") or 0)
+        earned = float(data.get("value") or 0)
+        _record_grade(user_id, course.id, leaf, earned, possible, bool(data.get("only_if_higher")))
+        value = COMPLETE  # a graded attempt completes the block, as Open edX does
+    elif event_type == "completion":
+        value = max(0.0, min(1.0, float((event_data or {}).get("completion", 0.0))))
+    else:  # "progress": Open edX's deprecated "mark complete" event
+        value = COMPLETE
+    _record(user_id, course.id, {leaf: value})
+    if unit is not None:
+        _roll_up(user_id, course, structure, unit, completions(user_id, course.id))
+
+
+@dataclass
+class ModuleProgress:
+    key: str
+    title: str
+    done: int
+    total: int
+    locked: str | None = None  # the lock message from a gate, if any
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 0.0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.fraction)
+
+
+@dataclass
+class CourseProgress:
+    modules: list[ModuleProgress]
+    units_done: set[str]
+    complete: bool
+
+    @property
+    def done(self) -> int:
+        return sum(m.done for m in self.modules)
+
+    @property
+    def total(self) -> int:
+        return sum(m.total for m in self.modules)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def course_progress(structure: Structure, done: dict[str, float]) -> CourseProgress:
+    modules = []
+    for module in structure.modules:
+        items = module.completion_items
+        modules.append(
+            ModuleProgress(module.key, module.title, sum(1 for i in items if done.get(i, 0) >= COMPLETE), len(items))
+        )
+    units_done = {unit.key for unit in structure.units if _is_complete(done, unit.completion_items)}
+    return CourseProgress(modules, units_done, done.get(structure.root_key, 0.0) >= COMPLETE)
+
+
+def resume_unit(structure: Structure, done: dict[str, float], last: str | None) -> Unit | None:
+    """Where to continue: the last unit seen, else the first not yet complete, else the first."""
+    if last and last in structure.unit_by_key:
+        return structure.unit_by_key[last]
+    for unit in structure.units:
+        if not _is_complete(done, unit.completion_items):
+            return unit
+    return structure.units[0] if structure.units else None

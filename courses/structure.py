@@ -1,0 +1,180 @@
+"""A course's shape, read from a snapshot: modules, lessons, units in reading order, and which leaf
+blocks count towards completion.
+
+Published snapshots never change, so their structure is computed once per process and version. A leaf
+counts as:
+
+* ``view`` — completed by being seen (text, files: XBlock's default completion mode);
+* ``custom`` — completed only when the block says so, through a ``completion`` or ``grade`` event
+  (videos, exercises, checklists; blocks with ``has_custom_completion`` or ``has_score``);
+* excluded — blocks that opt out (``completion_mode = excluded``) and blocks this installation
+  cannot run (a learner could never complete them).
+
+A unit with no countable leaf is completed by being seen.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from threading import Lock
+from typing import Any
+
+from flask import current_app
+from xblock.completable import XBlockCompletionMode
+
+from lms.xblock_host.unavailable import UnavailableBlock
+
+CONTAINERS = ("course", "chapter", "sequential", "vertical")
+
+
+@dataclass
+class Unit:
+    key: str
+    title: str
+    chapter_key: str
+    sequential_key: str
+    index: int  # position in reading order
+    leaves: list[str] = field(default_factory=list)
+    countable: dict[str, str] = field(default_factory=dict)  # leaf key -> "view" | "custom"
+
+    @property
+    def completion_items(self) -> list[str]:
+        """What must be complete for this unit: its countable leaves, or the unit itself."""
+        return list(self.countable) or [self.key]
+
+    @property
+    def viewed_items(self) -> list[str]:
+        """What seeing the unit completes."""
+        viewed = [key for key, how in self.countable.items() if how == "view"]
+        return viewed if self.countable else [self.key]
+
+
+@dataclass
+class Lesson:
+    key: str
+    title: str
+    units: list[Unit] = field(default_factory=list)
+
+
+@dataclass
+class Module:
+    key: str
+    title: str
+    index: int
+    lessons: list[Lesson] = field(default_factory=list)
+
+    @property
+    def units(self) -> list[Unit]:
+        return [unit for lesson in self.lessons for unit in lesson.units]
+
+    @property
+    def completion_items(self) -> list[str]:
+        return [item for unit in self.units for item in unit.completion_items]
+
+
+@dataclass
+class Structure:
+    root_key: str
+    title: str
+    modules: list[Module]
+    units: list[Unit]
+    unit_by_key: dict[str, Unit]
+    unit_of_leaf: dict[str, Unit]
+
+    @property
+    def completion_items(self) -> list[str]:
+        return [item for module in self.modules for item in module.completion_items]
+
+    def neighbours(self, unit_key: str) -> tuple[Unit | None, Unit | None]:
+        unit = self.unit_by_key[unit_key]
+        previous = self.units[unit.index - 1] if unit.index > 0 else None
+        following = self.units[unit.index + 1] if unit.index + 1 < len(self.units) else None
+        return previous, following
+
+    def module_of(self, unit_key: str) -> Module:
+        unit = self.unit_by_key[unit_key]
+        return next(module for module in self.modules if module.key == unit.chapter_key)
+
+
+def completion_kind(block_type: str) -> str | None:
+    """ "view", "custom" or None (excluded) for a leaf block type."""
+    cls = current_app.extensions["xblock_types"].load(block_type)
+    if cls is UnavailableBlock:
+        return None
+    mode = getattr(cls, "completion_mode", XBlockCompletionMode.COMPLETABLE)
+    if mode != XBlockCompletionMode.COMPLETABLE:
+        return None
+    if getattr(cls, "has_custom_completion", False) or getattr(cls, "has_score", False):
+        return "custom"
+    return "view"
+
+
+def _title(entry: dict[str, Any], fallback: str) -> str:
+    return (entry.get("fields") or {}).get("display_name") or fallback
+
+
+def build(snapshot: dict[str, dict[str, Any]], root_key: str) -> Structure:
+    root = snapshot.get(root_key, {"children": [], "fields": {}})
+    modules, units = [], []
+    unit_of_leaf: dict[str, Unit] = {}
+    kinds: dict[str, str | None] = {}
+
+    def children(key: str) -> list[str]:
+        return [child for child in snapshot.get(key, {}).get("children", []) if child in snapshot]
+
+    for m_index, chapter_key in enumerate(children(root_key)):
+        module = Module(chapter_key, _title(snapshot[chapter_key], f"Module {m_index + 1}"), m_index)
+        for sequential_key in children(chapter_key):
+            lesson = Lesson(sequential_key, _title(snapshot[sequential_key], "Lesson"))
+            for unit_key in children(sequential_key):
+                unit = Unit(unit_key, _title(snapshot[unit_key], "Unit"), chapter_key, sequential_key, len(units))
+                for leaf_key in children(unit_key):
+                    unit.leaves.append(leaf_key)
+                    leaf_type = snapshot[leaf_key].get("type") or leaf_key.split("+type@", 1)[1].split("+", 1)[0]
+                    if leaf_type not in kinds:
+                        kinds[leaf_type] = completion_kind(leaf_type)
+                    if kinds[leaf_type]:
+                        unit.countable[leaf_key] = kinds[leaf_type]
+                    unit_of_leaf[leaf_key] = unit
+                lesson.units.append(unit)
+                units.append(unit)
+            module.lessons.append(lesson)
+        modules.append(module)
+    return Structure(
+        root_key=root_key,
+        title=_title(root, "Course"),
+        modules=modules,
+        units=units,
+        unit_by_key={unit.key: unit for unit in units},
+        unit_of_leaf=unit_of_leaf,
+    )
+
+
+_CACHE: OrderedDict[int, Structure] = OrderedDict()
+_LOCK = Lock()
+
+
+def published_structure(course) -> Structure | None:  # noqa: ANN001
+    """The structure of the course's published version (cached per version), or None if unpublished."""
+    from courses.context import snapshot_store
+
+    version_id = course.published_version_id
+    if version_id is None:
+        return None
+    with _LOCK:
+        cached = _CACHE.get(version_id)
+    if cached is not None:
+        return cached
+    structure = build(snapshot_store(version_id).snapshot, course.root_key)
+    with _LOCK:
+        _CACHE[version_id] = structure
+        while len(_CACHE) > 64:
+            _CACHE.popitem(last=False)
+    return structure
+
+
+def draft_structure(course) -> Structure:  # noqa: ANN001
+    from courses.versions import draft_snapshot
+
+    return build(draft_snapshot(course), course.root_key)
