@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lms.db import db
-
 from courses.studio import services as studio
 from courses.versions import publish
+from lms.db import db
 
 
 @dataclass

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from lms.db import db
-
 from courses import gating
 from courses.models import BlockCompletion, CoursePosition
+from lms.db import db
 from tests.courses.helpers import build_course, handler_url
 
 LAYOUT = {
@@ -56,9 +55,11 @@ def test_outline_unit_navigation_and_completion_on_view(client, auth, factory):
     assert f"/learn/TOT-NAV/unit/{second}" in html  # next
     assert 'rel="prev"' not in html
     # Seeing the first unit completes its html block and the unit itself.
-    done = dict(db.session.execute(
-        select(BlockCompletion.usage_key, BlockCompletion.completion).where(BlockCompletion.user_id == learner.id)
-    ).all())
+    done = dict(
+        db.session.execute(
+            select(BlockCompletion.usage_key, BlockCompletion.completion).where(BlockCompletion.user_id == learner.id)
+        ).all()
+    )
     assert done[built.components[first][0]] == 1.0 and done[first] == 1.0
 
     # The second unit holds thumbs, which needs no interaction to count (not completable by view? it is):

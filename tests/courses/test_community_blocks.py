@@ -1,0 +1,127 @@
+"""Any installed pure XBlock works in a course: xblock-sdk samples and community blocks from PyPI render,
+ship their JavaScript and initialiser, save state through their handlers, and keep it across reloads."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from lms.db import db
+from lms.xblock_host.models import XBlockEvent, XBlockField
+from tests.courses.helpers import build_course, handler_url
+
+
+def setup_block(factory, block_type, code):
+    built = build_course(factory, {"M": {"L": [[block_type]]}}, code=code)
+    unit = built.units[0]
+    learner = factory.user("learner")
+    factory.cohort(course=built.course, learners=[learner])
+    return built, unit, built.components[unit][0], learner
+
+
+def unit_page(client, built, unit):
+    response = client.get(f"/learn/{built.course.code}/unit/{unit}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def state(usage_key, field):
+    db.session.rollback()  # read what the requests committed
+    return db.session.scalar(
+        select(XBlockField.value).where(XBlockField.block_key == usage_key, XBlockField.field == field)
+    )
+
+
+def wrapper_of(html, usage_key):
+    match = re.search(r'<div class="[^"]*xblock-v1[^"]*"[^>]*data-usage="' + re.escape(usage_key) + r'"[^>]*>', html)
+    assert match, "block wrapper missing"
+    return match.group(0)
+
+
+@pytest.mark.parametrize(
+    ("block_type", "expected_init", "expected_text"),
+    [
+        ("thumbs", "ThumbsBlock", "upvote"),
+        ("html_demo", None, ""),
+        ("slider_demo", "Slider", 'type="range"'),
+        ("problem_demo", None, "problem"),
+        ("poll", "PollBlock", "What is your favorite color?"),
+        ("survey", "SurveyBlock", "Are you enjoying the course?"),
+        ("done", "DoneXBlock", ""),
+        ("drag-and-drop-v2", "DragAndDropBlock", ""),
+        ("freetextresponse", "FreeTextResponseView", ""),
+    ],
+)
+def test_block_renders_with_its_javascript(client, auth, factory, block_type, expected_init, expected_text):
+    code = "CB-" + block_type.replace("_", "-").upper()[:20]
+    built, unit, block, learner = setup_block(factory, block_type, code)
+    auth.login(learner)
+    html = unit_page(client, built, unit)
+    wrapper = wrapper_of(html, block)
+    assert "block-unavailable" not in html
+    assert f'data-block-type="{block_type}"' in wrapper
+    if expected_init:
+        assert f'data-init="{expected_init}"' in wrapper
+        assert "/xblock/runtime/js/runtime.js" in html  # our runtime starts it
+    if expected_text:
+        assert expected_text in html
+
+
+def test_poll_vote_is_saved_and_counted(client, auth, factory):
+    built, unit, poll, learner = setup_block(factory, "poll", "CB-POLL-VOTE")
+    auth.login(learner)
+    html = unit_page(client, built, unit)
+    result = client.post(handler_url(html, poll, "vote"), json={"choice": "B"}).get_json()
+    assert result["success"] is True, result
+    assert state(poll, "choice") == "B"
+    assert state(poll, "tally")["B"] == 1
+    again = client.post(handler_url(unit_page(client, built, unit), poll, "vote"), json={"choice": "R"}).get_json()
+    assert again["success"] is False  # one vote per learner, as the block decides
+    events = set(db.session.scalars(select(XBlockEvent.event_type).where(XBlockEvent.usage_key == poll)))
+    assert "xblock.poll.submitted" in events
+
+
+def test_survey_answers_are_saved(client, auth, factory):
+    built, unit, survey, learner = setup_block(factory, "survey", "CB-SURVEY")
+    auth.login(learner)
+    html = unit_page(client, built, unit)
+    answers = {"enjoy": "Y", "recommend": "M", "learn": "Y"}
+    result = client.post(handler_url(html, survey, "vote"), json=answers).get_json()
+    assert result["success"] is True, result
+    assert state(survey, "choices") == answers
+
+
+def test_done_toggle_persists(client, auth, factory):
+    built, unit, done, learner = setup_block(factory, "done", "CB-DONE")
+    auth.login(learner)
+    html = unit_page(client, built, unit)
+    assert client.post(handler_url(html, done, "toggle_button"), json={"done": True}).status_code == 200
+    assert state(done, "done") is True
+    html = unit_page(client, built, unit)
+    assert "&#34;state&#34;: true" in html or '"state": true' in html.replace("&#34;", '"')
+
+
+def test_drag_and_drop_saves_item_placement(client, auth, factory):
+    built, unit, dnd, learner = setup_block(factory, "drag-and-drop-v2", "CB-DND")
+    auth.login(learner)
+    html = unit_page(client, built, unit)
+    response = client.post(handler_url(html, dnd, "drop_item"), json={"val": 0, "zone": "top"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["correct"] is True
+    placed = state(dnd, "item_state")
+    assert list(placed) == ["0"] and placed["0"]["zone"] == "top" and placed["0"]["correct"] is True
+    wrong = client.post(handler_url(html, dnd, "drop_item"), json={"val": 1, "zone": "nowhere"})
+    assert wrong.status_code == 400  # the block's own validation reaches the learner
+
+
+def test_free_text_response_is_saved(client, auth, factory):
+    built, unit, ftr, learner = setup_block(factory, "freetextresponse", "CB-FTR")
+    auth.login(learner)
+    html = unit_page(client, built, unit)
+    answer = "I would isolate the supply, lock it off and test for dead before touching anything."
+    response = client.post(handler_url(html, ftr, "submit"), json={"student_answer": answer})
+    assert response.status_code == 200 and response.get_json()["status"] == "success"
+    assert state(ftr, "student_answer") == answer
+    assert answer in unit_page(client, built, unit)  # shown again after reload

@@ -1,0 +1,82 @@
+"""The instructor's cohort progress table: permissions, contents, sorting, CSV, constant queries."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from tests.courses.helpers import build_course
+
+LAYOUT = {"Module one": {"L1": [["html"], ["html"]]}, "Module two": {"L2": [["html"]]}}
+
+
+def cohort_with_progress(client, auth, factory):
+    built = build_course(factory, LAYOUT, code="INS-1")
+    instructor = factory.user("author", name="Ines Instructor")
+    ana = factory.user("learner", name="Ana Uwera")
+    ben = factory.user("learner", name="Ben Habimana")
+    cohort = factory.cohort(course=built.course, instructors=[instructor], learners=[ana, ben])
+    auth.login(ana)
+    for unit in built.units[:2]:  # all of module one
+        client.get(f"/learn/INS-1/unit/{unit}")
+    auth.logout()
+    auth.login(ben)
+    client.get(f"/learn/INS-1/unit/{built.units[2]}")  # all of module two
+    auth.logout()
+    return built, cohort, instructor
+
+
+def test_progress_table_and_sorting(client, auth, factory):
+    built, cohort, instructor = cohort_with_progress(client, auth, factory)
+    auth.login(instructor)
+    page = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    assert f"/cohorts/{cohort.id}/progress" in page  # linked from the cohort page
+    html = client.get(f"/cohorts/{cohort.id}/progress").get_data(as_text=True)
+    assert "Module one" in html and "Module two" in html
+    ana_row = html[html.index("Ana Uwera") : html.index("Ben Habimana")]
+    assert "100%" in ana_row and "0%" in ana_row and "67%" in ana_row
+    by_module_two = client.get(f"/cohorts/{cohort.id}/progress?sort=m1&dir=desc").get_data(as_text=True)
+    assert by_module_two.index("Ben Habimana") < by_module_two.index("Ana Uwera")
+    by_name = client.get(f"/cohorts/{cohort.id}/progress?sort=name").get_data(as_text=True)
+    assert by_name.index("Ana Uwera") < by_name.index("Ben Habimana")
+    assert 'aria-sort="ascending"' in by_name
+
+
+def test_progress_csv(client, auth, factory):
+    built, cohort, instructor = cohort_with_progress(client, auth, factory)
+    auth.login(instructor)
+    response = client.get(f"/cohorts/{cohort.id}/progress.csv")
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:3] == ["Name", "E-mail", "Institution"] and rows[0][3:5] == ["Module one (%)", "Module two (%)"]
+    assert rows[1][0] == "Ana Uwera" and rows[1][3:6] == ["100", "0", "67"]
+    assert rows[2][0] == "Ben Habimana" and rows[2][3:6] == ["0", "100", "33"]
+
+
+def test_only_the_cohorts_instructors_and_admins_see_progress(client, auth, factory):
+    built, cohort, instructor = cohort_with_progress(client, auth, factory)
+    for outsider in (factory.user("learner"), factory.user("author"), factory.user("assessor")):
+        auth.login(outsider)
+        assert client.get(f"/cohorts/{cohort.id}/progress").status_code == 403
+        assert client.get(f"/cohorts/{cohort.id}/progress.csv").status_code == 403
+        auth.logout()
+    auth.login(factory.user("admin"))
+    assert client.get(f"/cohorts/{cohort.id}/progress").status_code == 200
+
+
+def test_progress_queries_do_not_grow_with_learners(client, auth, factory, count_queries):
+    built, cohort, instructor = cohort_with_progress(client, auth, factory)
+    auth.login(instructor)
+    client.get(f"/cohorts/{cohort.id}/progress")
+    with count_queries() as before:
+        client.get(f"/cohorts/{cohort.id}/progress")
+    from lms.cohorts.services import enroll
+
+    for _ in range(5):
+        enroll(cohort, factory.user("learner"))
+    from lms.db import db
+
+    db.session.commit()
+    with count_queries() as after:
+        client.get(f"/cohorts/{cohort.id}/progress")
+    assert after.count == before.count

@@ -1,0 +1,269 @@
+"""The authoring studio: permissions, course creation, outline editing, components, preview, publishing, files."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from sqlalchemy import func, select
+
+from courses.models import Course, CourseVersion
+from courses.studio import services as studio
+from lms.db import db
+from lms.xblock_host.models import XBlockField
+from tests.courses.helpers import build_course, handler_url
+
+
+def test_learner_cannot_open_the_studio(client, auth, factory):
+    built = build_course(factory, {"M": {"L": [["html"]]}}, code="ST-PERM")
+    learner = factory.user("learner")
+    factory.cohort(course=built.course, learners=[learner])
+    auth.login(learner)
+    for path in (
+        "/studio/",
+        "/studio/new",
+        "/studio/courses/ST-PERM/",
+        "/studio/courses/ST-PERM/settings",
+        f"/studio/courses/ST-PERM/unit/{built.units[0]}",
+        "/studio/courses/ST-PERM/files",
+    ):
+        assert client.get(path).status_code == 403, path
+    assert client.post("/studio/courses/ST-PERM/publish", data={}).status_code == 403
+    assert "/studio/" not in client.get("/").get_data(as_text=True)  # no menu entry either
+
+
+def test_author_cannot_edit_another_authors_course(client, auth, factory):
+    built = build_course(factory, {"M": {"L": [["html"]]}}, code="ST-OTHER")
+    intruder = factory.user("author")
+    auth.login(intruder)
+    assert client.get("/studio/").status_code == 200
+    assert "ST-OTHER" not in client.get("/studio/").get_data(as_text=True)
+    assert client.get("/studio/courses/ST-OTHER/").status_code == 403
+    unit = built.units[0]
+    response = client.post(f"/studio/courses/ST-OTHER/blocks/{unit}/add", data={"block_type": "html"})
+    assert response.status_code == 403
+    html = built.components[unit][0]
+    assert client.post(f"/studio/courses/ST-OTHER/blocks/{html}/delete").status_code == 403
+    assert client.post(f"/studio/courses/ST-OTHER/blocks/{html}/edit", data={"data": "<p>x</p>"}).status_code == 403
+    # nor call the draft's handlers with a token minted for themself
+    from lms.xblock_host import tokens
+
+    with client.application.test_request_context():
+        token = tokens.make(intruder.id, intruder.id, html, "draft")
+    assert client.post(f"/xblock/draft/{html}/handler/{intruder.id}/{token}/x/").status_code == 403
+
+
+def test_author_creates_a_course_and_builds_the_outline(client, auth, factory):
+    author = factory.user("author")
+    auth.login(author)
+    response = client.post(
+        "/studio/new",
+        data={
+            "track": "hospital",
+            "code": "HOSP-1",
+            "title": "Triage skills",
+            "description": "d",
+            "hours": "12",
+            "language": "en",
+            "learning_outcomes": "Triage\nHand over",
+        },
+    )
+    assert response.status_code == 302
+    course = db.session.scalar(select(Course).where(Course.code == "HOSP-1"))
+    assert course.track == "hospital" and course.hours == 12 and course.outcomes == ["Triage", "Hand over"]
+    duplicate = client.post(
+        "/studio/new", data={"track": "hospital", "code": "hosp-1", "title": "Again", "language": "en"}
+    )
+    assert duplicate.status_code == 400 and "Another course already uses this code." in duplicate.get_data(as_text=True)
+
+    root = course.root_key
+    client.post(f"/studio/courses/HOSP-1/blocks/{root}/add", data={"block_type": "chapter", "display_name": "Module A"})
+    client.post(f"/studio/courses/HOSP-1/blocks/{root}/add", data={"block_type": "chapter", "display_name": "Module B"})
+    tree = studio.outline(course, author)
+    assert [c.display_name for c in tree.children] == ["Module A", "Module B"]
+    module_a, module_b = (c.key for c in tree.children)
+    # only the right kind of child can be added
+    client.post(f"/studio/courses/HOSP-1/blocks/{module_a}/add", data={"block_type": "vertical"})
+    assert studio.outline(course, author).children[0].children == []
+
+    # reorder
+    client.post(f"/studio/courses/HOSP-1/blocks/{module_b}/move", data={"direction": "up"})
+    assert [c.display_name for c in studio.outline(course, author).children] == ["Module B", "Module A"]
+    # rename
+    client.post(f"/studio/courses/HOSP-1/blocks/{module_a}/rename", data={"display_name": "Module Alpha"})
+    assert "Module Alpha" in client.get("/studio/courses/HOSP-1/").get_data(as_text=True)
+    # lesson, unit, component
+    client.post(
+        f"/studio/courses/HOSP-1/blocks/{module_a}/add", data={"block_type": "sequential", "display_name": "L1"}
+    )
+    lesson = studio.outline(course, author).children[1].children[0].key
+    response = client.post(
+        f"/studio/courses/HOSP-1/blocks/{lesson}/add", data={"block_type": "vertical", "display_name": "U1"}
+    )
+    unit = re.search(r"/unit/([^/?#]+)", response.headers["Location"]).group(1)
+    response = client.post(f"/studio/courses/HOSP-1/blocks/{unit}/add", data={"block_type": "html"})
+    assert "/edit" in response.headers["Location"]
+
+    # delete asks first, then removes the whole subtree from the draft
+    confirm = client.get(f"/studio/courses/HOSP-1/blocks/{module_a}/delete")
+    assert confirm.status_code == 200 and "Delete" in confirm.get_data(as_text=True)
+    assert len(list(studio.outline(course, author).walk())) == 6  # course, 2 modules, lesson, unit, html
+    client.post(f"/studio/courses/HOSP-1/blocks/{module_a}/delete")
+    assert [c.display_name for c in studio.outline(course, author).children] == ["Module B"]
+    db.session.rollback()
+    leftovers = db.session.scalar(select(func.count()).select_from(XBlockField).where(XBlockField.block_key == unit))
+    assert leftovers == 0
+
+
+def test_html_component_edited_through_generated_form_is_sanitised(client, auth, factory):
+    built = build_course(factory, {"M": {"L": [["html"]]}}, code="ST-HTML", publish_it=False)
+    html = built.components[built.units[0]][0]
+    auth.login(built.author)
+    form = client.get(f"/studio/courses/ST-HTML/blocks/{html}/edit")
+    assert form.status_code == 200 and 'name="data"' in form.get_data(as_text=True)
+    payload = '<p onclick="steal()">Safe <b>text</b></p><script>alert(1)</script><a href="javascript:alert(2)">x</a>'
+    assert (
+        client.post(
+            f"/studio/courses/ST-HTML/blocks/{html}/edit", data={"display_name": "Intro", "data": payload}
+        ).status_code
+        == 302
+    )
+    preview = client.get(f"/studio/courses/ST-HTML/preview/{built.units[0]}").get_data(as_text=True)
+    assert "Safe <b>text</b>" in preview
+    assert "<script>alert(1)" not in preview and "steal()" not in preview and "javascript:alert" not in preview
+
+
+def test_generated_form_rejects_bad_values_and_saves_nothing(client, auth, factory):
+    built = build_course(factory, {"M": {"L": [["slider_demo"]]}}, code="ST-BAD", publish_it=False)
+    slider = built.components[built.units[0]][0]
+    auth.login(built.author)
+    page = client.get(f"/studio/courses/ST-BAD/blocks/{slider}/edit").get_data(as_text=True)
+    assert 'name="max_value"' in page or 'name="min_value"' in page
+    field = "max_value" if 'name="max_value"' in page else "min_value"
+    response = client.post(f"/studio/courses/ST-BAD/blocks/{slider}/edit", data={field: "many"})
+    assert response.status_code == 400
+    assert "Enter a whole number." in response.get_data(as_text=True) or "Not a valid integer" in response.get_data(
+        as_text=True
+    )
+
+
+def test_component_with_studio_view_is_edited_through_it(client, auth, factory):
+    built = build_course(factory, {"M": {"L": [["poll"]]}}, code="ST-POLL", publish_it=False)
+    poll = built.components[built.units[0]][0]
+    auth.login(built.author)
+    page = client.get(f"/studio/courses/ST-POLL/blocks/{poll}/edit").get_data(as_text=True)
+    assert "xblock-v1-studio_view" in page and "studio_view.js" in page
+    # The block's own editor saves through its studio_submit handler on the draft.
+    url = handler_url(page, poll, "studio_submit")
+    response = client.post(
+        url,
+        json={
+            "display_name": "Which tool first?",
+            "question": "Which tool do you check first?",
+            "answers": [{"key": "A", "label": "Multimeter"}, {"key": "B", "label": "Insulation tester"}],
+            "feedback": "",
+            "max_submissions": 1,
+            "private_results": False,
+        },
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json() == {"success": True, "errors": []}
+    course = db.session.get(Course, built.course.id)
+    assert course.has_unpublished_changes
+    from courses.context import runtime_for
+
+    with client.application.test_request_context():
+        block = runtime_for(course, built.author, "draft").get_block(poll)
+        assert block.question == "Which tool do you check first?"
+
+
+def test_learners_see_published_version_only_and_keep_state_across_republish(client, auth, factory):
+    built = build_course(factory, {"M": {"L": [["html", "thumbs"]]}}, code="ST-VER")
+    unit = built.units[0]
+    html, thumbs = built.components[unit]
+    learner = factory.user("learner")
+    factory.cohort(course=built.course, learners=[learner])
+
+    auth.login(built.author)
+    client.post(f"/studio/courses/ST-VER/blocks/{html}/edit", data={"display_name": "T", "data": "<p>Version two</p>"})
+    auth.logout()
+
+    auth.login(learner)
+    page = client.get(f"/learn/ST-VER/unit/{unit}").get_data(as_text=True)
+    assert "Version two" not in page  # still version 1
+    client.post(handler_url(page, thumbs, "vote"), json={"voteType": "up"})
+    auth.logout()
+
+    auth.login(built.author)
+    assert client.post("/studio/courses/ST-VER/publish", data={"note": "New intro"}).status_code == 302
+    auth.logout()
+    versions = db.session.scalars(select(CourseVersion).where(CourseVersion.course_id == built.course.id)).all()
+    assert sorted(v.number for v in versions) == [1, 2]
+
+    auth.login(learner)
+    page = client.get(f"/learn/ST-VER/unit/{unit}").get_data(as_text=True)
+    assert "Version two" in page
+    assert "<span class='upvote'><span class='count'>1</span>" in page  # the vote survived the re-publish
+
+
+def test_published_versions_are_immutable(client, auth, factory):
+    built = build_course(factory, {"M": {"L": [["html"]]}}, code="ST-IMM")
+    version = db.session.get(Course, built.course.id).published_version
+    before = dict(version.snapshot)
+    auth.login(built.author)
+    client.post(f"/studio/courses/ST-IMM/blocks/{built.components[built.units[0]][0]}/delete")
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(CourseVersion, version.id).snapshot == before
+
+
+def test_preview_shows_the_draft_to_authors(client, auth, factory):
+    built = build_course(factory, {"M": {"L": [["html"]]}}, code="ST-PREV", publish_it=False)
+    html = built.components[built.units[0]][0]
+    auth.login(built.author)
+    client.post(f"/studio/courses/ST-PREV/blocks/{html}/edit", data={"display_name": "T", "data": "<p>Draft words</p>"})
+    page = client.get(f"/studio/courses/ST-PREV/preview/{built.units[0]}")
+    assert page.status_code == 200 and "Draft words" in page.get_data(as_text=True)
+    assert "Preview of the draft" in page.get_data(as_text=True)
+
+
+def test_co_authors(client, auth, factory):
+    built = build_course(factory, {"M": {"L": [["html"]]}}, code="ST-CO", publish_it=False)
+    colleague = factory.user("author", email="colleague@example.org")
+    learner = factory.user("learner", email="not-author@example.org")
+    auth.login(built.author)
+    refused = client.post("/studio/courses/ST-CO/authors", data={"email": learner.email})
+    assert refused.status_code == 400 and "author role" in refused.get_data(as_text=True)
+    assert client.post("/studio/courses/ST-CO/authors", data={"email": colleague.email}).status_code == 302
+    auth.logout()
+    auth.login(colleague)
+    assert client.get("/studio/courses/ST-CO/").status_code == 200
+    # a co-author edits but does not manage authors
+    assert client.post("/studio/courses/ST-CO/authors", data={"email": "x@example.org"}).status_code == 403
+
+
+def test_files_upload_and_static_references(client, auth, factory):
+    built = build_course(factory, {"M": {"L": [["html"]]}}, code="ST-FILE", publish_it=False)
+    html = built.components[built.units[0]][0]
+    auth.login(built.author)
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+    response = client.post(
+        "/studio/courses/ST-FILE/files",
+        data={"file": (io.BytesIO(png), "wiring diagram.png")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    client.post(
+        f"/studio/courses/ST-FILE/blocks/{html}/edit",
+        data={"display_name": "T", "data": '<p><img src="/static/wiring diagram.png" alt="Wiring"></p>'},
+    )
+    client.post("/studio/courses/ST-FILE/publish", data={})
+    preview = client.get(f"/studio/courses/ST-FILE/preview/{built.units[0]}").get_data(as_text=True)
+    assert 'src="/courses/ST-FILE/assets/wiring diagram.png"' in preview
+    assert client.get("/courses/ST-FILE/assets/wiring diagram.png").data == png
+    auth.logout()
+    learner = factory.user("learner")
+    auth.login(learner)
+    assert client.get("/courses/ST-FILE/assets/wiring diagram.png").status_code == 403  # not enrolled
+    factory.cohort(course=built.course, learners=[learner])
+    assert client.get("/courses/ST-FILE/assets/wiring diagram.png").status_code == 200
