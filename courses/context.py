@@ -13,13 +13,14 @@ from collections import OrderedDict
 from threading import Lock
 from typing import Any
 
-from flask import g, url_for
+from flask import url_for
 
 from courses import queries
 from courses.models import Course, CourseVersion
 from lms.accounts.models import utcnow
 from lms.cohorts.queries import instructs_course_learner
 from lms.db import db
+from lms.per_request import request_state
 from lms.permissions import can
 from lms.xblock_host.context import DRAFT, PUBLISHED
 from lms.xblock_host.kvs import SnapshotStore, SqlRows
@@ -110,7 +111,7 @@ class CourseContext:
 
 def course_context(course: Course, branch: str) -> CourseContext:
     """One context per course and branch per request (the draft's rows are loaded once)."""
-    cache = g.setdefault("course_contexts", {})
+    cache = request_state().setdefault("course_contexts", {})
     key = (course.id, branch, course.published_version_id)
     context = cache.get(key)
     if context is None:

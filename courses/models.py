@@ -12,7 +12,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from lms.accounts.models import utcnow
@@ -50,9 +50,8 @@ class Course(db.Model):
     draft_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     owner = relationship("User", foreign_keys=[owner_id])
-    authors: Mapped[list[CourseAuthor]] = relationship(
-        back_populates="course", cascade="all, delete-orphan", lazy="selectin"
-    )
+    # Loaded only when used: learners' pages never need the authors.
+    authors: Mapped[list[CourseAuthor]] = relationship(back_populates="course", cascade="all, delete-orphan")
     published_version: Mapped[CourseVersion | None] = relationship(
         foreign_keys=[published_version_id], post_update=True
     )
@@ -71,10 +70,11 @@ class Course(db.Model):
         return version is None or self.draft_changed_at > version.published_at
 
     def author_role(self, user) -> str | None:  # noqa: ANN001
-        for author in self.authors:
-            if author.user_id == user.id:
-                return author.role
-        return None
+        if "authors" in self.__dict__:  # already loaded: no query
+            return next((a.role for a in self.authors if a.user_id == user.id), None)
+        return db.session.scalar(
+            select(CourseAuthor.role).where(CourseAuthor.course_id == self.id, CourseAuthor.user_id == user.id)
+        )
 
     def __repr__(self) -> str:
         return f"<Course {self.code}>"

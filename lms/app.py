@@ -11,13 +11,14 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, request
 from flask_babel import get_locale
 
 from lms import config as lms_config
 from lms import db as lms_db
 from lms import errors, i18n
 from lms.extensions import csrf, login_manager, migrate
+from lms.per_request import request_state
 
 # Domain packages, in dependency order; each exposes init_app(app).
 DOMAIN_PACKAGES = ("courses", "assessments", "certificates")
@@ -58,6 +59,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
+    from sqlalchemy.orm import joinedload
 
     from lms.accounts.models import User
 
@@ -73,7 +75,8 @@ def _init_login(app: Flask) -> None:
         raw_id, _, nonce = user_id.partition(":")
         if not raw_id.isdigit():
             return None
-        user = lms_db.db.session.get(User, int(raw_id))
+        # One query for the user and their roles: this runs on every request.
+        user = lms_db.db.session.get(User, int(raw_id), options=[joinedload(User.role_rows)])
         if user is None or user.session_nonce != nonce or not user.is_active:
             return None
         return user
@@ -137,7 +140,8 @@ def _security_headers(response):
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
     if response.mimetype == "text/html":
-        response.headers.setdefault("Content-Security-Policy", XBLOCK_CSP if g.get("xblock_page") else STRICT_CSP)
+        xblock_page = request_state().get("xblock_page")
+        response.headers.setdefault("Content-Security-Policy", XBLOCK_CSP if xblock_page else STRICT_CSP)
     if request.path.startswith("/api/"):
         response.headers.setdefault("Cache-Control", "no-store")
     return response

@@ -15,6 +15,8 @@ from typing import Any
 from flask import abort
 from flask_login import current_user
 
+from lms.per_request import request_state
+
 Rule = Callable[[Any, Any], bool]
 _RULES: dict[str, Rule] = {}
 
@@ -40,7 +42,11 @@ def registered() -> list[str]:
 
 
 def can(name: str, obj: Any = None, user: Any = None) -> bool:
-    """Whether ``user`` (default: the current user) holds permission ``name`` on ``obj``."""
+    """Whether ``user`` (default: the current user) holds permission ``name`` on ``obj``.
+
+    Answers are remembered for the rest of the request: a page asks the same question several times
+    (menu, view, template), and some rules need a query.
+    """
     user = current_user if user is None else user
     try:
         check = _RULES[name]
@@ -48,7 +54,16 @@ def can(name: str, obj: Any = None, user: Any = None) -> bool:
         raise UnknownPermission(name) from exc
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return False
-    return bool(check(user, obj))
+    memo = request_state().setdefault("permission_answers", {})
+    key = (name, getattr(user, "id", None), type(obj).__name__, getattr(obj, "id", id(obj)))
+    if key not in memo:
+        memo[key] = bool(check(user, obj))
+    return memo[key]
+
+
+def forget_answers() -> None:
+    """Drop remembered answers, after a change in this request that alters them (a role, an enrollment)."""
+    request_state().pop("permission_answers", None)
 
 
 def require(name: str, obj: Any = None) -> None:

@@ -50,9 +50,10 @@ class Page:
         return self.page < self.pages
 
     def url_for_page(self, number: int) -> str:
-        args = dict(request.args)
-        args["page"] = str(number)
-        return url_for(request.endpoint, **(request.view_args or {}), **args)
+        # The view's own arguments win over a query argument of the same name (?cohort_id=…), which
+        # would otherwise reach url_for twice.
+        args = {**request.args.to_dict(), **(request.view_args or {}), "page": str(number)}
+        return url_for(request.endpoint, **args)
 
 
 def paginate(stmt, per_page: int | None = None, scalars: bool = True) -> Page:
@@ -63,6 +64,8 @@ def paginate(stmt, per_page: int | None = None, scalars: bool = True) -> Page:
     except ValueError:
         number = 1
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    # Past the end shows the last page (and keeps a huge ?page= from overflowing the OFFSET).
+    number = min(number, max(1, -(-(total or 0) // per_page)))
     paged = stmt.limit(per_page).offset((number - 1) * per_page)
     rows = db.session.scalars(paged).all() if scalars else db.session.execute(paged).all()
     return Page(items=list(rows), page=number, per_page=per_page, total=total or 0)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g, url_for
+from flask import url_for
 from markupsafe import Markup
 from web_fragments.fragment import Fragment
+
+from lms.per_request import request_state
 
 
 @dataclass
@@ -21,7 +23,7 @@ class PageParts:
 
 
 def page_parts(fragment: Fragment) -> PageParts:
-    g.xblock_page = True  # the page carries inline block scripts: see the CSP in lms/app.py
+    request_state()["xblock_page"] = True  # the page carries inline block scripts: see the CSP in lms/app.py
     base = [
         ("xblock_host.runtime_resource", "js/vendor/jquery.min.js"),
         ("xblock_host.runtime_resource", "js/vendor/underscore-min.js"),

@@ -9,6 +9,8 @@ take that attribute to mean "inside Open edX" and then import edx-platform modul
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
+from threading import Lock
 from typing import Any
 
 from flask import current_app, url_for
@@ -32,6 +34,31 @@ from lms.xblock_host.services import (
 )
 
 RUNTIME_JS_VERSION = 1
+
+
+class _FragmentCache:
+    """A small process-wide LRU of rendered fragments (as dicts) of immutable published content."""
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self._items: OrderedDict[tuple, dict] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: tuple) -> dict | None:
+        with self._lock:
+            data = self._items.get(key)
+            if data is not None:
+                self._items.move_to_end(key)
+            return data
+
+    def put(self, key: tuple, data: dict) -> None:
+        with self._lock:
+            self._items[key] = data
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+fragment_cache = _FragmentCache()
 
 
 class KeyIds(IdReader, IdGenerator):
@@ -109,6 +136,7 @@ class LmsRuntime(Runtime):
         self._deprecated_per_instance_user_id = self.state_user_id
         self._blocks: dict[str, Any] = {}
         self._handler_prefixes: dict[str, str] = {}
+        self._handler_template: str | None = None
 
     # -- legacy attributes community blocks read (never course_id) ---------------------------------
     @property
@@ -157,14 +185,17 @@ class LmsRuntime(Runtime):
         usage = str(block.scope_ids.usage_id)
         prefix = self._handler_prefixes.get(usage)
         if prefix is None:
+            if self._handler_template is None:
+                # One url_for per runtime; usage keys and tokens are URL-safe as they are.
+                self._handler_template = url_for(
+                    "xblock_host.handler_root",
+                    branch=self.context.branch,
+                    usage_key="__USAGE__",
+                    state_user_id=self.state_user_id,
+                    token="__TOKEN__",  # noqa: S106 - a placeholder, replaced below
+                )
             token = tokens.make(self.acting_user.id, self.state_user_id, usage, self.context.branch)
-            prefix = url_for(
-                "xblock_host.handler_root",
-                branch=self.context.branch,
-                usage_key=usage,
-                state_user_id=self.state_user_id,
-                token=token,
-            )
+            prefix = self._handler_template.replace("__USAGE__", usage).replace("__TOKEN__", token)
             self._handler_prefixes[usage] = prefix
         return prefix
 
@@ -197,6 +228,29 @@ class LmsRuntime(Runtime):
         events.record(self, block, event_type, event_data)
 
     # -- rendering ---------------------------------------------------------------------------------
+    def render(self, block, view_name, context=None):
+        """Render, reusing the view's fragment when it cannot differ between users.
+
+        A published version never changes, so a view that reads only authored fields gives the same
+        fragment to everyone: blocks say so with ``user_independent_views`` (our ``html`` does). The
+        wrapper around it — which carries this user's signed handler URL — is still made per request.
+        """
+        key = self._fragment_cache_key(block, view_name, context)
+        if key is None:
+            return super().render(block, view_name, context)
+        data = fragment_cache.get(key)
+        if data is None:
+            data = getattr(block, view_name)(context).to_dict()
+            fragment_cache.put(key, data)
+        return self.wrap_xblock(block, view_name, Fragment.from_dict(data), context)
+
+    def _fragment_cache_key(self, block, view_name, context):
+        if self.context.version_id is None or context:
+            return None
+        if view_name not in getattr(block, "user_independent_views", ()):
+            return None
+        return (self.context.version_id, str(block.scope_ids.usage_id), view_name, self.locale)
+
     def render_template(self, template_name, **kwargs):
         """Django templates of the SDK sample blocks (the workbench's runtime offers the same)."""
         from django.template import loader

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, abort, current_app, request, send_from_di
 from flask_login import current_user
 from xblock.exceptions import DisallowedFileError, NoSuchHandlerError, NoSuchUsage
 
-from lms.db import SAFE_METHODS, db
+from lms.db import SAFE_METHODS, begin_writing, db, reads_first
 from lms.extensions import csrf
 from lms.xblock_host import context as contexts
 from lms.xblock_host import tokens
@@ -54,6 +54,7 @@ def handler_root(branch, usage_key, state_user_id, token):  # noqa: ARG001
     defaults={"suffix": ""},
 )
 @bp.route("/<branch>/<usage_key>/handler/<int:state_user_id>/<token>/<handler>/<path:suffix>", methods=HANDLER_METHODS)
+@reads_first
 def handler(branch: str, usage_key: str, state_user_id: int, token: str, handler: str, suffix: str):
     if not current_user.is_authenticated:
         abort(401)
@@ -75,6 +76,7 @@ def handler(branch: str, usage_key: str, state_user_id: int, token: str, handler
     defaults={"suffix": ""},
 )
 @bp.route("/<branch>/<usage_key>/callback/<int:state_user_id>/<token>/<handler>/<path:suffix>", methods=HANDLER_METHODS)
+@reads_first
 def thirdparty_handler(branch: str, usage_key: str, state_user_id: int, token: str, handler: str, suffix: str):
     """Handlers a block exposes to outside services (``thirdparty=True``): no session, a handler-bound token."""
     if not tokens.check(token, 0, state_user_id, f"{usage_key}|{handler}", branch, "thirdparty"):
@@ -117,6 +119,9 @@ def _lock_shared_state(block_type: str, usage_key: str) -> None:
 def _call_handler(runtime: LmsRuntime, usage_key: str, handler_name: str, suffix: str) -> Response:
     key = UsageKey(usage_key)
     if request.method not in SAFE_METHODS:
+        # Authentication and permissions were read above; the block's state is read, changed and written
+        # in one short write transaction (see lms.db.reads_first).
+        begin_writing()
         _lock_shared_state(key.block_type, usage_key)
     try:
         runtime.prefetch_user_state([key])
