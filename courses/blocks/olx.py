@@ -27,6 +27,7 @@ class OlxAttributesMixin:
             block.olx_attributes = kept
 
     def write_unknown_attributes(self, node) -> None:  # noqa: ANN001
+        node.attrib.pop("olx_attributes", None)  # XBlock's exporter wrote the dict whole: write it name by name
         for name, value in (self.olx_attributes or {}).items():
             if node.get(name) is None:
                 node.set(name, value)

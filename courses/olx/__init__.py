@@ -1,1 +1,6 @@
-"""OLX import and export: Open edX course archives in and out, losing nothing we cannot run."""
+"""OLX import and export: Open edX course archives in and out, losing nothing we cannot run.
+
+``archive`` reads a ``.tar.gz`` safely, ``pointers`` inlines the course's files into one XML tree,
+``runtime`` holds the import and export runtimes, ``importer`` / ``exporter`` are the services, ``cli``
+the ``lms import-olx`` / ``lms export-olx`` commands and ``views`` the studio's upload form and download.
+"""

@@ -1,0 +1,149 @@
+"""A realistic Open edX course export, written out file by file so a test reads like the archive it builds.
+
+``course_files()`` returns ``{path: bytes}`` in Studio's layout: pointer tags at every level (course.xml,
+chapters, sequentials, verticals, html, video, a CAPA problem, an LTI tool), an inline unit, inline html,
+an inline pure XBlock (poll) with ``xblock-family``, an inline ORA block, a static image referenced from
+html as ``/static/…``, ``policy.json`` that renames the course and a module, and ``grading_policy.json``.
+``tar_gz()`` packs any such dict (under a top folder, as Studio does) into archive bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+import zlib
+
+ORG, NUMBER, RUN = "RP", "ELEC101", "2025_T1"
+CODE = "RP-ELEC101-2025_T1"
+
+# A valid 1×1 PNG, so the asset is a real image.
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+PDF = b"%PDF-1.4\n% handout\n"
+
+CAPA_PROBLEM = """<problem display_name="PPE quiz" markdown="null" max_attempts="2" weight="1.0">
+  <multiplechoiceresponse>
+    <label>Which gloves protect against electric shock?</label>
+    <choicegroup type="MultipleChoice">
+      <choice correct="false">Leather gardening gloves</choice>
+      <choice correct="true">Insulated rubber gloves <b>rated</b> for the voltage</choice>
+    </choicegroup>
+  </multiplechoiceresponse>
+  <solution><div class="detailed-solution"><p>Only rated rubber gloves insulate.</p></div></solution>
+</problem>
+"""
+
+LTI_TOOL = (
+    '<lti display_name="Virtual wiring lab" launch_url="https://lab.example.org/lti/launch" lti_id="vlab"'
+    ' has_score="true" weight="2.0" custom_parameters="[&quot;level=1&quot;]"/>\n'
+)
+
+ORA_INLINE = """<openassessment url_name="circuits_essay" xblock-family="xblock.v1" text_response="required">
+      <title>Explain a circuit</title>
+      <prompts><prompt><description>Explain why a fuse protects a circuit.</description></prompt></prompts>
+      <rubric><criterion><name>c1</name><label>Clarity</label><prompt>Clear?</prompt>
+        <option points="1"><name>o1</name><label>Yes</label><explanation>Clear.</explanation></option>
+      </criterion></rubric>
+    </openassessment>"""
+
+PPE_HTML = (
+    "<h2>Gloves</h2>\n<p>Insulated gloves&nbsp;save lives.</p>\n"
+    '<p><img src="/static/images/gloves.png" alt="Insulated rubber gloves"></p>\n'
+    '<p><a href="/static/handout.pdf">Handout</a></p>\n'
+)
+
+POLL_ANSWERS = json.dumps(
+    [["Y", {"label": "Yes", "img": None, "img_alt": None}], ["N", {"label": "No", "img": None, "img_alt": None}]]
+)
+
+
+def course_files() -> dict[str, bytes]:
+    files = {
+        "course.xml": f'<course url_name="{RUN}" org="{ORG}" course="{NUMBER}"/>\n',
+        f"course/{RUN}.xml": """<course display_name="Electrical installation (XML)" language="en" start="2025-01-01T00:00:00Z">
+  <chapter url_name="safety"/>
+  <chapter url_name="wiring"/>
+  <wiki slug="RP.ELEC101.2025_T1"/>
+</course>
+""",
+        "chapter/safety.xml": '<chapter display_name="Safety (XML)">\n  <sequential url_name="ppe"/>\n</chapter>\n',
+        "chapter/wiring.xml": '<chapter display_name="Wiring">\n  <sequential url_name="circuits"/>\n</chapter>\n',
+        "sequential/ppe.xml": """<sequential display_name="Personal protective equipment" format="Post-test" graded="true" due="2025-03-01T00:00:00Z">
+  <vertical url_name="ppe_intro"/>
+  <vertical url_name="ppe_check"/>
+</sequential>
+""",
+        "vertical/ppe_intro.xml": """<vertical display_name="Why PPE matters">
+  <html url_name="ppe_text"/>
+  <video url_name="ppe_video"/>
+  <html url_name="ppe_note" display_name="Inline note"><p>Always <b>test before touch</b>.</p></html>
+</vertical>
+""",
+        "html/ppe_text.xml": '<html filename="ppe_text" display_name="PPE overview"/>\n',
+        "html/ppe_text.html": PPE_HTML,
+        "video/ppe_video.xml": (
+            '<video display_name="Gloves in use" youtube_id_1_0="3_yD_cEKoCk" youtube="1.00:3_yD_cEKoCk"'
+            ' download_video="false"/>\n'
+        ),
+        "vertical/ppe_check.xml": f"""<vertical display_name="Check your understanding">
+  <problem url_name="ppe_quiz"/>
+  <lti url_name="ppe_lab"/>
+  <poll url_name="ppe_poll" xblock-family="xblock.v1" display_name="Gloves poll" question="Do you own insulated gloves?" answers='{POLL_ANSWERS}'/>
+</vertical>
+""",
+        "problem/ppe_quiz.xml": CAPA_PROBLEM,
+        "lti/ppe_lab.xml": LTI_TOOL,
+        "sequential/circuits.xml": f"""<sequential display_name="Circuits">
+  <vertical url_name="circuits_1" display_name="Series and parallel">
+    <html url_name="circuits_text" display_name="Series or parallel"><p>Lamps in <em>series</em> share the current.</p></html>
+    {ORA_INLINE}
+  </vertical>
+</sequential>
+""",
+        f"policies/{RUN}/policy.json": json.dumps(
+            {
+                f"course/{RUN}": {
+                    "display_name": "Electrical Installation for Trainers",
+                    "advanced_modules": ["poll", "lti"],
+                    "self_paced": True,
+                },
+                "chapter/safety": {"display_name": "Module 1: Safety first"},
+            },
+            indent=4,
+        ),
+        f"policies/{RUN}/grading_policy.json": json.dumps(GRADING_POLICY, indent=4),
+        "static/images/gloves.png": PNG,
+        "static/handout.pdf": PDF,
+    }
+    return {path: data.encode() if isinstance(data, str) else data for path, data in files.items()}
+
+
+GRADING_POLICY = {
+    "GRADER": [{"type": "Post-test", "min_count": 1, "drop_count": 0, "weight": 1.0, "short_label": "Post"}],
+    "GRADE_CUTOFFS": {"Pass": 0.7},
+}
+
+
+def tar_gz(files: dict[str, bytes], top: str | None = "course", extra=()) -> bytes:  # noqa: ANN001
+    """Pack ``files`` under ``top/`` (None: at the root); ``extra`` are ready-made TarInfo/bytes pairs."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for path, data in files.items():
+            info = tarfile.TarInfo(f"{top}/{path}" if top else path)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        for info, data in extra:
+            tar.addfile(info, io.BytesIO(data) if data is not None else None)
+    return buffer.getvalue()
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    compressor = zlib.compressobj(wbits=31)  # gzip container
+    return compressor.compress(data) + compressor.flush()
+
+
+def archive() -> bytes:
+    return tar_gz(course_files())
