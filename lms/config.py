@@ -62,6 +62,7 @@ DEFAULTS: dict[str, Any] = {
     "XBLOCK_SETTINGS": {},  # per-block-class buckets for the XBlock `settings` service
     "ASSET_MAX_BYTES": 200 * 1024 * 1024,
     "OLX_MAX_BYTES": 500 * 1024 * 1024,
+    "OLX_MAX_MEMBERS": 20_000,
     "PAGE_SIZE": 25,
     "SERVE_WORKERS": 2,
 }
@@ -83,6 +84,8 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "LMS_MAIL_PASSWORD": ("MAIL_PASSWORD", str),
     "LMS_MAIL_SENDER": ("MAIL_SENDER", str),
     "LMS_LOGIN_MAX_FAILURES": ("LOGIN_MAX_FAILURES", int),
+    # A campus behind one NAT address shares the per-client limit: raise it there.
+    "LMS_LOGIN_MAX_FAILURES_PER_IP": ("LOGIN_MAX_FAILURES_PER_IP", int),
     "LMS_LOGIN_FAILURE_WINDOW_SECONDS": ("LOGIN_FAILURE_WINDOW_SECONDS", int),
     "LMS_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _bool),
     "LMS_QUEUE_URL": ("QUEUE_URL", str),

@@ -24,11 +24,13 @@ def api_error_body(status: int, name: str, message: str, errors=None) -> dict:
 def _handle_http_exception(error: HTTPException):
     status = error.code or 500
     if wants_json():
-        errors = None
-        data = getattr(error, "data", None)  # webargs validation errors
-        if isinstance(data, dict) and data.get("messages"):
-            errors = data["messages"]
-        response = jsonify(api_error_body(status, error.name, error.description or error.name, errors))
+        # flask-smorest's abort(status, message=…, errors=…) and webargs' validation errors keep their
+        # details in ``error.data``.
+        data = getattr(error, "data", None)
+        data = data if isinstance(data, dict) else {}
+        errors = data.get("errors") or data.get("messages")
+        message = data.get("message") or error.description or error.name
+        response = jsonify(api_error_body(status, error.name, message, errors))
         response.status_code = status
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="tot-lms"'

@@ -1,4 +1,4 @@
-"""Form pieces shared by every package: the confirmation form and the multi-checkbox field."""
+"""Form pieces shared by every package: the confirmation form, the multi-checkbox field, the strip filter."""
 
 from __future__ import annotations
 
@@ -17,6 +17,11 @@ class ConfirmForm(FlaskForm):
     """An empty form: the CSRF-protected button behind every destructive or state-changing action."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+def strip(value):
+    """A WTForms filter: phones often add a space after an auto-completed address."""
+    return value.strip() if isinstance(value, str) else value
 
 
 def add_error(form: FlaskForm, field_name: str | None, message: str) -> None:

@@ -8,15 +8,19 @@ Each test starts from empty tables plus the eight IPRCs.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import itertools
 from datetime import date, timedelta
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from lms import create_app
 from lms.config import test_database_url
 from lms.db import db
+from lms.per_request import request_state
 
 PASSWORD = "correct horse battery"
 
@@ -81,6 +85,46 @@ def clean_database(app):
     yield
     with app.app_context():
         db.session.remove()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in an app context of its own (own ``g``, own database session), as in production.
+
+    pytest-flask pushes a request context around every test and Flask reuses its app context for the
+    client's requests, so ``g`` and the session would otherwise be shared by all requests of a test (and
+    a request-scoped bug would hide). The test's own transaction is ended first, so the request sees what
+    the test wrote and the test then reads what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.commit()
+        try:
+            return contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            # The test body itself runs in one long request context: after this request changed the
+            # database, its request-scoped caches (course drafts, permission answers) are stale.
+            request_state().clear()
+
+
+@pytest.fixture
+def client(app):
+    return IsolatedClient(app, app.response_class, use_cookies=True)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(request, monkeypatch):
+    """scrypt at a low cost (same format, ~3 ms instead of ~100 ms): tests create many accounts.
+
+    A test marked ``real_password_hashing`` keeps the production cost.
+    """
+    if request.node.get_closest_marker("real_password_hashing"):
+        return
+    from werkzeug.security import generate_password_hash
+
+    monkeypatch.setattr(
+        "lms.accounts.services._hash_password", lambda password: generate_password_hash(password, "scrypt:1024:8:1")
+    )
 
 
 class Factory:

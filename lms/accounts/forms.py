@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from lms.accounts.models import Gender, Role
-from lms.forms import MultiCheckboxField
+from lms.forms import MultiCheckboxField, strip
 
 
 def role_choices():
@@ -44,14 +44,14 @@ def language_choices():
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Email()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me logged in on this device"))
     submit = SubmitField(_l("Log in"))
 
 
 class RegistrationForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     confirm = PasswordField(
@@ -68,7 +68,7 @@ class RegistrationForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Email()])
     submit = SubmitField(_l("Send me a reset link"))
 
 
@@ -111,7 +111,7 @@ class ApiTokenForm(FlaskForm):
 class UserAdminForm(FlaskForm):
     """Used both to create an account and to edit one (email is read-only when editing)."""
 
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     roles = MultiCheckboxField(_l("Roles"), validators=[DataRequired(_l("Choose at least one role."))])
     institution_id = SelectField(_l("Institution"), coerce=int)
@@ -129,7 +129,7 @@ class UserAdminForm(FlaskForm):
 
 
 class InvitationForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
     roles = MultiCheckboxField(_l("Roles"), validators=[DataRequired(_l("Choose at least one role."))])
     institution_id = SelectField(_l("Institution"), coerce=int)
     submit = SubmitField(_l("Send invitation"))

@@ -67,6 +67,8 @@ COMMON_PASSWORDS = frozenset(
     }
 )
 
+NAME_MAX_LENGTH = 200  # User.name's column width: PostgreSQL refuses longer values
+
 API_TOKEN_PREFIX = "tot_"  # noqa: S105 - a public prefix, not a secret
 
 
@@ -107,6 +109,9 @@ def create_user(
     via: str = "admin",
 ) -> User:
     email = normalize_email(email)
+    name = name.strip()
+    if not name or len(name) > NAME_MAX_LENGTH:
+        raise AccountError(_("Give a name of at most %(n)d characters.", n=NAME_MAX_LENGTH), "name")
     if get_by_email(email) is not None:
         raise AccountError(_("An account with this e-mail address already exists."), "email")
     if password is not None:
@@ -118,7 +123,7 @@ def create_user(
         raise AccountError(_("Unknown role: %(role)s", role=", ".join(sorted(unknown))), "roles")
     user = User(
         email=email,
-        name=name.strip(),
+        name=name,
         password_hash=_hash_password(password) if password else None,
         institution_id=institution_id,
         language=language,
@@ -235,6 +240,8 @@ def set_password(user: User, password: str) -> None:
         raise AccountError(problem, "password")
     user.password_hash = _hash_password(password)
     user.session_nonce = secrets.token_hex(8)  # log out every other session
+    # Whoever chose this password owns the address: past guesses must not keep it locked out.
+    db.session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
     db.session.flush()
     audit.record("user.password", "user", user.id)
 

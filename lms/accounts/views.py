@@ -199,7 +199,9 @@ def change_password():
         except services.AccountError as error:
             add_error(form, error.field, error.message)
         else:
-            login_user(current_user)  # the session nonce changed: renew this session, others end
+            # The session nonce changed: renew this session, others end. Pass the user itself: Flask-Login
+            # would store the proxy as the request's user and every later use of current_user would recurse.
+            login_user(current_user._get_current_object())
             flash(_("Password changed. Other devices have been logged out."), "success")
             return redirect(url_for("accounts.profile"))
     return _profile_page(password_form=form, status=400)

@@ -38,6 +38,13 @@ def authenticate_token() -> None:
     g._login_user = user
 
 
+class _Api(Api):
+    def _register_error_handlers(self) -> None:
+        # lms.errors answers every HTTP error: JSON under /api/, a page (or the log-in redirect) elsewhere.
+        # flask-smorest's own handler would replace it app-wide and answer the pages' 401/403/404 in JSON.
+        pass
+
+
 def init_app(app: Flask) -> Api:
     """Set up the API for ``app``; packages then :func:`mount` their blueprints on it."""
     app.config.update(
@@ -53,7 +60,7 @@ def init_app(app: Flask) -> Api:
             "security": [{"bearerAuth": []}],
         },
     )
-    api = Api(app)
+    api = _Api(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A personal access token (tot_…)."}
     )

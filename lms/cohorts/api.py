@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask import abort
 from flask_login import current_user
 from flask_smorest import Page
+from flask_smorest import abort as smorest_abort
 
 from lms.api import api_blueprint
 from lms.cohorts import queries, services
@@ -61,8 +62,11 @@ class SQLPage(Page):
 
         return db.session.scalar(select(func.count()).select_from(self.collection.order_by(None).subquery()))
 
-    def __getitem__(self, key):
-        return db.session.scalars(self.collection.offset(key.start).limit(key.stop - key.start)).all()
+    @property
+    def items(self):
+        # smorest's Page slices the collection, which a Select does not support: page with OFFSET/LIMIT.
+        params = self.page_params
+        return db.session.scalars(self.collection.offset(params.first_item).limit(params.page_size)).all()
 
 
 def _cohort(cohort_id: int) -> Cohort:
@@ -106,5 +110,6 @@ def enroll(args, cohort_id: int):
     try:
         enrollment, created, new = services.enroll_by_email(cohort, args["email"], args.get("name"))
     except services.CohortError as error:
-        abort(422, error.message)
+        # The same shape as a schema validation error: {"errors": {"json": {field: [message]}}}.
+        smorest_abort(422, message=error.message, errors={"json": {error.field or "_schema": [error.message]}})
     return {"enrollment": enrollment, "account_created": created, "newly_enrolled": new}

@@ -8,6 +8,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from lms.forms import strip
+
 
 class CohortForm(FlaskForm):
     name = StringField(
@@ -26,7 +28,7 @@ class CohortForm(FlaskForm):
 
 
 class EnrollForm(FlaskForm):
-    email = EmailField(_l("Learner's e-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Learner's e-mail"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField(_l("Full name (for a new account)"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Enroll"))
 

@@ -94,9 +94,12 @@ def enroll_by_email(cohort: Cohort, email: str, name: str | None) -> tuple[Enrol
     if user is None:
         if not (name or "").strip():
             raise CohortError(_("No account uses this address yet: give the learner's name to create one."), "name")
-        user = accounts.create_user(
-            email, name, roles=[Role.LEARNER], institution_id=cohort.institution_id, via="enrollment"
-        )
+        try:
+            user = accounts.create_user(
+                email, name, roles=[Role.LEARNER], institution_id=cohort.institution_id, via="enrollment"
+            )
+        except accounts.AccountError as error:
+            raise CohortError(error.message, error.field) from error
         accounts.send_welcome(user)
         created = True
     enrollment, new = enroll(cohort, user)
@@ -196,6 +199,8 @@ def import_enrollments_csv(cohort: Cohort, data: bytes) -> ImportReport:
         name = record.get("name", "")
         if user is None and not name:
             problems.append(_("a name is needed to create the account"))
+        elif user is None and len(name) > accounts.NAME_MAX_LENGTH:
+            problems.append(_("the name must have at most %(n)d characters", n=accounts.NAME_MAX_LENGTH))
         institution_id = cohort.institution_id
         if record.get("institution"):
             institution = institutions.by_code(record["institution"])

@@ -1,0 +1,254 @@
+"""The database layer: SQLite tuning, BEGIN kinds per request, one commit per request, after-commit writes."""
+
+from __future__ import annotations
+
+import contextvars
+
+import pytest
+from sqlalchemy import event, func, select, text
+
+from lms.accounts.models import LoginFailure
+from lms.app import create_app
+from lms.db import after_commit_write, db, writes
+from lms.institutions.models import Institution
+from tests.conftest import IsolatedClient
+
+
+class Statements:
+    """Every statement SQLite runs on the engine's connections while active, as SQLite itself reports them.
+
+    SQLite's trace callback sees what SQLAlchemy's events cannot: the ``BEGIN IMMEDIATE`` that ``lms.db``
+    issues on the raw connection, and the COMMIT or ROLLBACK of pysqlite's ``commit()``/``rollback()``.
+    """
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.log: list[str] = []
+        self._traced: list = []
+
+    def _trace(self, statement: str) -> None:
+        statement = statement.strip()
+        if statement.upper().startswith("PRAGMA"):
+            return  # lms.db's lock polling adjusts busy_timeout around BEGIN IMMEDIATE
+        self.log.append(statement if statement.startswith("BEGIN") else statement.split()[0].upper())
+
+    def _checkout(self, dbapi_connection, _record, _proxy):
+        dbapi_connection.set_trace_callback(self._trace)
+        self._traced.append(dbapi_connection)
+
+    def __enter__(self):
+        event.listen(self.engine, "checkout", self._checkout)
+        return self
+
+    def __exit__(self, *_exc):
+        event.remove(self.engine, "checkout", self._checkout)
+        for dbapi_connection in self._traced:
+            dbapi_connection.set_trace_callback(None)
+
+    @property
+    def begins(self) -> list[str]:
+        return [s for s in self.log if s.startswith("BEGIN")]
+
+
+@pytest.fixture
+def statements(app):
+    with app.app_context():
+        engine = db.engine
+    return lambda: Statements(engine)
+
+
+# --- SQLite tuning -----------------------------------------------------------------------------------
+
+
+def test_sqlite_connections_are_tuned(app):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only")
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_foreign_keys_are_enforced(app, factory):
+    from sqlalchemy.exc import IntegrityError
+
+    from lms.accounts.models import UserRole
+
+    with app.app_context():
+        db.session.add(UserRole(user_id=999_999, role="learner"))
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+
+
+# --- BEGIN kinds on the real app --------------------------------------------------------------------------
+
+
+def test_get_opens_a_plain_begin_and_post_an_immediate_one(app, client, factory, statements):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("BEGIN IMMEDIATE is SQLite's")
+    email = factory.user("learner").email  # read now: the test's own reads must not be counted
+    with statements() as get_log:
+        assert client.get("/login").status_code == 200
+        client.post("/login", data={"email": email, "password": "wrong password!"})
+    # The GET ran no SQL at all (an anonymous log-in page); the POST wrote a failure in a write transaction.
+    assert get_log.begins == ["BEGIN IMMEDIATE"]
+    with statements() as log:
+        client.post("/login", data={"email": email, "password": "correct horse battery"})
+        assert client.get("/profile").status_code == 200
+    assert log.begins == ["BEGIN IMMEDIATE", "BEGIN"]
+
+
+def test_failed_login_record_survives_the_401(app, client, factory):
+    user = factory.user("learner")
+    response = client.post("/login", data={"email": user.email, "password": "not the password"})
+    assert response.status_code == 401
+    assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 1
+
+
+# --- a probe app with views built for the purpose ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def probe_app(tmp_path_factory):
+    """An app of its own (routes cannot be added to the shared one once it served a request)."""
+    from flask import request
+
+    folder = tmp_path_factory.mktemp("probe")
+    app = create_app(
+        {
+            "ENV": "testing",
+            "SECRET_KEY": "probe",
+            "INSTANCE_PATH": str(folder),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'probe.sqlite3'}",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    app.config["PROBE_LOG"] = []
+
+    def add(code: str) -> None:
+        db.session.add(Institution(code=code, name=f"Probe {code}", kind="other"))
+        db.session.flush()
+
+    @app.get("/probe/read")
+    def read():
+        return {"n": db.session.scalar(select(func.count()).select_from(Institution))}
+
+    @app.get("/probe/write-get")
+    @writes
+    def write_get():
+        add(request.args["code"])
+        return {"ok": True}
+
+    @app.post("/probe/create")
+    def create():
+        add(request.form["code"])  # the service flushed …
+        status = int(request.form.get("status", 200))
+        return {"status": status}, status  # … and the view answers with this status
+
+    @app.post("/probe/crash")
+    def crash():
+        add(request.form["code"])
+        raise RuntimeError("boom")
+
+    @app.get("/probe/after-commit")
+    def after_commit():
+        log = app.config["PROBE_LOG"]
+        code = request.args["code"]
+        log.append("view")
+        after_commit_write(lambda: (log.append("after-commit"), add(code)))
+        return {"n": db.session.scalar(select(func.count()).select_from(Institution))}, int(
+            request.args.get("status", 200)
+        )
+
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.fixture
+def probe(probe_app):
+    with probe_app.app_context():
+        db.session.execute(text("DELETE FROM institution"))
+        db.session.commit()
+        engine = db.engine
+    probe_app.config["PROBE_LOG"].clear()
+    client = IsolatedClient(probe_app, probe_app.response_class, use_cookies=True)
+    client.statements = lambda: Statements(engine)
+
+    def codes() -> list[str]:
+        with probe_app.app_context():
+            return sorted(db.session.scalars(select(Institution.code)))
+
+    client.codes = codes
+    return client
+
+
+def test_view_marked_writes_gets_begin_immediate(probe):
+    with probe.statements() as log:
+        assert probe.get("/probe/read").status_code == 200
+        assert probe.get("/probe/write-get?code=w1").status_code == 200
+    assert log.begins == ["BEGIN", "BEGIN IMMEDIATE"]
+    assert probe.codes() == ["w1"]
+
+
+@pytest.mark.parametrize("status", [200, 201, 302, 399])
+def test_success_commits(probe, status):
+    with probe.statements() as log:
+        probe.post("/probe/create", data={"code": "ok1", "status": status})
+    assert log.begins == ["BEGIN IMMEDIATE"]
+    assert log.log[-1] == "COMMIT"
+    assert probe.codes() == ["ok1"]
+
+
+@pytest.mark.parametrize("status", [400, 404, 409, 422])
+def test_client_error_rolls_back_what_was_flushed(probe, status):
+    with probe.statements() as log:
+        response = probe.post("/probe/create", data={"code": "half", "status": status})
+    assert response.status_code == status
+    assert "INSERT" in log.log  # the row really was flushed …
+    assert "COMMIT" not in log.log and log.log[-1] == "ROLLBACK"
+    assert probe.codes() == []  # … and nothing of it remains
+
+
+def test_unexpected_error_rolls_back(probe):
+    with pytest.raises(RuntimeError):  # TESTING propagates exceptions
+        probe.post("/probe/crash", data={"code": "boom"})
+    assert probe.codes() == []
+
+
+def test_after_commit_write_runs_after_the_main_commit_in_a_write_transaction(probe):
+    with probe.statements() as log:
+        response = probe.get("/probe/after-commit?code=late")
+    assert response.status_code == 200
+    assert response.get_json() == {"n": 0}  # the view itself did not see the row
+    assert log.begins == ["BEGIN", "BEGIN IMMEDIATE"]
+    first_commit = log.log.index("COMMIT")
+    assert log.log.index("BEGIN IMMEDIATE") > first_commit
+    assert log.log.index("INSERT") > first_commit
+    assert log.log[-1] == "COMMIT"
+    assert probe.application.config["PROBE_LOG"] == ["view", "after-commit"]
+    assert probe.codes() == ["late"]
+
+
+def test_after_commit_write_is_dropped_when_the_request_fails(probe):
+    response = probe.get("/probe/after-commit?code=never&status=400")
+    assert response.status_code == 400
+    assert probe.application.config["PROBE_LOG"] == ["view"]
+    assert probe.codes() == []
+    # The next request of the same app does not inherit the dropped job.
+    assert probe.get("/probe/read").status_code == 200
+    assert probe.application.config["PROBE_LOG"] == ["view"]
+    assert probe.codes() == []
+
+
+def test_outside_a_request_after_commit_write_runs_at_once(probe_app):
+    ran = []
+
+    def outside_request():  # e.g. a CLI command or a job: no request context at all
+        with probe_app.app_context():
+            after_commit_write(lambda: ran.append(True))
+
+    contextvars.Context().run(outside_request)
+    assert ran == [True]

@@ -1,0 +1,262 @@
+"""Who may open what: one table of every core page for every role, checked through real requests.
+
+Each row names a route and the status each role gets. Anonymous visitors are sent to the log-in page
+(302), people without the permission get 403. "own" is a cohort the user instructs, "other" one they do
+not; only the roles that can be chosen as instructors (author, assessor, admin) get an "own" cohort.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from lms.accounts import services as accounts
+from lms.accounts.models import User
+from lms.cohorts.models import Enrollment
+from lms.cohorts.services import save_cohort
+from lms.db import db
+from lms.institutions.queries import by_code
+from lms.permissions import can, registered
+
+ROLES = ("anonymous", "learner", "author", "assessor", "verifier", "admin")
+INSTRUCTOR_ROLES = ("author", "assessor", "admin")
+LOGIN = 302  # anonymous: redirected to /login
+
+EVERYONE = {"learner": 200, "author": 200, "assessor": 200, "verifier": 200, "admin": 200}
+ADMIN_ONLY = {"learner": 403, "author": 403, "assessor": 403, "verifier": 403, "admin": 200}
+STAFF = {"learner": 403, "author": 200, "assessor": 200, "verifier": 403, "admin": 200}
+INSTRUCTOR = {"author": 200, "assessor": 200, "admin": 200}
+# A successful form POST redirects (302), like the anonymous visitor's redirect to /login; the
+# test tells them apart by the Location header.
+INSTRUCTOR_POST = {"author": 302, "assessor": 302, "admin": 302}
+OTHER_COHORT = ADMIN_ONLY
+OTHER_COHORT_POST = {**ADMIN_ONLY, "admin": 302}
+
+# name, method, path, {role: status}, anonymous status
+ROUTES = [
+    ("dashboard", "GET", "/", EVERYONE, LOGIN),
+    ("profile", "GET", "/profile", EVERYONE, LOGIN),
+    ("admin-users", "GET", "/admin/users", ADMIN_ONLY, LOGIN),
+    ("admin-users-new", "GET", "/admin/users/new", ADMIN_ONLY, LOGIN),
+    ("admin-user-edit", "GET", "/admin/users/{target}", ADMIN_ONLY, LOGIN),
+    ("admin-invitations", "GET", "/admin/invitations", ADMIN_ONLY, LOGIN),
+    ("admin-outbox", "GET", "/admin/outbox", ADMIN_ONLY, LOGIN),
+    ("admin-institutions", "GET", "/admin/institutions/", ADMIN_ONLY, LOGIN),
+    ("admin-institutions-new", "GET", "/admin/institutions/new", ADMIN_ONLY, LOGIN),
+    ("admin-institution-delete", "GET", "/admin/institutions/{institution}/delete", ADMIN_ONLY, LOGIN),
+    ("cohorts", "GET", "/cohorts/", STAFF, LOGIN),
+    ("cohorts-new", "GET", "/cohorts/new", STAFF, LOGIN),
+    ("own-cohort", "GET", "/cohorts/{own}", INSTRUCTOR, None),
+    ("own-cohort-edit", "GET", "/cohorts/{own}/edit", INSTRUCTOR, None),
+    ("own-cohort-withdraw", "GET", "/cohorts/{own}/enrollments/{own_enrollment}/withdraw", INSTRUCTOR, None),
+    ("own-cohort-enroll", "POST", "/cohorts/{own}/enroll", INSTRUCTOR_POST, None),
+    ("own-cohort-import", "POST", "/cohorts/{own}/import", INSTRUCTOR_POST, None),
+    ("other-cohort", "GET", "/cohorts/{other}", OTHER_COHORT, LOGIN),
+    ("other-cohort-edit", "GET", "/cohorts/{other}/edit", OTHER_COHORT, LOGIN),
+    ("other-cohort-withdraw", "GET", "/cohorts/{other}/enrollments/{other_enrollment}/withdraw", OTHER_COHORT, LOGIN),
+    ("other-cohort-enroll", "POST", "/cohorts/{other}/enroll", OTHER_COHORT_POST, LOGIN),
+    ("other-cohort-import", "POST", "/cohorts/{other}/import", OTHER_COHORT_POST, LOGIN),
+    ("verify", "GET", "/verify", EVERYONE, 200),
+]
+
+
+def _cases():
+    for name, method, path, statuses, anonymous in ROUTES:
+        for role in ROLES:
+            expected = anonymous if role == "anonymous" else statuses.get(role)
+            if expected is not None:
+                yield pytest.param(role, method, path, expected, id=f"{role}-{name}-{expected}")
+
+
+def _passwordless(role: str, email: str):
+    return accounts.create_user(email, email.split("@")[0].title(), None, roles=[role], via="cli")
+
+
+@pytest.fixture
+def world(factory):
+    """Two cohorts of one course, each with one enrolled learner; "other" is instructed by someone else."""
+    organiser = _passwordless("admin", "organiser@example.org")
+    other_author = _passwordless("author", "other.author@example.org")
+    enrolled = _passwordless("learner", "enrolled@example.org")
+    _passwordless("learner", "to.enroll@example.org")
+    db.session.commit()
+    course = factory.course(owner=other_author)
+
+    def cohort(name, instructors):
+        created = save_cohort(
+            None,
+            name=name,
+            course_id=course.id,
+            institution_id=by_code("iprc-huye").id,
+            starts_on=date.today(),
+            ends_on=date.today() + timedelta(days=30),
+            instructors=instructors,
+            by=organiser,
+        )
+        from lms.cohorts.services import enroll
+
+        enrollment, _new = enroll(created, enrolled)
+        return created, enrollment
+
+    return {"cohort": cohort, "other_author": other_author, "enrolled": enrolled}
+
+
+@pytest.mark.parametrize(("role", "method", "path", "expected"), list(_cases()))
+def test_permission_table(client, auth, factory, world, role, method, path, expected):
+    user = None if role == "anonymous" else factory.user(role)
+    own, own_enrollment = world["cohort"]("Own cohort", [user] if role in INSTRUCTOR_ROLES else [])
+    other, other_enrollment = world["cohort"]("Other cohort", [world["other_author"]])
+    db.session.commit()
+    url = path.format(
+        own=own.id,
+        other=other.id,
+        own_enrollment=own_enrollment.id,
+        other_enrollment=other_enrollment.id,
+        target=world["enrolled"].id,
+        institution=by_code("iprc-tumba").id,
+    )
+    cohort_id = own.id if "{own}" in path else other.id
+    if user is not None:
+        assert auth.login(user).status_code == 302
+    before = db.session.scalar(select(func.count()).select_from(Enrollment))
+
+    if method == "GET":
+        response = client.get(url)
+    elif url.endswith("/enroll"):
+        response = client.post(url, data={"email": "to.enroll@example.org"})
+    else:
+        csv = b"email,name\nto.enroll@example.org,To Enroll\n"
+        from io import BytesIO
+
+        response = client.post(url, data={"file": (BytesIO(csv), "learners.csv")}, content_type="multipart/form-data")
+
+    assert response.status_code == expected, response.get_data(as_text=True)[:500]
+    location = response.headers.get("Location", "")
+    after = db.session.scalar(select(func.count()).select_from(Enrollment))
+    if role == "anonymous" and expected == LOGIN:
+        assert location.startswith("/login")
+    elif method == "POST" and expected == 302:
+        assert location == f"/cohorts/{cohort_id}"
+        assert after == before + 1  # the learner was enrolled
+    if method == "POST" and expected != 302 or role == "anonymous" and method == "POST":
+        assert after == before  # refused: nothing written
+    if expected == 403:
+        assert "You do not have permission to open this page." in response.get_data(as_text=True)
+
+
+def test_every_route_of_the_table_exists(app):
+    """The table keeps up with the app: each path in it matches a registered rule."""
+    adapter = app.url_map.bind("localhost")
+    for name, method, path, *_ in ROUTES:
+        url = path.format(own=1, other=2, own_enrollment=1, other_enrollment=2, target=1, institution=1)
+        endpoint, _args = adapter.match(url, method=method)
+        assert endpoint, name
+
+
+def test_instructor_manages_own_cohort_only_even_across_courses(client, auth, factory, world):
+    instructor = factory.user("assessor")
+    mine, _ = world["cohort"]("Mine", [instructor])
+    theirs, _ = world["cohort"]("Theirs", [world["other_author"]])
+    db.session.commit()
+    auth.login(instructor)
+    listing = client.get("/cohorts/").get_data(as_text=True)
+    assert "Mine" in listing and "Theirs" not in listing
+    assert client.get(f"/cohorts/{mine.id}/edit").status_code == 200
+    response = client.post(
+        f"/cohorts/{theirs.id}/edit",
+        data={
+            "name": "Taken over",
+            "course_id": theirs.course_id,
+            "institution_id": theirs.institution_id,
+            "starts_on": "2030-01-01",
+            "ends_on": "2030-02-01",
+        },
+    )
+    assert response.status_code == 403
+    db.session.refresh(theirs)
+    assert theirs.name == "Theirs"
+
+
+def test_deactivated_and_anonymous_users_hold_no_permission(app, factory):
+    admin = factory.user("admin")
+    with app.test_request_context():
+        assert can("admin.users", user=admin)
+        admin.active = False
+        assert not can("admin.users", user=admin)
+        from flask_login import AnonymousUserMixin
+
+        assert not any(can(name, user=AnonymousUserMixin()) for name in registered())
+    db.session.rollback()
+
+
+def test_unknown_permission_is_a_programming_error(app, factory):
+    from lms.permissions import UnknownPermission
+
+    with app.test_request_context(), pytest.raises(UnknownPermission):
+        can("no.such.permission", user=factory.user("admin"))
+
+
+# --- what the dashboard shows each role ----------------------------------------------------------------
+
+
+def _dashboard(client, auth, user) -> str:
+    auth.login(user)
+    response = client.get("/")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_learner_dashboard_has_no_staff_panels(client, auth, factory):
+    html = _dashboard(client, auth, factory.user("learner"))
+    assert 'id="panel-admin"' not in html and 'id="panel-verify"' not in html and 'id="panel-cohorts"' not in html
+    assert 'href="/admin/users"' not in html  # nor the menu entries
+
+
+def test_admin_dashboard_counts_people_cohorts_and_institutions(client, auth, factory):
+    admin = factory.user("admin")
+    factory.cohort()  # adds a course author and the cohort's organiser
+    html = _dashboard(client, auth, admin)
+    assert 'id="panel-admin"' in html
+    stats = dict(
+        (label, int(number))
+        for number, label in re.findall(r"<strong>(\d+)</strong> (people|cohorts|institutions)</a>", html)
+    )
+    people = db.session.scalar(select(func.count()).select_from(User))
+    assert stats == {"people": people, "cohorts": 1, "institutions": 8}
+    assert people == 3
+
+
+def test_verifier_sees_the_verify_box(client, auth, factory):
+    html = _dashboard(client, auth, factory.user("verifier"))
+    assert 'id="panel-verify"' in html and 'action="/verify"' in html
+    assert 'id="panel-admin"' not in html and 'id="panel-cohorts"' not in html
+
+
+def test_instructor_sees_the_cohorts_they_run(client, auth, factory):
+    author = factory.user("author")
+    factory.cohort(instructors=[author], name="Kitabi forestry", learners=[factory.user("learner")])
+    factory.cohort(name="Somebody else's")
+    html = _dashboard(client, auth, author)
+    assert 'id="panel-cohorts"' in html
+    assert "Kitabi forestry" in html and "1 learner" in html and "Somebody else" not in html
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "text"),
+    [
+        ("", 200, "Verify a certificate"),
+        ("?code=TOT-ABCD-EFGH-J", 404, "No certificate with the code TOT-ABCD-EFGH-J"),
+        ("?code=tot-abcd-efgh-j", 404, "No certificate with the code TOT-ABCD-EFGH-J"),
+        ("?code=%3Cscript%3E", 400, "This does not look like a certificate code."),
+        ("?code=AB", 400, "This does not look like a certificate code."),
+    ],
+    ids=["form", "unknown", "unknown-lower-case", "malformed", "too-short"],
+)
+def test_verify_answers_unknown_or_malformed(client, query, status, text):
+    response = client.get(f"/verify{query}")
+    assert response.status_code == status
+    assert text in response.get_data(as_text=True)
+    assert "<script>" not in response.get_data(as_text=True).split("<main", 1)[1]
