@@ -26,7 +26,7 @@ from flask import Flask, Response, current_app, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 from lms.per_request import request_state
 
@@ -80,6 +80,26 @@ def begin_writing() -> None:
         session.expire_on_commit = True
     state["db_reads_first"] = False
     state["db_writes"] = True
+
+
+def after_commit(fn: Callable[[], Any]) -> None:
+    """Run ``fn`` once the current transaction has committed, and never if it rolls back.
+
+    For effects outside the database (an e-mail, a notification): a reset link must not be mailed for
+    an account whose creation is then rolled back. Works in requests, CLI commands and jobs alike.
+    """
+    db.session().info.setdefault("after_commit", []).append(fn)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for fn in session.info.pop("after_commit", []):
+        fn()
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_commit(session: Session) -> None:
+    session.info.pop("after_commit", None)
 
 
 def keep_writes_on_error() -> None:

@@ -44,9 +44,11 @@ def _handle_http_exception(error: HTTPException):
         403: _("You do not have permission to open this page."),
         404: _("This page does not exist."),
         413: _("The file is too large."),
+        409: _("This cannot be done in the current state of things. Reload the page and try again."),
         429: _("Too many requests. Please wait a moment and try again."),
+        500: _("Something went wrong on our side. Try again; if it keeps happening, tell your programme contact."),
     }
-    message = messages.get(status, error.description)
+    message = messages.get(status) or (_("This cannot be done here.") if 400 <= status < 500 else messages[500])
     return render_template("error.html", status=status, message=message), status
 
 

@@ -7,6 +7,8 @@ rewritten to the course's files through the ``replace_urls`` service when the ru
 
 from __future__ import annotations
 
+import copy
+
 from lxml import etree
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
@@ -31,10 +33,21 @@ class HtmlBlock(OlxAttributesMixin, XBlock):
     # The text is the same for every learner: a runtime may reuse the rendered view (see LmsRuntime.render).
     user_independent_views = ("student_view",)
 
+    @staticmethod
+    def _inner_html(node) -> str:  # noqa: ANN001
+        """The element's content as text, without the namespace declarations of the OLX around it
+        (an exported course declares xmlns:option/xmlns:block on its root; they are not part of the text)."""
+        parts = [node.text or ""]
+        for child in node:
+            child = copy.deepcopy(child)
+            etree.cleanup_namespaces(child)
+            parts.append(etree.tostring(child, encoding="unicode"))
+        return "".join(parts)
+
     @classmethod
     def parse_xml(cls, node, runtime, keys):
         block = runtime.construct_xblock_from_class(cls, keys)
-        inner = (node.text or "") + "".join(etree.tostring(child, encoding="unicode") for child in node)
+        inner = cls._inner_html(node)
         block.data = inner.strip()
         for name in ("display_name", "editor"):
             if node.get(name) is not None:

@@ -8,6 +8,7 @@ show — this LMS builds its own navigation from the published tree.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from markupsafe import escape
 from web_fragments.fragment import Fragment
@@ -18,6 +19,16 @@ from xblock.fields import Boolean, Integer, Scope, String
 from courses.blocks.olx import OlxAttributesMixin
 
 log = logging.getLogger(__name__)
+
+
+class DateString(String):
+    """A date kept as the OLX wrote it. Runtimes may assign a datetime (the xblock-sdk workbench sets
+    ``block.due = datetime.utcnow()`` on every render and handler call): it is stored as ISO 8601."""
+
+    def to_json(self, value):
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return super().to_json(value)
 
 
 @XBlock.needs("i18n")
@@ -62,7 +73,7 @@ class SequentialBlock(_Container):
 
     graded = Boolean(scope=Scope.settings, default=False, help="Counts towards the course grade.")
     format = String(scope=Scope.settings, default="", help="Assignment type (e.g. Pre-test, Post-test).")
-    due = String(scope=Scope.settings, default=None, help="Due date, as written in the OLX.")
+    due = DateString(scope=Scope.settings, default=None, help="Due date, as written in the OLX.")
     is_time_limited = Boolean(scope=Scope.settings, default=False)
     default_time_limit_minutes = Integer(scope=Scope.settings, default=None)
 

@@ -11,6 +11,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -28,7 +29,7 @@ from lms.accounts.models import (
     hash_token,
     utcnow,
 )
-from lms.db import after_commit_write, db
+from lms.db import after_commit, after_commit_write, db
 from lms.tasks import enqueue
 
 
@@ -144,6 +145,8 @@ def set_roles(user: User, roles: list[str]) -> None:
         raise AccountError(_("Unknown role: %(role)s", role=", ".join(sorted(unknown))), "roles")
     if not wanted:
         raise AccountError(_("Choose at least one role."), "roles")
+    if user.is_admin and Role.ADMIN not in wanted and _is_last_active_admin(user):
+        raise AccountError(_("This is the last programme admin: make someone else admin first."), "roles")
     user.role_rows = [row for row in user.role_rows if row.role in wanted] + [
         UserRole(role=role) for role in sorted(wanted - user.roles)
     ]
@@ -161,7 +164,18 @@ def update_profile(user: User, *, name: str, language: str, gender: str | None, 
     db.session.flush()
 
 
+def _is_last_active_admin(user: User) -> bool:
+    others = db.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.id != user.id, User.active, User.role_rows.any(UserRole.role == Role.ADMIN))
+    )
+    return others == 0
+
+
 def set_active(user: User, active: bool) -> None:
+    if not active and user.is_admin and _is_last_active_admin(user):
+        raise AccountError(_("This is the last programme admin: it cannot be deactivated."), "active")
     user.active = active
     user.session_nonce = secrets.token_hex(8)
     db.session.flush()
@@ -278,30 +292,40 @@ def user_from_reset_token(token: str) -> User | None:
     return user
 
 
+def _mail(to: str, language: str, subject, *paragraphs) -> None:  # noqa: ANN001
+    """Mail ``to`` in ``language`` (the recipient's, not the sender's), once the request has committed."""
+    with force_locale(language):
+        subject_text = str(subject)
+        body = "\n\n".join(str(paragraph) for paragraph in paragraphs) + "\n"
+    after_commit(lambda: enqueue(mail.send, to, subject_text, body))
+
+
 def send_password_reset(email: str) -> None:
     """Mail a reset link if the address has an account; say nothing either way (no account probing)."""
     user = get_by_email(email)
     if user is None or not user.is_active:
         return
     link = url_for("accounts.reset_password", token=make_reset_token(user), _external=True)
-    enqueue(
-        mail.send,
+    hours = max(1, current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 3600)
+    _mail(
         user.email,
-        str(_l("Reset your tot-lms password")),
-        str(_l("Open this link to choose a new password (valid for 24 hours):"))
-        + f"\n\n{link}\n\n"
-        + str(_l("If you did not ask for this, ignore this message.")),
+        user.language,
+        _l("Reset your tot-lms password"),
+        _l("Open this link to choose a new password (valid for %(hours)d hours):", hours=hours),
+        link,
+        _l("If you did not ask for this, ignore this message."),
     )
 
 
 def send_welcome(user: User) -> None:
     """Mail a new account (created by an admin or an import) a link to choose its password."""
     link = url_for("accounts.reset_password", token=make_reset_token(user), _external=True)
-    enqueue(
-        mail.send,
+    _mail(
         user.email,
-        str(_l("Your tot-lms account")),
-        str(_l("An account was created for you. Open this link to choose your password:")) + f"\n\n{link}\n",
+        user.language,
+        _l("Your tot-lms account"),
+        _l("An account was created for you. Open this link to choose your password:"),
+        link,
     )
 
 
@@ -328,18 +352,16 @@ def create_invitation(email: str, roles: list[str], institution_id: int | None, 
     db.session.add(invitation)
     db.session.flush()
     link = url_for("accounts.register", token=raw, _external=True)
-    enqueue(
-        mail.send,
+    _mail(
         email,
-        str(_l("You are invited to tot-lms")),
-        str(
-            _l(
-                "%(name)s invited you to tot-lms. Open this link to create your account (valid %(days)d days):",
-                name=by.name,
-                days=days,
-            )
-        )
-        + f"\n\n{link}\n",
+        current_app.config["DEFAULT_LANGUAGE"],  # the invitee has no account, so no language, yet
+        _l("You are invited to tot-lms"),
+        _l(
+            "%(name)s invited you to tot-lms. Open this link to create your account (valid %(days)d days):",
+            name=by.name,
+            days=days,
+        ),
+        link,
     )
     audit.record("invitation.created", "invitation", invitation.id, email=email, roles=invitation.role_list)
     return invitation, raw

@@ -8,6 +8,14 @@ from wtforms.validators import DataRequired, Length, Optional
 from lms.institutions.models import InstitutionKind
 
 
+def kind_choices():
+    return [
+        (InstitutionKind.HOSPITAL.value, _l("Hospital")),
+        (InstitutionKind.IPRC.value, _l("IPRC")),
+        (InstitutionKind.OTHER.value, _l("Other")),
+    ]
+
+
 class InstitutionForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     code = StringField(
@@ -15,13 +23,6 @@ class InstitutionForm(FlaskForm):
         validators=[DataRequired(), Length(max=40)],
         description=_l("Lower-case letters, digits and hyphens, e.g. chuk-kigali."),
     )
-    kind = SelectField(
-        _l("Kind"),
-        choices=[
-            (InstitutionKind.HOSPITAL.value, _l("Hospital")),
-            (InstitutionKind.IPRC.value, _l("IPRC")),
-            (InstitutionKind.OTHER.value, _l("Other")),
-        ],
-    )
+    kind = SelectField(_l("Kind"), choices=lambda: kind_choices())
     city = StringField(_l("City or district"), validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Save"))

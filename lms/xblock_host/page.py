@@ -6,9 +6,12 @@ blocks' own JavaScript (which defines their initialisers), then our runtime, whi
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 from web_fragments.fragment import Fragment
 
@@ -22,6 +25,18 @@ class PageParts:
     foot: Markup
 
 
+def json_for_script(data: Any) -> str:
+    """JSON that can sit inside a <script> element: ``json.dumps`` alone lets "</script>" close it."""
+    return (
+        json.dumps(data)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
 def page_parts(fragment: Fragment) -> PageParts:
     request_state()["xblock_page"] = True  # the page carries inline block scripts: see the CSP in lms/app.py
     base = [
@@ -31,9 +46,12 @@ def page_parts(fragment: Fragment) -> PageParts:
     before = "".join(f'<script src="{url_for(endpoint, filename=name)}"></script>' for endpoint, name in base)
     runtime_js = f'<script src="{url_for("xblock_host.runtime_resource", filename="js/runtime.js")}"></script>'
     css = f'<link rel="stylesheet" href="{url_for("xblock_host.runtime_resource", filename="xblock.css")}">'
+    # The runtime's own words, translated here (the browser has no catalogue); JSON is not executed.
+    strings = json_for_script({"blockFailed": _("This activity could not start. Reload the page to try again.")})
+    strings_tag = f'<script type="application/json" id="xblock-runtime-strings">{strings}</script>'
     # Fragments are HTML by contract: blocks escape their own output; authored HTML is sanitised in the block.
     return PageParts(
         head=Markup(css + fragment.head_html()),  # noqa: S704
         body=Markup(fragment.body_html()),  # noqa: S704
-        foot=Markup(before + fragment.foot_html() + runtime_js),  # noqa: S704
+        foot=Markup(strings_tag + before + fragment.foot_html() + runtime_js),  # noqa: S704
     )

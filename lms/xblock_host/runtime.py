@@ -8,7 +8,6 @@ take that attribute to mean "inside Open edX" and then import edx-platform modul
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 from threading import Lock
 from typing import Any
@@ -24,6 +23,7 @@ from lms.xblock_host import django_setup, events, tokens
 from lms.xblock_host.context import LearningContext
 from lms.xblock_host.keys import InvalidKey, UsageKey, new_block_id, slugify
 from lms.xblock_host.kvs import FieldStore, SqlRows
+from lms.xblock_host.page import json_for_script
 from lms.xblock_host.services import (
     I18nService,
     ReplaceURLsService,
@@ -97,18 +97,6 @@ class KeyIds(IdReader, IdGenerator):
 
     def get_aside_type_from_definition(self, aside_id):
         raise NotImplementedError
-
-
-def _js_safe_json(data: Any) -> str:
-    # json.dumps alone lets "</script>" close the script element (checked in the research notes).
-    return (
-        json.dumps(data)
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
 
 
 class LmsRuntime(Runtime):
@@ -279,7 +267,7 @@ class LmsRuntime(Runtime):
         if getattr(frag, "json_init_args", None) is not None:
             init_args = (
                 '<script type="json/xblock-args" class="xblock_json_init_args">'
-                f"{_js_safe_json(frag.json_init_args)}</script>"
+                f"{json_for_script(frag.json_init_args)}</script>"
             )
         wrapped = Fragment(f'<div class="{escape(classes)}"{attributes}>{frag.body_html()}{init_args}</div>')
         wrapped.add_fragment_resources(frag)

@@ -101,19 +101,21 @@ def _context_for(usage_key: str, branch: str):
     return context
 
 
-def _lock_shared_state(block_type: str, usage_key: str) -> None:
-    """Serialise handlers of one block that update state shared by all users (poll tallies, votes).
+def _serialise_state_changes(block_type: str, usage_key: str, state_user_id: int) -> None:
+    """Make concurrent handler calls on the same state take turns, so no update is lost.
 
-    On SQLite the request's BEGIN IMMEDIATE already serialises writers; PostgreSQL takes a
-    transaction-scoped advisory lock before the block reads its summary fields.
+    Shared state (user_state_summary: poll tallies, votes) is changed by every user's calls; one user's
+    state can be changed by two people at once (a learner adding a logbook entry while an assessor
+    verifies another). On SQLite the write transaction (BEGIN IMMEDIATE) already serialises all
+    writers; PostgreSQL takes a transaction-scoped advisory lock before the block reads its fields.
     """
     if db.engine.dialect.name != "postgresql":
         return
     cls = current_app.extensions["xblock_types"].load(block_type)
-    if shared_field_names(cls):
-        from sqlalchemy import func, select
+    key = usage_key if shared_field_names(cls) else f"{usage_key}|{state_user_id}"
+    from sqlalchemy import func, select
 
-        db.session.execute(select(func.pg_advisory_xact_lock(func.hashtext(usage_key))))
+    db.session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
 
 
 def _call_handler(runtime: LmsRuntime, usage_key: str, handler_name: str, suffix: str) -> Response:
@@ -122,7 +124,7 @@ def _call_handler(runtime: LmsRuntime, usage_key: str, handler_name: str, suffix
         # Authentication and permissions were read above; the block's state is read, changed and written
         # in one short write transaction (see lms.db.reads_first).
         begin_writing()
-        _lock_shared_state(key.block_type, usage_key)
+        _serialise_state_changes(key.block_type, usage_key, runtime.state_user_id)
     try:
         runtime.prefetch_user_state([key])
         block = runtime.get_block(key)

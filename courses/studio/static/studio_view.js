@@ -6,9 +6,9 @@
   var status = document.getElementById("studio-status");
   document.addEventListener("xblock:notify", function (event) {
     var name = event.detail.name, data = event.detail.data || {};
-    if (name === "save" && data.state === "start") { status.textContent = data.message || "Saving…"; }
+    if (name === "save" && data.state === "start") { status.textContent = data.message || editor.getAttribute("data-saving"); }
     else if (name === "save" && data.state === "end") { window.location.assign(editor.getAttribute("data-return-url")); }
     else if (name === "cancel") { window.location.assign(editor.getAttribute("data-return-url")); }
-    else if (name === "error") { status.textContent = (data.title || "Error") + (data.message ? ": " + data.message : ""); }
+    else if (name === "error") { status.textContent = (data.title || editor.getAttribute("data-error")) + (data.message ? ": " + data.message : ""); }
   });
 })();

@@ -16,6 +16,14 @@
   };
   window.Logger = window.Logger || { log: function () {}, listen: function () {} };
 
+  // Translated by the server into the page (see lms/xblock_host/page.py).
+  var strings = {};
+  try {
+    var tag = document.getElementById("xblock-runtime-strings");
+    if (tag) { strings = JSON.parse(tag.textContent); }
+  } catch (ignored) { strings = {}; }
+  function runtimeString(key, fallback) { return strings[key] || fallback; }
+
   function blockRoot(element) {
     while (element && !(element.classList && element.classList.contains("xblock-v1"))) { element = element.parentNode; }
     return element;
@@ -67,7 +75,7 @@
     var note = document.createElement("p");
     note.className = "xblock-error";
     note.setAttribute("role", "alert");
-    note.textContent = window.gettext("This activity could not start. Reload the page to try again.");
+    note.textContent = runtimeString("blockFailed", "This activity could not start. Reload the page to try again.");
     element.insertBefore(note, element.firstChild);
     if (window.console) { console.error("XBlock " + element.getAttribute("data-usage") + " failed:", error); }
   }

@@ -1,0 +1,510 @@
+"""The ``skill_checklist`` block (hospital track): one competency, its observable steps, the learner's
+self-assessment and an assessor's sign-off with an entrustment level.
+
+Everything a learner or an assessor does is stored in the *learner's* ``user_state``. The assessor works
+through ``assessor_view``, which a host renders with a runtime whose state user is the learner and whose
+current user is the assessor (this LMS: ``courses/assessor``). The block itself refuses a sign-off from
+anyone the ``user`` service does not call staff or instructor, and from the learner on their own state,
+so calling the handler directly changes nothing. A competent sign-off needs every must-pass step met; it
+publishes ``grade`` (1/1) and ``completion`` 1.0, the only way this block completes.
+
+The module also holds what the hospital blocks share (``procedure_log`` imports it): handlers that accept
+a JSON body from JavaScript or a plain HTML form without it, the role checks, XML helpers for authored
+fields, and the Jinja templates in ``templates/tot_blocks``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import escape
+from web_fragments.fragment import Fragment
+from webob import Response
+from xblock.core import XBlock
+from xblock.exceptions import JsonHandlerError
+from xblock.fields import Dict, Integer, List, Scope, String
+
+from courses.blocks.olx import OlxAttributesMixin
+
+AUTHORED_SCOPES = (Scope.content, Scope.settings)
+ASSESSOR_ROLES = ("staff", "instructor")
+MAX_COMMENT = 2000
+
+
+def N_(text: str) -> str:  # noqa: N802 - the gettext convention for "mark now, translate at render"
+    return text
+
+
+# -- shared plumbing of the hospital blocks --------------------------------------------------------------
+
+_templates = jinja2.Environment(
+    loader=jinja2.PackageLoader("courses.blocks", "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render_template(name: str, **context) -> str:
+    """A template from ``courses/blocks/templates`` (autoescaped; ``_`` is passed in by the block)."""
+    return _templates.get_template(name).render(**context)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class HandlerError(JsonHandlerError):
+    """A refused handler call: a status, a message for the person, and the form field at fault if any."""
+
+    def __init__(self, status_code: int, message: str, field: str | None = None):
+        super().__init__(status_code, message)
+        self.field = field
+
+
+def _wants_json(request) -> bool:  # noqa: ANN001
+    return request.content_type == "application/json" or "application/json" in (request.accept.header_value or "")
+
+
+def _read_data(request, _) -> dict:  # noqa: ANN001
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body.decode("utf-8") or "{}")
+        except ValueError as exc:
+            raise HandlerError(400, _("The request was not valid JSON.")) from exc
+        if not isinstance(data, dict):
+            raise HandlerError(400, _("The request was not a JSON object."))
+        return data
+    return {name: request.POST.get(name) for name in request.POST}
+
+
+def _same_origin_referer(request) -> str | None:  # noqa: ANN001
+    referer = request.referer or ""
+    parts = urlsplit(referer)
+    if parts.scheme in ("http", "https") and parts.netloc == request.host:
+        return referer.split("#", 1)[0]
+    return None
+
+
+def _html_page(title: str, message: str, back: str | None, back_label: str, status: int) -> Response:
+    link = f'<p><a href="{escape(back)}">{escape(back_label)}</a></p>' if back else ""
+    body = (
+        f'<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+        f"<title>{escape(title)}</title></head><body><main><h1>{escape(title)}</h1>"
+        f'<p role="alert">{escape(message)}</p>{link}</main></body></html>'
+    )
+    return Response(body=body.encode("utf-8"), status=status, content_type="text/html", charset="utf-8")
+
+
+def form_handler(func):  # noqa: ANN001, ANN201
+    """A POST handler fed by JavaScript (a JSON body, a JSON answer) or by a plain HTML form without it
+    (then the answer is a redirect back to the page, or a short page saying what went wrong).
+
+    ``func(self, data, suffix)`` returns a dict (with a ``message``) or raises :class:`HandlerError`.
+    """
+
+    @XBlock.handler
+    @functools.wraps(func)
+    def wrapper(self, request, suffix=""):  # noqa: ANN001
+        wants_json = _wants_json(request)
+        _ = self.ugettext
+        try:
+            if request.method != "POST":
+                raise HandlerError(405, _("Send this with POST."))
+            result = func(self, _read_data(request, _), suffix)
+        except JsonHandlerError as err:
+            if wants_json:
+                body = {"error": err.message}
+                if getattr(err, "field", None):
+                    body["field"] = err.field
+                return Response(
+                    json.dumps(body), status=err.status_code, content_type="application/json", charset="utf-8"
+                )
+            back = _same_origin_referer(request)
+            return _html_page(_("Not saved"), err.message, back, _("Go back"), err.status_code)
+        if wants_json:
+            return Response(json.dumps(result), content_type="application/json", charset="utf-8")
+        back = _same_origin_referer(request)
+        if back:
+            return Response(status=303, location=f"{back}#{self.dom_id}")
+        return _html_page(_("Saved"), result.get("message", ""), None, "", 200)
+
+    return wrapper
+
+
+def set_authored_attributes(block, node, skip=()) -> None:  # noqa: ANN001
+    """OLX attributes that name a content or settings field become its value (never user state)."""
+    for name, value in node.attrib.items():
+        field = block.fields.get(name)
+        if field is None or name in skip or field.scope not in AUTHORED_SCOPES:
+            continue
+        setattr(block, name, field.from_string(value))
+
+
+def write_authored_attributes(block, node, skip=()) -> None:  # noqa: ANN001
+    """The content and settings fields set on ``block`` as attributes (user state is never exported)."""
+    for name, field in block.fields.items():
+        if name in skip or name in ("olx_attributes", "parent", "children") or field.scope not in AUTHORED_SCOPES:
+            continue
+        if field.is_set_on(block):
+            node.set(name, field.to_string(field.read_from(block)))
+
+
+def element_text(node) -> str:  # noqa: ANN001
+    return (node.text or "").strip()
+
+
+class HospitalBlockMixin(OlxAttributesMixin):
+    """Who is acting, may they assess, and the bits of markup every hospital block renders."""
+
+    @property
+    def dom_id(self) -> str:
+        return "tot-" + hashlib.sha256(str(self.scope_ids.usage_id).encode()).hexdigest()[:12]
+
+    def _current_user(self):  # noqa: ANN202
+        service = self.runtime.service(self, "user")
+        return service.get_current_user() if service is not None else None
+
+    def acting_user_id(self):  # noqa: ANN201
+        user = self._current_user()
+        return None if user is None else user.opt_attrs.get("edx-platform.user_id")
+
+    def acting_user_name(self) -> str:
+        user = self._current_user()
+        if user is None:
+            return ""
+        return user.full_name or str(user.opt_attrs.get("edx-platform.username") or "")
+
+    def is_own_state(self) -> bool:
+        """Whether the current user is the one whose state this is (unknown in runtimes that don't say)."""
+        acting = self.acting_user_id()
+        return acting is None or str(acting) == str(self.scope_ids.user_id)
+
+    def can_assess(self) -> bool:
+        """Staff and instructors assess; the role comes from the ``user`` service, never from the request."""
+        user = self._current_user()
+        if user is None:
+            return False
+        role = user.opt_attrs.get("edx-platform.user_role")
+        if role is not None:
+            return role in ASSESSOR_ROLES
+        return user.opt_attrs.get("edx-platform.user_is_staff") is True
+
+    def require_assessor(self) -> None:
+        _ = self.ugettext
+        if not self.can_assess():
+            raise HandlerError(403, _("Only an assessor (a course instructor or staff) can do this."))
+        if self.acting_user_id() is not None and self.is_own_state():
+            raise HandlerError(403, _("You cannot assess your own work."))
+
+    def require_learner(self) -> None:
+        _ = self.ugettext
+        if not self.is_own_state():
+            raise HandlerError(403, _("Only the learner can change this."))
+
+    def add_resources(self, frag: Fragment, js_init: str, args: dict) -> None:
+        frag.add_css_url(self.runtime.local_resource_url(self, "public/tot_blocks.css"))
+        frag.add_javascript_url(self.runtime.local_resource_url(self, "public/tot_blocks.js"))
+        frag.initialize_js(js_init, args)
+
+    def js_messages(self) -> dict:
+        _ = self.ugettext
+        return {
+            "saving": _("Saving…"),
+            "saved": _("Saved."),
+            "error": _("Not saved. Reload the page and try again."),
+            "network": _("Not saved: the connection failed. Check your connection and try again."),
+        }
+
+
+# -- the block -----------------------------------------------------------------------------------------
+
+SELF_LEVELS = (("not_yet", N_("Not yet")), ("with_help", N_("With help")), ("confident", N_("Confident")))
+RESULTS = (("not_observed", N_("Not observed")), ("observed", N_("Observed, not yet met")), ("met", N_("Met")))
+ENTRUSTMENT_LEVELS = (
+    (1, N_("Observe only"), N_("May watch the procedure but does not perform it.")),
+    (2, N_("Perform with direct supervision"), N_("Performs it with the supervisor in the room, ready to step in.")),
+    (3, N_("Perform with indirect supervision"), N_("Performs it with the supervisor quickly available nearby.")),
+    (4, N_("Perform independently"), N_("Performs it without supervision and reports afterwards.")),
+    (5, N_("May supervise others"), N_("Performs it independently and may supervise and teach others.")),
+)
+LEVEL_NUMBERS = tuple(level for level, _label, _help in ENTRUSTMENT_LEVELS)
+
+
+def normalise_steps(raw) -> list[dict]:  # noqa: ANN001
+    """Steps as ``[{id, text, must_pass}]``: plain strings are accepted; missing ids are s1, s2…"""
+    steps, seen = [], set()
+    for index, item in enumerate(raw or []):
+        if isinstance(item, str):
+            item = {"text": item}
+        if not isinstance(item, dict) or not str(item.get("text", "")).strip():
+            continue
+        step_id = str(item.get("id") or f"s{index + 1}").strip()
+        if step_id in seen:
+            step_id = f"s{index + 1}"
+        seen.add(step_id)
+        must_pass = item.get("must_pass", False)
+        if isinstance(must_pass, str):
+            must_pass = must_pass.strip().lower() in ("true", "1", "yes", "y")
+        steps.append({"id": step_id, "text": str(item["text"]).strip(), "must_pass": bool(must_pass)})
+    return steps
+
+
+@XBlock.needs("i18n")
+@XBlock.wants("user")
+class SkillChecklistBlock(HospitalBlockMixin, XBlock):
+    """A competency with steps; learner self-assessment and assessor sign-off (entrustment 1–5)."""
+
+    has_custom_completion = True
+    has_score = True
+    icon_class = "problem"
+
+    display_name = String(scope=Scope.settings, default="Skill checklist", help="Name shown in the outline.")
+    competency = String(scope=Scope.content, default="", help="The competency being assessed, as a short title.")
+    description = String(
+        scope=Scope.content,
+        default="",
+        help="What the competency covers and how it is observed.",
+        multiline_editor=True,
+    )
+    steps = List(
+        scope=Scope.content,
+        default=[],
+        help='Steps or performance criteria, as JSON: [{"id": "s1", "text": "Performs hand hygiene", '
+        '"must_pass": true}, …]. Keep each id when you reorder, so learners\' answers stay attached.',
+    )
+    competent_level = Integer(
+        scope=Scope.settings,
+        default=4,
+        values={"min": 1, "max": 5},
+        help="The entrustment level (1–5) from which a sign-off counts as competent.",
+    )
+
+    self_assessment = Dict(scope=Scope.user_state, default={}, help="The learner's answer per step id.")
+    self_assessed_at = String(scope=Scope.user_state, default=None)
+    signoff = Dict(scope=Scope.user_state, default={}, help="The assessor's latest sign-off.")
+    signoff_history = List(scope=Scope.user_state, default=[], help="Earlier sign-offs, oldest first.")
+
+    editable_fields = ("display_name", "competency", "description", "steps", "competent_level")
+
+    # -- data helpers -----------------------------------------------------------------------------------
+    def step_list(self) -> list[dict]:
+        return normalise_steps(self.steps)
+
+    def _competent_from(self) -> int:
+        return min(max(int(self.competent_level or 4), 1), 5)
+
+    def max_score(self) -> int:
+        return 1
+
+    @staticmethod
+    def assessment_status(fields: dict, state: dict) -> dict:
+        """What the assessor's overview shows for one learner, from stored values alone (no runtime)."""
+        signoff = state.get("signoff") or {}
+        answers = state.get("self_assessment") or {}
+        return {
+            "kind": "checklist",
+            "signed_off": bool(signoff),
+            "competent": bool(signoff.get("competent")),
+            "level": signoff.get("level"),
+            "self_assessed": len(answers),
+            "steps": len(normalise_steps(fields.get("steps"))),
+        }
+
+    # -- XML ----------------------------------------------------------------------------------------------
+    @classmethod
+    def parse_xml(cls, node, runtime, keys):
+        """``<skill_checklist competency=… competent_level=…><description>…</description>
+        <step id="s1" must_pass="true">…</step>…</skill_checklist>``"""
+        block = runtime.construct_xblock_from_class(cls, keys)
+        set_authored_attributes(block, node)
+        raw_steps = []
+        for child in node:
+            if child.tag == "description":
+                block.description = element_text(child)
+            elif child.tag == "step":
+                raw_steps.append(
+                    {"id": child.get("id"), "text": element_text(child), "must_pass": child.get("must_pass")}
+                )
+        if raw_steps:
+            block.steps = normalise_steps(raw_steps)
+        cls.keep_unknown_attributes(block, node)
+        return block
+
+    def add_xml_to_node(self, node):
+        from lxml import etree
+
+        node.tag = self.scope_ids.block_type
+        node.set("xblock-family", self.entry_point)
+        write_authored_attributes(self, node, skip=("description", "steps"))
+        self.write_unknown_attributes(node)
+        if self.description:
+            etree.SubElement(node, "description").text = self.description
+        for step in self.step_list():
+            element = etree.SubElement(node, "step", id=step["id"])
+            if step["must_pass"]:
+                element.set("must_pass", "true")
+            element.text = step["text"]
+
+    # -- views ----------------------------------------------------------------------------------------
+    def _signoff_context(self) -> dict | None:
+        if not self.signoff:
+            return None
+        _ = self.ugettext
+        record = dict(self.signoff)
+        labels = {level: label for level, label, _help in ENTRUSTMENT_LEVELS}
+        label = labels.get(record.get("level"))
+        record["level_label"] = _(label) if label else ""
+        record["date"] = str(record.get("at", ""))[:10]
+        result_labels = {value: _(label) for value, label in RESULTS}
+        record["step_labels"] = {
+            step_id: result_labels["met" if r.get("met") else "observed" if r.get("observed") else "not_observed"]
+            for step_id, r in (record.get("steps") or {}).items()
+        }
+        return record
+
+    def _context(self) -> dict:
+        _ = self.ugettext
+        return {
+            "_": _,
+            "dom_id": self.dom_id,
+            "title": self.competency or self.display_name,
+            "description": [p.strip() for p in (self.description or "").split("\n\n") if p.strip()],
+            "steps": self.step_list(),
+            "answers": dict(self.self_assessment or {}),
+            "self_levels": [(value, _(label)) for value, label in SELF_LEVELS],
+            "self_labels": {value: _(label) for value, label in SELF_LEVELS},
+            "results": [(value, _(label)) for value, label in RESULTS],
+            "levels": [(level, _(label), _(text)) for level, label, text in ENTRUSTMENT_LEVELS],
+            "competent_from": self._competent_from(),
+            "signoff": self._signoff_context(),
+            "history": [dict(h, date=str(h.get("at", ""))[:10]) for h in reversed(self.signoff_history or [])],
+        }
+
+    def student_view(self, context=None):
+        """The learner reads the steps, rates themself on each, and sees the assessor's sign-off."""
+        data = self._context()
+        data["action"] = self.runtime.handler_url(self, "self_assess")
+        frag = Fragment(render_template("tot_blocks/skill_checklist.html", **data))
+        self.add_resources(frag, "TotBlockForms", {"messages": self.js_messages()})
+        return frag
+
+    def assessor_view(self, context=None):
+        """The assessor sees the learner's self-assessment and signs off (state user = the learner)."""
+        data = self._context()
+        data["action"] = self.runtime.handler_url(self, "sign_off")
+        data["can_assess"] = self.can_assess() and not (self.acting_user_id() is not None and self.is_own_state())
+        frag = Fragment(render_template("tot_blocks/skill_checklist_assessor.html", **data))
+        self.add_resources(frag, "TotBlockForms", {"messages": self.js_messages()})
+        return frag
+
+    author_view = student_view
+
+    # -- handlers -------------------------------------------------------------------------------------
+    @form_handler
+    def self_assess(self, data, suffix=""):
+        """The learner's own rating of each step: {"steps": {id: "not_yet"|"with_help"|"confident"}}
+        (a form sends ``step-<id>`` fields)."""
+        _ = self.ugettext
+        self.require_learner()
+        incoming = data.get("steps")
+        if incoming is None:
+            incoming = {name[5:]: value for name, value in data.items() if name.startswith("step-")}
+        if not isinstance(incoming, dict):
+            raise HandlerError(400, _("Send one answer per step."))
+        known = {step["id"] for step in self.step_list()}
+        allowed = {value for value, _label in SELF_LEVELS}
+        answers = {key: value for key, value in (self.self_assessment or {}).items() if key in known}
+        for step_id, value in incoming.items():
+            if step_id not in known:
+                raise HandlerError(400, _("This step is not part of the checklist. Reload the page."))
+            if value in (None, ""):
+                answers.pop(step_id, None)
+            elif value in allowed:
+                answers[step_id] = value
+            else:
+                raise HandlerError(400, _("Choose one of the offered answers for each step."), field=f"step-{step_id}")
+        self.self_assessment = answers
+        self.self_assessed_at = now_iso()
+        return {"result": "ok", "message": _("Your self-assessment is saved."), "answers": answers}
+
+    @form_handler
+    def sign_off(self, data, suffix=""):
+        """The assessor's sign-off: {"results": {id: "not_observed"|"observed"|"met"}, "level": 1–5,
+        "comment": "…"} (a form sends ``result-<id>``, ``level`` and ``comment``)."""
+        _ = self.ugettext
+        self.require_assessor()
+        steps = self.step_list()
+        incoming = data.get("results")
+        if incoming is None:
+            incoming = {name[7:]: value for name, value in data.items() if name.startswith("result-")}
+        if not isinstance(incoming, dict):
+            raise HandlerError(400, _("Send one result per step."))
+        known = {step["id"] for step in steps}
+        if set(incoming) - known:
+            raise HandlerError(400, _("This step is not part of the checklist. Reload the page."))
+        allowed = {value for value, _label in RESULTS}
+        results = {}
+        for step in steps:
+            value = incoming.get(step["id"]) or "not_observed"
+            if value not in allowed:
+                raise HandlerError(400, _("Choose a result for every step."), field=f"result-{step['id']}")
+            results[step["id"]] = {"observed": value != "not_observed", "met": value == "met"}
+        try:
+            level = int(data.get("level"))
+        except (TypeError, ValueError):
+            level = None
+        if level not in LEVEL_NUMBERS:
+            raise HandlerError(400, _("Choose an entrustment level from 1 to 5."), field="level")
+        comment = str(data.get("comment") or "").strip()
+        if len(comment) > MAX_COMMENT:
+            raise HandlerError(400, _("The comment is too long (2,000 characters at most)."), field="comment")
+        competent = level >= self._competent_from()
+        if competent:
+            unmet = [
+                f"{i}. {s['text']}" for i, s in enumerate(steps, 1) if s["must_pass"] and not results[s["id"]]["met"]
+            ]
+            if unmet:
+                message = _(
+                    "Not signed off: a competent sign-off needs every must-pass step met. Not met: {steps}."
+                ).format(steps="; ".join(unmet))
+                raise HandlerError(400, message, field="level")
+        if self.signoff:
+            self.signoff_history = [*(self.signoff_history or []), dict(self.signoff)]
+        self.signoff = {
+            "signed_off_by": self.acting_user_name(),
+            "signed_off_by_id": self.acting_user_id(),
+            "at": now_iso(),
+            "level": level,
+            "competent": competent,
+            "comment": comment,
+            "steps": results,
+        }
+        if competent:
+            self.runtime.publish(self, "grade", {"value": 1, "max_value": 1})
+            self.runtime.publish(self, "completion", {"completion": 1.0})
+            message = _("Signed off as competent.")
+        else:
+            message = _("Sign-off saved: not yet competent at this level.")
+        return {"result": "ok", "message": message, "competent": competent, "level": level, "reload": True}
+
+    # -- workbench ------------------------------------------------------------------------------------
+    @staticmethod
+    def workbench_scenarios():
+        return [
+            (
+                "tot-lms skill checklist",
+                """<skill_checklist display_name="IV cannulation" competency="Insert a peripheral IV cannula"
+                    competent_level="4">
+                  <description>Observed on a ward with a real patient, after simulation practice.</description>
+                  <step id="hygiene" must_pass="true">Performs hand hygiene and wears gloves</step>
+                  <step id="consent">Explains the procedure and obtains consent</step>
+                  <step id="asepsis" must_pass="true">Keeps the site aseptic</step>
+                </skill_checklist>""",
+            )
+        ]
