@@ -76,7 +76,8 @@ def clean_database(app):
         tables = [table.name for table in reversed(db.metadata.sorted_tables)]
         if db.engine.dialect.name == "postgresql":
             # Sequences keep counting (no RESTART IDENTITY), as ids of immutable versions never repeat.
-            db.session.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
+            quote = db.engine.dialect.identifier_preparer.quote  # "user" is a reserved word there
+            db.session.execute(text(f"TRUNCATE {', '.join(quote(name) for name in tables)} CASCADE"))
         else:
             for name in tables:
                 db.session.execute(text(f'DELETE FROM "{name}"'))
