@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, select
+from sqlalchemy import bindparam, case, select
 
 from courses.models import BlockCompletion, BlockGrade, Course, CoursePosition
 from courses.structure import Structure, Unit, published_structure
@@ -23,13 +23,16 @@ from lms.xblock_host.context import PUBLISHED
 COMPLETE = 1.0
 
 
+_COMPLETIONS = select(BlockCompletion.usage_key, BlockCompletion.completion).where(
+    BlockCompletion.user_id == bindparam("user"), BlockCompletion.course_id == bindparam("course")
+)
+_POSITION = select(CoursePosition.unit_key).where(
+    CoursePosition.user_id == bindparam("user"), CoursePosition.course_id == bindparam("course")
+)
+
+
 def completions(user_id: int, course_id: int) -> dict[str, float]:
-    rows = db.session.execute(
-        select(BlockCompletion.usage_key, BlockCompletion.completion).where(
-            BlockCompletion.user_id == user_id, BlockCompletion.course_id == course_id
-        )
-    )
-    return dict(rows.all())
+    return dict(db.session.execute(_COMPLETIONS, {"user": user_id, "course": course_id}).all())
 
 
 def _record(user_id: int, course_id: int, items: dict[str, float]) -> None:
@@ -97,9 +100,7 @@ def save_position(user_id: int, course_id: int, unit_key: str) -> None:
 
 
 def position(user_id: int, course_id: int) -> str | None:
-    return db.session.scalar(
-        select(CoursePosition.unit_key).where(CoursePosition.user_id == user_id, CoursePosition.course_id == course_id)
-    )
+    return db.session.scalar(_POSITION, {"user": user_id, "course": course_id})
 
 
 def _record_grade(user_id: int, course_id: int, usage_key: str, earned: float, possible: float, only_if_higher: bool):

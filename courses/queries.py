@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 
 from courses.models import Course, CourseAuthor
 from lms.db import db
 
+# Statements on every learner request are built once (bind parameters): SQLAlchemy then skips building
+# and keying the expression each time, which costs more than running the query on SQLite.
+_BY_CODE = select(Course).where(func.lower(Course.code) == bindparam("code"))
+
 
 def by_code(code: str) -> Course | None:
-    return db.session.scalar(select(Course).where(func.lower(Course.code) == code.strip().lower()))
+    return db.session.scalar(_BY_CODE, {"code": code.strip().lower()})
 
 
 def authored_by(user) -> Select:  # noqa: ANN001

@@ -40,7 +40,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_SECURE=config["SESSION_COOKIE_SECURE"],
         MAX_CONTENT_LENGTH=max(config["ASSET_MAX_BYTES"], config["OLX_MAX_BYTES"]),
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session: long forms on slow links
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
     )
 
     lms_db.init_app(app)
@@ -59,9 +58,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
+    from sqlalchemy import bindparam, select
     from sqlalchemy.orm import joinedload
 
     from lms.accounts.models import User
+
+    statements = {}  # built on first use: building it now would configure mappers before all models exist
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -75,8 +77,10 @@ def _init_login(app: Flask) -> None:
         raw_id, _, nonce = user_id.partition(":")
         if not raw_id.isdigit():
             return None
-        # One query for the user and their roles: this runs on every request.
-        user = lms_db.db.session.get(User, int(raw_id), options=[joinedload(User.role_rows)])
+        # One query for the user and their roles, from a statement built once: this runs on every request.
+        if "user" not in statements:
+            statements["user"] = select(User).options(joinedload(User.role_rows)).where(User.id == bindparam("id"))
+        user = lms_db.db.session.execute(statements["user"], {"id": int(raw_id)}).unique().scalar_one_or_none()
         if user is None or user.session_nonce != nonce or not user.is_active:
             return None
         return user

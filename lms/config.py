@@ -123,6 +123,10 @@ def finalize(config: dict[str, Any], instance_path: str) -> None:
     if url.startswith(("postgresql://", "postgres://")):
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
         config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A server may drop idle connections (restart, failover): test each one as it leaves the pool.
+        # A SQLite file cannot go away like that, so it skips the extra round trip on every request.
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
     if not config.get("SECRET_KEY"):
         if config["ENV"] == "production":
             raise ConfigError(

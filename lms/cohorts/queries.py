@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, cohort_instructor
@@ -59,20 +59,21 @@ def active_enrollments_of(user: User) -> list[Enrollment]:
     )
 
 
-def is_enrolled_in_course(user_id: int, course_id: int) -> bool:
-    return (
-        db.session.scalar(
-            select(Enrollment.id)
-            .join(Cohort)
-            .where(
-                Enrollment.user_id == user_id,
-                Enrollment.status == EnrollmentStatus.ACTIVE,
-                Cohort.course_id == course_id,
-            )
-            .limit(1)
-        )
-        is not None
+_ENROLLED = (
+    select(Enrollment.id)
+    .join(Cohort)
+    .where(
+        Enrollment.user_id == bindparam("user"),
+        Enrollment.status == EnrollmentStatus.ACTIVE,
+        Cohort.course_id == bindparam("course"),
     )
+    .limit(1)
+)
+
+
+def is_enrolled_in_course(user_id: int, course_id: int) -> bool:
+    # Asked on every courseware request: the statement is built once (see courses/queries.py).
+    return db.session.scalar(_ENROLLED, {"user": user_id, "course": course_id}) is not None
 
 
 def instructs_course_learner(instructor_id: int, learner_id: int, course_id: int) -> bool:

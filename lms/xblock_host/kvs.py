@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, bindparam, delete, or_, select
 from xblock.fields import BlockScope, Scope, UserScope
 from xblock.runtime import KeyValueStore
 
@@ -43,6 +43,21 @@ def scope_name(scope: Any) -> str:
 
 def is_authored(scope: Any) -> bool:
     return scope in (Scope.children, Scope.parent) or scope.user == UserScope.NONE
+
+
+_COLUMNS = (XBlockField.scope, XBlockField.block_key, XBlockField.user_id, XBlockField.field, XBlockField.value)
+_PAGE_STATE = select(*_COLUMNS).where(
+    or_(
+        and_(
+            XBlockField.block_key.in_(bindparam("keys", expanding=True)),
+            or_(
+                XBlockField.user_id == bindparam("user"),
+                and_(XBlockField.user_id == NO_USER, XBlockField.scope == "user_state_summary"),
+            ),
+        ),
+        and_(XBlockField.user_id == bindparam("user"), XBlockField.scope.in_(USER_WIDE_SCOPES)),
+    )
+)
 
 
 class SqlRows:
@@ -75,26 +90,26 @@ class SqlRows:
         """One query for a page: the user's state and the shared summaries of these blocks, and the
         user's preferences and user-wide info."""
         block_keys = [key for key in set(block_keys) if (key, user_id) not in self._loaded_user_blocks]
-        conditions = []
-        if block_keys:
-            conditions.append(
-                and_(
-                    XBlockField.block_key.in_(block_keys),
-                    or_(
-                        XBlockField.user_id == user_id,
-                        and_(XBlockField.user_id == NO_USER, XBlockField.scope == "user_state_summary"),
-                    ),
-                )
-            )
-        if user_id not in self._loaded_user_wide:
-            conditions.append(and_(XBlockField.user_id == user_id, XBlockField.scope.in_(USER_WIDE_SCOPES)))
-        if not conditions:
+        if not block_keys and user_id in self._loaded_user_wide:
             return
-        rows = db.session.execute(
-            select(
-                XBlockField.scope, XBlockField.block_key, XBlockField.user_id, XBlockField.field, XBlockField.value
-            ).where(or_(*conditions))
-        )
+        if block_keys and user_id not in self._loaded_user_wide:
+            # The common case (a page's first read), built once: the statement and its cache key.
+            rows = db.session.execute(_PAGE_STATE, {"keys": block_keys, "user": user_id})
+        else:
+            conditions = []
+            if block_keys:
+                conditions.append(
+                    and_(
+                        XBlockField.block_key.in_(block_keys),
+                        or_(
+                            XBlockField.user_id == user_id,
+                            and_(XBlockField.user_id == NO_USER, XBlockField.scope == "user_state_summary"),
+                        ),
+                    )
+                )
+            else:
+                conditions.append(and_(XBlockField.user_id == user_id, XBlockField.scope.in_(USER_WIDE_SCOPES)))
+            rows = db.session.execute(select(*_COLUMNS).where(or_(*conditions)))
         for scope, block_key, row_user, field, value in rows:
             self._cache[(scope, block_key, row_user, field)] = value
         self._loaded_user_blocks.update((key, user_id) for key in block_keys)
