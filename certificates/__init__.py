@@ -1,6 +1,7 @@
 """Certificates: completion rules, issuance, Open Badges 3.0 signing, renderings, verification and
 revocation (next issues). Today it owns the public verification page's address, so verifiers have a
-place to check a code; it answers honestly that no certificate has been issued by this installation.
+place to check a code, and the "My certificates" dashboard panel; both answer honestly that no
+certificate has been issued by this installation yet.
 """
 
 from flask import Flask
@@ -8,5 +9,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from certificates import views
+    from lms.dashboard import register_panel
 
     app.register_blueprint(views.bp)
+    # Every learner's dashboard has the panel; issuance (next issue) will fill it.
+    register_panel("my_certificates", "certificates/panels/my_certificates.html", lambda user: True, order=6)

@@ -260,3 +260,10 @@ def test_verify_answers_unknown_or_malformed(client, query, status, text):
     assert response.status_code == status
     assert text in response.get_data(as_text=True)
     assert "<script>" not in response.get_data(as_text=True).split("<main", 1)[1]
+
+
+def test_every_dashboard_has_a_certificates_panel(client, auth, factory):
+    learner = factory.user("learner")
+    auth.login(learner)
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="panel-my_certificates"' in page and "No certificates yet" in page
