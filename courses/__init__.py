@@ -25,7 +25,8 @@ def init_app(app: Flask) -> None:
     from courses.courseware import instructor
     from courses.courseware import views as courseware_views
     from courses.olx import views as olx_views
-    from courses.studio import views as studio_views
+    from courses.studio import blueprint as studio
+    from courses.studio import components, files, views  # noqa: F401 - their routes register on studio.bp
     from lms import signals
     from lms.cohorts.catalogue import register_course_provider
     from lms.demo import register_seeder
@@ -34,7 +35,7 @@ def init_app(app: Flask) -> None:
     register_resolver(context.resolve)
     register_course_provider(queries.offerable_by)
     register_seeder(demo.seed)
-    modules = (studio_views, courseware_views, instructor, olx_views, assessor_views)
+    modules = (studio, courseware_views, instructor, olx_views, assessor_views)
     app.register_blueprint(assets.bp)
     for module in modules:
         app.register_blueprint(module.bp)

@@ -21,7 +21,7 @@ from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import Integer, List, Scope, String
 
-from courses.blocks.skill_checklist import (
+from courses.blocks.hospital import (
     MAX_COMMENT,
     N_,
     HandlerError,

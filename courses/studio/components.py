@@ -1,0 +1,143 @@
+"""The studio's unit page and component editing: a block's own ``studio_view`` when it has one, else a
+form generated from its editable fields; and the learner preview of a draft unit.
+"""
+
+from flask import abort, current_app, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Optional
+from xblock.fields import Boolean, Dict, Float, Integer, List
+
+from courses.context import runtime_for
+from courses.courseware.views import render_draft_unit
+from courses.studio import services as studio
+from courses.studio.blueprint import addable_types, back_to, bp, draft_block, load_course, usage_in
+from courses.studio.forms import AddBlockForm
+from lms.forms import ConfirmForm, add_error
+from lms.xblock_host.context import DRAFT
+from lms.xblock_host.page import page_parts
+
+
+@bp.get("/courses/<code>/unit/<usage_key>")
+def unit(code: str, usage_key: str):
+    course = load_course(code)
+    usage = usage_in(course, usage_key)
+    if usage.block_type != "vertical":
+        abort(404)
+    runtime = runtime_for(course, current_user, DRAFT)
+    try:
+        vertical = studio.get_draft_block(runtime, course, str(usage))
+    except studio.StudioError:
+        abort(404)
+    runtime.prefetch_user_state([usage, *vertical.children])
+    components, fragments = [], []
+    for child_key in vertical.children:
+        child = runtime.get_block(child_key)
+        view = "author_view" if hasattr(child, "author_view") else "student_view"
+        try:
+            fragment = runtime.render(child, view)
+            html = fragment.content
+            fragments.append(fragment)
+        except Exception:  # noqa: BLE001 - show the author which component fails, keep the page
+            current_app.logger.exception("preview of %s failed", child_key)
+            html = None
+        components.append({"key": str(child_key), "block": child, "html": html})
+    from web_fragments.fragment import Fragment
+
+    combined = Fragment()
+    for fragment in fragments:
+        combined.add_fragment_resources(fragment)
+    add_form = AddBlockForm()
+    add_form.block_type.choices = [(t, t) for t in addable_types("vertical")]
+    return render_template(
+        "courses/studio/unit.html",
+        course=course,
+        unit=vertical,
+        usage=usage,
+        components=components,
+        parts=page_parts(combined),
+        add_form=add_form,
+        confirm_form=ConfirmForm(),
+    )
+
+
+def _fields_form(block, data=None):
+    """A WTForms form generated from the block's editable fields (for blocks without a studio_view)."""
+    attrs = {}
+    for name, field_obj in studio.editable_fields(block):
+        label = field_obj.display_name or name.replace("_", " ").capitalize()
+        help_text = field_obj.help or ""
+        values = getattr(field_obj, "values", None)
+        if isinstance(field_obj, Boolean):
+            attrs[name] = BooleanField(label, description=help_text)
+        elif isinstance(values, (list, tuple)) and values:
+            choices = [
+                (v.get("value"), v.get("display_name", v.get("value"))) if isinstance(v, dict) else (v, v)
+                for v in values
+            ]
+            attrs[name] = SelectField(label, choices=choices, description=help_text)
+        elif isinstance(field_obj, Integer):
+            attrs[name] = IntegerField(label, validators=[Optional()], description=help_text)
+        elif isinstance(field_obj, Float):
+            attrs[name] = FloatField(label, validators=[Optional()], description=help_text)
+        elif isinstance(field_obj, (List, Dict)) or name == "data" or getattr(field_obj, "multiline_editor", False):
+            attrs[name] = TextAreaField(label, description=help_text)
+        else:
+            attrs[name] = StringField(label, description=help_text)
+    attrs["submit"] = SubmitField(_l("Save"))
+    form_class = type("BlockFieldsForm", (FlaskForm,), attrs)
+    return form_class(formdata=data)
+
+
+def _initial_value(field_obj, value):
+    import json
+
+    if isinstance(field_obj, (List, Dict)):
+        return json.dumps(value, indent=2, ensure_ascii=False)
+    return value
+
+
+@bp.route("/courses/<code>/blocks/<usage_key>/edit", methods=["GET", "POST"])
+def edit_block(code: str, usage_key: str):
+    course = load_course(code)
+    usage = usage_in(course, usage_key)
+    block = draft_block(course, usage)
+    back = back_to(course, usage)
+    use_studio_view = hasattr(block, "studio_view") and request.args.get("form") != "1"
+    if use_studio_view and request.method == "GET":
+        runtime = block.runtime
+        fragment = runtime.render(block, "studio_view")
+        return render_template(
+            "courses/studio/studio_view.html",
+            course=course,
+            block=block,
+            usage=usage,
+            parts=page_parts(fragment),
+            back=back,
+        )
+    form = _fields_form(block, request.form if request.method == "POST" else None)
+    if request.method == "GET":
+        for name, field_obj in studio.editable_fields(block):
+            getattr(form, name).data = _initial_value(field_obj, getattr(block, name))
+    if request.method == "POST" and form.validate():
+        raw = {name: request.form.get(name) for name, _f in studio.editable_fields(block)}
+        errors = studio.save_fields(course, str(usage), raw, current_user)
+        if not errors:
+            flash(_("Saved."), "success")
+            return redirect(back)
+        for name, message in errors.items():
+            add_error(form, name, message)
+    status = 400 if request.method == "POST" else 200
+    return (
+        render_template("courses/studio/edit_form.html", course=course, block=block, usage=usage, form=form, back=back),
+        status,
+    )
+
+
+@bp.get("/courses/<code>/preview/<usage_key>")
+def preview(code: str, usage_key: str):
+    course = load_course(code)
+    return render_draft_unit(course, str(usage_in(course, usage_key)))
