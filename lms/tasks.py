@@ -1,8 +1,9 @@
 """The one seam for long work: ``enqueue(fn, *args, **kwargs)``.
 
 On a single machine (``QUEUE_URL`` unset) the job runs inline, inside the caller's transaction. With
-``LMS_QUEUE_URL=redis://…`` it is handed to an RQ queue, whose worker builds its own app and commits the
-job's work as one transaction. Jobs must therefore take plain arguments (ids, strings), never ORM objects.
+``LMS_QUEUE_URL=redis://…`` it is handed to an RQ queue; ``lms/worker.py`` runs it in the worker, in an
+app of its own, and commits the job's work as one transaction. Jobs must therefore take plain
+arguments (ids, strings), never ORM objects.
 """
 
 from __future__ import annotations
@@ -24,24 +25,5 @@ def enqueue(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     except ImportError as exc:  # pragma: no cover - depends on optional packages
         raise RuntimeError("LMS_QUEUE_URL is set but the 'rq' package is not installed") from exc
     queue = Queue("lms", connection=Redis.from_url(queue_url))
-    return queue.enqueue(run_job, f"{fn.__module__}:{fn.__qualname__}", args, kwargs)
-
-
-def run_job(target: str, args: tuple, kwargs: dict) -> Any:
-    """Worker entry point: import ``module:function``, run it in an app context, commit once."""
-    import importlib
-
-    from lms.app import create_app
-    from lms.db import db
-
-    module_name, _, name = target.partition(":")
-    fn = getattr(importlib.import_module(module_name), name)
-    app = create_app()
-    with app.app_context():
-        try:
-            result = fn(*args, **kwargs)
-        except BaseException:
-            db.session.rollback()
-            raise
-        db.session.commit()
-        return result
+    # Named, not imported: the worker builds the app, and the app must not be imported from here.
+    return queue.enqueue("lms.worker.run_job", f"{fn.__module__}:{fn.__qualname__}", args, kwargs)

@@ -1,0 +1,31 @@
+"""The queue worker's side of ``lms.tasks.enqueue``: run one job in an app context and commit once.
+
+Start workers with ``rq worker lms --url $LMS_QUEUE_URL`` in the project's environment (the ``rq`` and
+``redis`` packages installed); each job names its function as ``module:function`` with plain arguments.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_app = None
+
+
+def run_job(target: str, args: tuple, kwargs: dict) -> Any:
+    from lms.app import create_app
+    from lms.db import db
+
+    global _app  # one app per worker process, built on its first job
+    if _app is None:
+        _app = create_app()
+    module_name, _, name = target.partition(":")
+    fn = getattr(importlib.import_module(module_name), name)
+    with _app.app_context():
+        try:
+            result = fn(*args, **kwargs)
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()
+        return result
