@@ -136,8 +136,8 @@ def move_block(course: Course, key: str, offset: int, by) -> None:  # noqa: ANN0
     if block.parent is None:
         raise StudioError(_("The course itself cannot move."))
     parent = runtime.get_block(block.parent)
-    children = list(parent.children)
-    index = children.index(str(key)) if str(key) in children else children.index(key)
+    children = [str(child) for child in parent.children]
+    index = children.index(str(key))
     target = index + offset
     if not 0 <= target < len(children):
         return
