@@ -14,7 +14,7 @@ _app = None
 
 def run_job(target: str, args: tuple, kwargs: dict) -> Any:
     from lms.app import create_app
-    from lms.db import db
+    from lms.db import transactional
 
     global _app  # one app per worker process, built on its first job
     if _app is None:
@@ -22,10 +22,4 @@ def run_job(target: str, args: tuple, kwargs: dict) -> Any:
     module_name, _, name = target.partition(":")
     fn = getattr(importlib.import_module(module_name), name)
     with _app.app_context():
-        try:
-            result = fn(*args, **kwargs)
-        except BaseException:
-            db.session.rollback()
-            raise
-        db.session.commit()
-        return result
+        return transactional(fn)(*args, **kwargs)

@@ -152,6 +152,18 @@ def element_text(node) -> str:  # noqa: ANN001
 class HospitalBlockMixin(OlxAttributesMixin):
     """Who is acting, may they assess, and the bits of markup every hospital block renders."""
 
+    def render_view(self, template: str, **extra) -> Fragment:
+        """A view: the block's template with its context (plus ``extra``), the shared CSS and JavaScript."""
+        data = self._context()
+        data.update(extra)
+        frag = Fragment(render_template(template, **data))
+        self.add_resources(frag, "TotBlockForms", {"messages": self.js_messages()})
+        return frag
+
+    def may_assess_this_state(self) -> bool:
+        """An assessor, acting on someone else's state (nobody signs their own work off)."""
+        return self.can_assess() and not (self.acting_user_id() is not None and self.is_own_state())
+
     @property
     def dom_id(self) -> str:
         return "tot-" + hashlib.sha256(str(self.scope_ids.usage_id).encode()).hexdigest()[:12]

@@ -17,7 +17,6 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from lxml import etree
-from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import Integer, List, Scope, String
 
@@ -29,7 +28,6 @@ from courses.blocks.hospital import (
     element_text,
     form_handler,
     now_iso,
-    render_template,
     set_authored_attributes,
     write_authored_attributes,
 )
@@ -225,21 +223,19 @@ class ProcedureLogBlock(HospitalBlockMixin, XBlock):
 
     def student_view(self, context=None):
         """The learner's logbook: progress, the form for a new entry, and the entries with their review."""
-        data = self._context()
-        data["add_action"] = self.runtime.handler_url(self, "add_entry")
-        data["delete_action"] = self.runtime.handler_url(self, "delete_entry")
-        frag = Fragment(render_template("tot_blocks/procedure_log.html", **data))
-        self.add_resources(frag, "TotBlockForms", {"messages": self.js_messages()})
-        return frag
+        return self.render_view(
+            "tot_blocks/procedure_log.html",
+            add_action=self.runtime.handler_url(self, "add_entry"),
+            delete_action=self.runtime.handler_url(self, "delete_entry"),
+        )
 
     def assessor_view(self, context=None):
         """The assessor verifies or rejects each entry (state user = the learner)."""
-        data = self._context()
-        data["review_action"] = self.runtime.handler_url(self, "review_entry")
-        data["can_assess"] = self.can_assess() and not (self.acting_user_id() is not None and self.is_own_state())
-        frag = Fragment(render_template("tot_blocks/procedure_log_assessor.html", **data))
-        self.add_resources(frag, "TotBlockForms", {"messages": self.js_messages()})
-        return frag
+        return self.render_view(
+            "tot_blocks/procedure_log_assessor.html",
+            review_action=self.runtime.handler_url(self, "review_entry"),
+            can_assess=self.may_assess_this_state(),
+        )
 
     author_view = student_view
 

@@ -11,7 +11,6 @@ publishes ``grade`` (1/1) and ``completion`` 1.0, the only way this block comple
 
 from __future__ import annotations
 
-from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import Dict, Integer, List, Scope, String
 
@@ -23,7 +22,6 @@ from courses.blocks.hospital import (
     element_text,
     form_handler,
     now_iso,
-    render_template,
     set_authored_attributes,
     write_authored_attributes,
 )
@@ -194,20 +192,15 @@ class SkillChecklistBlock(HospitalBlockMixin, XBlock):
 
     def student_view(self, context=None):
         """The learner reads the steps, rates themself on each, and sees the assessor's sign-off."""
-        data = self._context()
-        data["action"] = self.runtime.handler_url(self, "self_assess")
-        frag = Fragment(render_template("tot_blocks/skill_checklist.html", **data))
-        self.add_resources(frag, "TotBlockForms", {"messages": self.js_messages()})
-        return frag
+        return self.render_view("tot_blocks/skill_checklist.html", action=self.runtime.handler_url(self, "self_assess"))
 
     def assessor_view(self, context=None):
         """The assessor sees the learner's self-assessment and signs off (state user = the learner)."""
-        data = self._context()
-        data["action"] = self.runtime.handler_url(self, "sign_off")
-        data["can_assess"] = self.can_assess() and not (self.acting_user_id() is not None and self.is_own_state())
-        frag = Fragment(render_template("tot_blocks/skill_checklist_assessor.html", **data))
-        self.add_resources(frag, "TotBlockForms", {"messages": self.js_messages()})
-        return frag
+        return self.render_view(
+            "tot_blocks/skill_checklist_assessor.html",
+            action=self.runtime.handler_url(self, "sign_off"),
+            can_assess=self.may_assess_this_state(),
+        )
 
     author_view = student_view
 
