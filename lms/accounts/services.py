@@ -15,12 +15,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms import audit, mail, signals
 from lms.accounts.models import (
-    ApiToken,
     Invitation,
     LoginFailure,
     Role,
@@ -29,7 +28,7 @@ from lms.accounts.models import (
     hash_token,
     utcnow,
 )
-from lms.db import after_commit, after_commit_write, db
+from lms.db import after_commit, db
 from lms.tasks import enqueue
 
 
@@ -69,8 +68,6 @@ COMMON_PASSWORDS = frozenset(
 )
 
 NAME_MAX_LENGTH = 200  # User.name's column width: PostgreSQL refuses longer values
-
-API_TOKEN_PREFIX = "tot_"  # noqa: S105 - a public prefix, not a secret
 
 
 def normalize_email(email: str) -> str:
@@ -394,41 +391,3 @@ def revoke_invitation(invitation: Invitation) -> None:
     invitation.expires_at = utcnow()
     db.session.flush()
     audit.record("invitation.revoked", "invitation", invitation.id)
-
-
-# --- API tokens -----------------------------------------------------------------------------------------
-
-
-def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
-    name = name.strip()
-    if not name:
-        raise AccountError(_("Give the token a name."), "name")
-    raw = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(raw), prefix=raw[:10])
-    db.session.add(token)
-    db.session.flush()
-    audit.record("api_token.created", "api_token", token.id, name=name)
-    return token, raw
-
-
-def revoke_api_token(token: ApiToken) -> None:
-    token.revoked_at = utcnow()
-    db.session.flush()
-    audit.record("api_token.revoked", "api_token", token.id)
-
-
-def user_for_api_token(raw: str) -> User | None:
-    if not raw.startswith(API_TOKEN_PREFIX):
-        return None
-    token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(raw), ApiToken.revoked_at.is_(None))
-    )
-    if token is None or not token.user.is_active:
-        return None
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
-        token_id = token.id
-        after_commit_write(
-            lambda: db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
-        )
-    return token.user

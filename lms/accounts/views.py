@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from lms.accounts import services
+from lms.accounts import tokens as api_tokens
 from lms.accounts.forms import (
     ApiTokenForm,
     ChangePasswordForm,
@@ -213,7 +214,7 @@ def create_token():
     form = ApiTokenForm()
     if form.validate_on_submit():
         try:
-            _token, raw = services.create_api_token(current_user, form.name.data)
+            _token, raw = api_tokens.create_api_token(current_user, form.name.data)
         except services.AccountError as error:
             add_error(form, error.field, error.message)
         else:
@@ -230,6 +231,6 @@ def revoke_token(token_id: int):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    services.revoke_api_token(token)
+    api_tokens.revoke_api_token(token)
     flash(_("Token revoked."), "info")
     return redirect(url_for("accounts.profile"))

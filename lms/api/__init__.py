@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Flask, abort, g
 from flask_smorest import Api, Blueprint
 
-from lms.accounts.services import user_for_api_token
+from lms.accounts.tokens import user_for_api_token
 from lms.extensions import csrf
 
 API_PREFIX = "/api/v1"
