@@ -34,6 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 SECRET = "bench-secret-key-" + "x" * 32
 PASSWORD = "bench password 123"  # noqa: S105 - a throw-away benchmark account
+# wrk sends the same headers as the client that logged in, as a browser would: Flask-Login's session
+# protection ties the session to the user agent, and a mismatch would re-sign the cookie on every request.
+USER_AGENT = "tot-lms-bench/1"
 
 
 def free_port() -> int:
@@ -94,6 +97,7 @@ def build_database(instance: Path) -> dict:
         db.session.commit()
         db.engine.dispose()
     client = app.test_client()
+    client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
     form = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
     client.post("/login", data={"email": "learner@bench.example", "password": PASSWORD, "csrf_token": token})
@@ -161,6 +165,7 @@ def wrk(url: str, duration: int, connections: int, cookie: str | None = None, po
         command[1:1] = ["-s", lua]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
+    command[1:1] = ["-H", f"User-Agent: {USER_AGENT}"]
     try:
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     finally:

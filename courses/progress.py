@@ -17,7 +17,7 @@ from courses.models import BlockCompletion, BlockGrade, Course, CoursePosition
 from courses.structure import Structure, Unit, published_structure
 from lms import signals
 from lms.accounts.models import utcnow
-from lms.db import db, dialect_insert
+from lms.db import connection, db, dialect_insert
 from lms.xblock_host.context import PUBLISHED
 
 COMPLETE = 1.0
@@ -32,7 +32,7 @@ _POSITION = select(CoursePosition.unit_key).where(
 
 
 def completions(user_id: int, course_id: int) -> dict[str, float]:
-    return dict(db.session.execute(_COMPLETIONS, {"user": user_id, "course": course_id}).all())
+    return dict(connection().execute(_COMPLETIONS, {"user": user_id, "course": course_id}).all())
 
 
 def _record(user_id: int, course_id: int, items: dict[str, float]) -> None:
@@ -100,7 +100,7 @@ def save_position(user_id: int, course_id: int, unit_key: str) -> None:
 
 
 def position(user_id: int, course_id: int) -> str | None:
-    return db.session.scalar(_POSITION, {"user": user_id, "course": course_id})
+    return connection().execute(_POSITION, {"user": user_id, "course": course_id}).scalar()
 
 
 def _record_grade(user_id: int, course_id: int, usage_key: str, earned: float, possible: float, only_if_higher: bool):

@@ -25,7 +25,7 @@ from typing import Any
 from flask import Flask, Response, current_app, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from lms.per_request import request_state
@@ -80,6 +80,16 @@ def begin_writing() -> None:
         session.expire_on_commit = True
     state["db_reads_first"] = False
     state["db_writes"] = True
+
+
+def connection() -> Connection:
+    """The session's connection (same transaction), for prebuilt Core statements on hot paths.
+
+    A Core statement executed through ``db.session.execute`` pays for the ORM's compile state and result
+    wrapping although it loads no objects: measured, twice the cost of executing it on the connection.
+    Courseware pages and handler calls run several such statements per request.
+    """
+    return db.session.connection()
 
 
 def after_commit(fn: Callable[[], Any]) -> None:

@@ -13,6 +13,7 @@ costs the same number of queries whatever number of blocks it holds.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,7 +22,7 @@ from xblock.fields import BlockScope, Scope, UserScope
 from xblock.runtime import KeyValueStore
 
 from lms.accounts.models import utcnow
-from lms.db import db, upsert
+from lms.db import connection, db, upsert
 from lms.xblock_host.models import NO_USER, XBlockField
 
 AUTHORED_SCOPES = ("content", "settings", "children", "parent")
@@ -46,18 +47,38 @@ def is_authored(scope: Any) -> bool:
 
 
 _COLUMNS = (XBlockField.scope, XBlockField.block_key, XBlockField.user_id, XBlockField.field, XBlockField.value)
-_PAGE_STATE = select(*_COLUMNS).where(
-    or_(
-        and_(
-            XBlockField.block_key.in_(bindparam("keys", expanding=True)),
-            or_(
-                XBlockField.user_id == bindparam("user"),
-                and_(XBlockField.user_id == NO_USER, XBlockField.scope == "user_state_summary"),
+
+
+@functools.cache
+def _page_state(key_count: int):
+    """A page's state query for ``key_count`` blocks, built once per size.
+
+    One bind parameter per key rather than an expanding ``IN``: SQLAlchemy re-renders an expanding
+    parameter's SQL on every execution, a third of this query's cost.
+    """
+    keys = [bindparam(f"k{index}") for index in range(key_count)]
+    return select(*_COLUMNS).where(
+        or_(
+            and_(
+                XBlockField.block_key.in_(keys),
+                or_(
+                    XBlockField.user_id == bindparam("user"),
+                    and_(XBlockField.user_id == NO_USER, XBlockField.scope == "user_state_summary"),
+                ),
             ),
-        ),
-        and_(XBlockField.user_id == bindparam("user"), XBlockField.scope.in_(USER_WIDE_SCOPES)),
+            and_(XBlockField.user_id == bindparam("user"), XBlockField.scope.in_(USER_WIDE_SCOPES)),
+        )
     )
-)
+
+
+@functools.cache
+def _upsert_rows(dialect: str):
+    """The state upsert, built once per dialect (``dialect`` only keys the cache)."""
+    return upsert(XBlockField, {}, ["scope", "block_key", "user_id", "field"], ["value", "updated_at"])
+
+
+# Pages of more blocks than this (rare) use a statement built for the call.
+_PAGE_CHUNK = 64
 
 
 class SqlRows:
@@ -92,9 +113,10 @@ class SqlRows:
         block_keys = [key for key in set(block_keys) if (key, user_id) not in self._loaded_user_blocks]
         if not block_keys and user_id in self._loaded_user_wide:
             return
-        if block_keys and user_id not in self._loaded_user_wide:
-            # The common case (a page's first read), built once: the statement and its cache key.
-            rows = db.session.execute(_PAGE_STATE, {"keys": block_keys, "user": user_id})
+        if block_keys and user_id not in self._loaded_user_wide and len(block_keys) <= _PAGE_CHUNK:
+            # The common case (a page's first read), from a statement built once per size.
+            params = {f"k{index}": key for index, key in enumerate(sorted(block_keys))}
+            rows = connection().execute(_page_state(len(block_keys)), {**params, "user": user_id})
         else:
             conditions = []
             if block_keys:
@@ -109,7 +131,7 @@ class SqlRows:
                 )
             else:
                 conditions.append(and_(XBlockField.user_id == user_id, XBlockField.scope.in_(USER_WIDE_SCOPES)))
-            rows = db.session.execute(select(*_COLUMNS).where(or_(*conditions)))
+            rows = connection().execute(select(*_COLUMNS).where(or_(*conditions)))
         for scope, block_key, row_user, field, value in rows:
             self._cache[(scope, block_key, row_user, field)] = value
         self._loaded_user_blocks.update((key, user_id) for key in block_keys)
@@ -182,8 +204,7 @@ class SqlRows:
         ]
         # One row per key: the last value wins, as it would field by field.
         deduplicated = {(v["scope"], v["block_key"], v["user_id"], v["field"]): v for v in values}
-        stmt = upsert(XBlockField, {}, ["scope", "block_key", "user_id", "field"], ["value", "updated_at"])
-        db.session.execute(stmt, list(deduplicated.values()))
+        connection().execute(_upsert_rows(db.engine.dialect.name), list(deduplicated.values()))
         for key, row in deduplicated.items():
             self._cache[key] = row["value"]
 
