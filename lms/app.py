@@ -59,7 +59,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
     from sqlalchemy import bindparam, select
-    from sqlalchemy.orm import joinedload
+    from sqlalchemy.orm import joinedload, lazyload
 
     from lms.accounts.models import User
 
@@ -78,8 +78,13 @@ def _init_login(app: Flask) -> None:
         if not raw_id.isdigit():
             return None
         # One query for the user and their roles, from a statement built once: this runs on every request.
+        # The institution (joined by default) is left to load on first use: few pages show it.
         if "user" not in statements:
-            statements["user"] = select(User).options(joinedload(User.role_rows)).where(User.id == bindparam("id"))
+            statements["user"] = (
+                select(User)
+                .options(joinedload(User.role_rows), lazyload(User.institution))
+                .where(User.id == bindparam("id"))
+            )
         user = lms_db.db.session.execute(statements["user"], {"id": int(raw_id)}).unique().scalar_one_or_none()
         if user is None or user.session_nonce != nonce or not user.is_active:
             return None

@@ -179,10 +179,11 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):  # noqa: ANN001
+        dbapi_connection = connection.connection.dbapi_connection
         if _wants_write_transaction():
-            _begin_immediate(connection.connection.dbapi_connection)
+            _begin_immediate(dbapi_connection)
         else:
-            connection.exec_driver_sql("BEGIN")
+            dbapi_connection.execute("BEGIN")  # straight to sqlite3: this runs once per request
 
 
 def _begin_immediate(dbapi_connection) -> None:  # noqa: ANN001

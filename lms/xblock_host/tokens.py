@@ -9,6 +9,7 @@ first of several configured keys signs while all of them verify (key rotation).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import time
@@ -18,12 +19,17 @@ from flask import current_app
 WINDOW_SECONDS = 2 * 24 * 3600
 
 
-def _keys() -> list[bytes]:
-    configured = current_app.config.get("XBLOCK_HANDLER_TOKEN_KEYS")
+def _keys() -> tuple[bytes, ...]:
+    config = current_app.config
+    return _derive_keys(tuple(config.get("XBLOCK_HANDLER_TOKEN_KEYS") or ()), config["SECRET_KEY"])
+
+
+@functools.lru_cache(maxsize=8)
+def _derive_keys(configured: tuple[str, ...], secret: str) -> tuple[bytes, ...]:
+    """Signing keys from the configuration, derived once (a page signs one token per block)."""
     if configured:
-        return [key.encode() for key in configured]
-    secret = current_app.config["SECRET_KEY"].encode()
-    return [hmac.new(secret, b"xblock-handler-token", hashlib.sha256).digest()]
+        return tuple(key.encode() for key in configured)
+    return (hmac.new(secret.encode(), b"xblock-handler-token", hashlib.sha256).digest(),)
 
 
 def _sign(key: bytes, message: str) -> str:
