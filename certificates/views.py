@@ -1,14 +1,23 @@
-"""The public verification page. Issuance does not exist yet, so every code is reported as unknown."""
+"""The public verification page. Issuance does not exist yet, so every code is reported as unknown.
+
+Checks are rate-limited per client (``VERIFY_MAX_PER_IP`` per ``VERIFY_WINDOW_SECONDS``) so the page
+cannot be used to enumerate codes; the count is written after the page's read transaction commits.
+"""
 
 from __future__ import annotations
 
 import re
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
+
+from lms import rate_limits
+from lms.db import after_commit_write, keep_writes_on_error
+from lms.web import client_ip
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
 CODE = re.compile(r"^[A-Z0-9-]{4,40}$")
+PER_IP = rate_limits.Limit("verify.ip", "VERIFY_MAX_PER_IP", "VERIFY_WINDOW_SECONDS")
 
 
 @bp.get("/verify")
@@ -17,6 +26,15 @@ def verify():
     status = 200
     result = None
     if code:
+        ip = client_ip()
+        wait = rate_limits.retry_after(PER_IP, ip)
+        if wait:
+            page = render_template("certificates/verify.html", code=code, result="limited", wait=wait)
+            response = current_app.make_response((page, 429))
+            response.headers["Retry-After"] = str(wait)
+            return response
+        keep_writes_on_error()  # unknown and malformed codes answer 404/400: the check still counts
+        after_commit_write(lambda: rate_limits.record((PER_IP, ip)))
         result = "malformed" if not CODE.match(code) else "unknown"
         status = 400 if result == "malformed" else 404
     return render_template("certificates/verify.html", code=code, result=result), status

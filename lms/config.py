@@ -53,6 +53,13 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_IP": 30,
     "LOGIN_FAILURE_WINDOW_SECONDS": 900,
     "PASSWORD_RESET_MAX_AGE_SECONDS": 24 * 3600,
+    # Reset mail asked for, per address and per client, within the window (lms/rate_limits.py).
+    "PASSWORD_RESET_MAX_PER_EMAIL": 3,
+    "PASSWORD_RESET_MAX_PER_IP": 20,
+    "PASSWORD_RESET_WINDOW_SECONDS": 3600,
+    # Certificate checks on the public verification page, per client, within the window.
+    "VERIFY_MAX_PER_IP": 60,
+    "VERIFY_WINDOW_SECONDS": 60,
     "INVITATION_MAX_AGE_DAYS": 14,
     "PASSWORD_MIN_LENGTH": 10,
     "SESSION_COOKIE_SECURE": None,  # None: secure whenever BASE_URL is https
@@ -87,6 +94,12 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     # A campus behind one NAT address shares the per-client limit: raise it there.
     "LMS_LOGIN_MAX_FAILURES_PER_IP": ("LOGIN_MAX_FAILURES_PER_IP", int),
     "LMS_LOGIN_FAILURE_WINDOW_SECONDS": ("LOGIN_FAILURE_WINDOW_SECONDS", int),
+    "LMS_PASSWORD_RESET_MAX_PER_EMAIL": ("PASSWORD_RESET_MAX_PER_EMAIL", int),
+    "LMS_PASSWORD_RESET_MAX_PER_IP": ("PASSWORD_RESET_MAX_PER_IP", int),
+    "LMS_PASSWORD_RESET_WINDOW_SECONDS": ("PASSWORD_RESET_WINDOW_SECONDS", int),
+    # A verifier checking a batch by hand from one office address: raise it there.
+    "LMS_VERIFY_MAX_PER_IP": ("VERIFY_MAX_PER_IP", int),
+    "LMS_VERIFY_WINDOW_SECONDS": ("VERIFY_WINDOW_SECONDS", int),
     "LMS_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _bool),
     "LMS_QUEUE_URL": ("QUEUE_URL", str),
     "LMS_XBLOCK_ALLOWLIST": ("XBLOCK_ALLOWLIST", _list),

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from lms import rate_limits
 from lms.accounts import services
 from lms.accounts import tokens as api_tokens
 from lms.accounts.forms import (
@@ -110,10 +111,24 @@ def register(token: str | None):
     return render_template("accounts/register.html", form=form, invitation=invitation), status
 
 
+_RESET_WINDOW = "PASSWORD_RESET_WINDOW_SECONDS"
+RESET_PER_EMAIL = rate_limits.Limit("password_reset.email", "PASSWORD_RESET_MAX_PER_EMAIL", _RESET_WINDOW)
+RESET_PER_IP = rate_limits.Limit("password_reset.ip", "PASSWORD_RESET_MAX_PER_IP", _RESET_WINDOW)
+
+
 @bp.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        try:
+            rate_limits.use((RESET_PER_EMAIL, services.normalize_email(form.email.data)), (RESET_PER_IP, client_ip()))
+        except rate_limits.RateLimited as limited:
+            # The same answer whether or not the address has an account: counts are per address asked for.
+            minutes = max(1, -(-limited.retry_after // 60))
+            form.form_errors.append(_("Too many reset requests. Try again in %(n)d minutes.", n=minutes))
+            response = current_app.make_response((render_template("accounts/forgot_password.html", form=form), 429))
+            response.headers["Retry-After"] = str(limited.retry_after)
+            return response
         services.send_password_reset(form.email.data)
         flash(_("If an account uses this address, a reset link is on its way."), "info")
         return redirect(url_for("accounts.login"))
