@@ -17,12 +17,12 @@ from markupsafe import escape
 from web_fragments.fragment import Fragment
 from xblock.exceptions import NoSuchServiceError, NoSuchUsage
 from xblock.fields import ScopeIds, UserScope
-from xblock.runtime import IdGenerator, IdReader, KvsFieldData, Runtime
+from xblock.runtime import IdGenerator, IdReader, Runtime
 
 from lms.xblock_host import django_setup, events, tokens
 from lms.xblock_host.context import LearningContext
 from lms.xblock_host.keys import InvalidKey, UsageKey, new_block_id, slugify
-from lms.xblock_host.kvs import FieldStore, SqlRows
+from lms.xblock_host.kvs import FieldStore, RoutedFieldData, SqlRows
 from lms.xblock_host.page import json_for_script
 from lms.xblock_host.services import (
     I18nService,
@@ -114,7 +114,7 @@ class LmsRuntime(Runtime):
             id_reader=ids,
             id_generator=ids,
             services={
-                "field-data": KvsFieldData(self.field_store),
+                "field-data": RoutedFieldData(self.field_store),
                 "user": UserService(acting_user, self._role, context.context_key),
                 "settings": SettingsService(),
                 "replace_urls": ReplaceURLsService(context.asset_url),
