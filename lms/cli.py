@@ -9,21 +9,9 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from lms.db import db
-
-
-def main() -> None:
-    import warnings
-
-    # A dependency of xblock-sdk (fs, via openedx-django-pyfs) warns on import about setuptools' future;
-    # it is not ours to fix and should not be the first thing a newcomer reads.
-    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
-    from lms.app import create_app
-
-    cli = FlaskGroup(create_app=lambda: create_app(), add_version_option=False, help=__doc__)
-    cli.main(prog_name="lms")
 
 
 def init_database() -> None:
