@@ -6,7 +6,6 @@ next to the form without leaving the page, the video's 90% report, the assessor'
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -14,15 +13,12 @@ from werkzeug.serving import make_server
 
 from lms.db import db
 from tests.blocks.helpers import hospital_course, user_state
+from tests.browser import AXE_SOURCE, CHROMIUM, MISSING, chromium
 from tests.conftest import PASSWORD
-
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).resolve().parents[1] / "e2e" / "vendor" / "axe.min.js"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=MISSING),
 ]
 
 
@@ -40,13 +36,8 @@ def server(app):
 
 @pytest.fixture
 def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -87,7 +78,7 @@ def open_as(browser, server, user, path):
 def block_violations(page, scope: str = ".tot-block") -> list[str]:
     """axe-core on the blocks' own markup (``scope``), or on the whole page with ``scope="html"``."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))
+        page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
     result = page.evaluate(
         """async (scope) => await axe.run({include: [[scope]]},
             {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""",

@@ -13,8 +13,7 @@ What this conftest owns:
 - ``login``, ``check_a11y`` (axe-core, WCAG 2.1 A/AA; ``KNOWN_VIOLATIONS`` lists the reported ones) and
   ``page_weight``, the helpers the journeys share.
 
-Playwright's own browser download is never used: the machines reach no browser CDN, and Debian's
-``chromium`` package is what CI installs.
+The browser itself, its path and its flags are ``tests/browser.py``'s.
 """
 
 from __future__ import annotations
@@ -36,19 +35,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser import AXE_SOURCE, CHROMIUM, MISSING, chromium
+
 HERE = Path(__file__).resolve().parent
-CHROMIUM = Path("/usr/bin/chromium")
-AXE_SOURCE = HERE / "vendor" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # No traffic to Google's update, sync or field-trial servers: the machines have no such network.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SERVER_START_SECONDS = 60
 DEFAULT_TIMEOUT_MS = 15_000
@@ -57,7 +46,7 @@ DEFAULT_TIMEOUT_MS = 15_000
 def _skip_reason() -> str | None:
     # Playwright itself is a declared test dependency; only the browser is a machine package.
     if not CHROMIUM.exists():
-        return f"browser journeys need Debian's Chromium at {CHROMIUM} (apt-get install chromium); .ci/run installs it"
+        return f"browser journeys {MISSING}"
     return None
 
 
@@ -184,14 +173,8 @@ def demo_server(tmp_path_factory) -> Iterator[DemoServer]:
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
