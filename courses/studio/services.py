@@ -81,7 +81,7 @@ def get_draft_block(runtime, course: Course, key: str):  # noqa: ANN001
         usage = UsageKey(key)
     except InvalidKey as exc:
         raise StudioError(_("Unknown block.")) from exc
-    exists = usage == course.root_key or runtime.field_store.authored.has("parent", usage, NO_USER, "parent")
+    exists = usage == course.root_key or runtime.field_rows.authored.has("parent", usage, NO_USER, "parent")
     if usage.context_key != course.code or not exists:
         raise StudioError(_("Unknown block."))
     return runtime.get_block(usage)
@@ -169,7 +169,7 @@ def delete_block(course: Course, key: str, by) -> int:  # noqa: ANN001
             XBlockField.scope.in_(("content", "settings", "children", "parent")),
         )
     )
-    runtime.field_store.authored.forget_blocks(doomed)
+    runtime.field_rows.authored.forget_blocks(doomed)
     audit.record("block.deleted", "course", course.id, block=str(key), count=len(doomed))
     return len(doomed)
 

@@ -1,7 +1,6 @@
-"""Key-value stores behind every XBlock field, for every scope.
+"""The stores behind every XBlock field, for every scope.
 
-``FieldStore`` routes each field by scope (``RoutedFieldData`` is the ``field-data`` service in front of
-it, and ``FieldStore`` is also a plain XBlock ``KeyValueStore``):
+``RoutedFieldData`` is the runtime's ``field-data`` service. It routes each field by scope:
 
 * authored scopes (content, settings, children, parent) go to the learning context's *authored store*:
   ``SqlRows`` for a course draft (mutable, in ``xblock_field``) or ``SnapshotStore`` for a published
@@ -21,7 +20,6 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, or_, select
 from xblock.field_data import FieldData
 from xblock.fields import BlockScope, Field, Scope, UserScope
-from xblock.runtime import KeyValueStore
 
 from lms.accounts.models import utcnow
 from lms.db import connection, db, upsert
@@ -42,10 +40,6 @@ def scope_name(scope: Any) -> str:
     if scope is Scope.parent:
         return "parent"
     return scope.name
-
-
-def is_authored(scope: Any) -> bool:
-    return scope in (Scope.children, Scope.parent) or scope.user == UserScope.NONE
 
 
 _COLUMNS = (XBlockField.scope, XBlockField.block_key, XBlockField.user_id, XBlockField.field, XBlockField.value)
@@ -253,52 +247,6 @@ class SnapshotStore:
         raise ReadOnlyContent("published course content cannot be changed by a learner-facing view")
 
 
-class FieldStore(KeyValueStore):
-    """The runtime's KeyValueStore: authored scopes to ``authored``, the rest to ``user_rows``."""
-
-    def __init__(self, authored: SqlRows | SnapshotStore, user_rows: SqlRows):
-        self.authored = authored
-        self.user_rows = user_rows
-
-    @staticmethod
-    def _address(key: KeyValueStore.Key) -> tuple[bool, tuple[str, str, int, str]]:
-        scope = key.scope
-        block_key = "" if key.block_scope_id is None else str(key.block_scope_id)
-        if is_authored(scope):
-            return True, (scope_name(scope), block_key, NO_USER, key.field_name)
-        if scope.user == UserScope.ALL:
-            return False, (scope_name(scope), block_key, NO_USER, key.field_name)
-        if scope.block == BlockScope.ALL:
-            block_key = ""
-        return False, (scope_name(scope), block_key, int(key.user_id), key.field_name)
-
-    def _store(self, authored: bool):
-        return self.authored if authored else self.user_rows
-
-    def get(self, key):
-        authored, address = self._address(key)
-        return self._store(authored).get(*address)
-
-    def has(self, key):
-        authored, address = self._address(key)
-        return self._store(authored).has(*address)
-
-    def set(self, key, value):
-        self.set_many({key: value})
-
-    def set_many(self, update_dict):
-        authored_items, user_items = [], []
-        for key, value in update_dict.items():
-            authored, address = self._address(key)
-            (authored_items if authored else user_items).append((*address, value))
-        self.authored.set_many(authored_items)
-        self.user_rows.set_many(user_items)
-
-    def delete(self, key):
-        authored, address = self._address(key)
-        self._store(authored).delete(*address)
-
-
 @functools.cache
 def _route(block_class: type, name: str) -> tuple[bool, str, str, bool]:
     """How a field of a block class is stored: (authored?, scope name, which id keys the block, per user?).
@@ -326,11 +274,12 @@ def _route(block_class: type, name: str) -> tuple[bool, str, str, bool]:
 
 
 class RoutedFieldData(FieldData):
-    """The ``field-data`` service: ``KvsFieldData``'s contract over a ``FieldStore``, with each field's
-    storage address worked out once per block class (same addresses as ``FieldStore._address``)."""
+    """The ``field-data`` service: ``KvsFieldData``'s contract over the two row stores, with each field's
+    storage address worked out once per block class."""
 
-    def __init__(self, store: FieldStore):
-        self._store = store
+    def __init__(self, authored: SqlRows | SnapshotStore, user_rows: SqlRows):
+        self.authored = authored
+        self.user_rows = user_rows
 
     def _address(self, block, name: str) -> tuple[bool, tuple[str, str, int, str]]:  # noqa: ANN001
         authored, scope, by_block, per_user = _route(type(block), name)
@@ -346,7 +295,7 @@ class RoutedFieldData(FieldData):
         return authored, (scope, block_key, int(ids.user_id) if per_user else NO_USER, name)
 
     def _rows(self, authored: bool):
-        return self._store.authored if authored else self._store.user_rows
+        return self.authored if authored else self.user_rows
 
     def get(self, block, name):  # noqa: ANN001
         authored, address = self._address(block, name)
@@ -364,8 +313,8 @@ class RoutedFieldData(FieldData):
         for name, value in update_dict.items():
             authored, address = self._address(block, name)
             (authored_items if authored else user_items).append((*address, value))
-        self._store.authored.set_many(authored_items)
-        self._store.user_rows.set_many(user_items)
+        self.authored.set_many(authored_items)
+        self.user_rows.set_many(user_items)
 
     def delete(self, block, name):  # noqa: ANN001
         authored, address = self._address(block, name)

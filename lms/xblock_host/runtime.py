@@ -22,7 +22,7 @@ from xblock.runtime import IdGenerator, IdReader, Runtime
 from lms.xblock_host import django_setup, events, tokens
 from lms.xblock_host.context import LearningContext
 from lms.xblock_host.keys import InvalidKey, UsageKey, new_block_id, slugify
-from lms.xblock_host.kvs import FieldStore, RoutedFieldData, SqlRows
+from lms.xblock_host.kvs import RoutedFieldData, SqlRows
 from lms.xblock_host.page import json_for_script
 from lms.xblock_host.services import (
     I18nService,
@@ -105,7 +105,8 @@ class LmsRuntime(Runtime):
         self.acting_user = acting_user
         self.state_user_id = acting_user.id if state_user_id is None else state_user_id
         self.user_rows = SqlRows(context.context_key)
-        self.field_store = FieldStore(context.authored, self.user_rows)
+        # Not ``field_data``: the base class owns that (deprecated) name and resets it.
+        self.field_rows = RoutedFieldData(context.authored, self.user_rows)
         self.locale = request_locale()
         django_setup.activate_language(self.locale)  # for blocks that translate through Django
         self._role = context.user_role(acting_user)
@@ -114,7 +115,7 @@ class LmsRuntime(Runtime):
             id_reader=ids,
             id_generator=ids,
             services={
-                "field-data": RoutedFieldData(self.field_store),
+                "field-data": self.field_rows,
                 "user": UserService(acting_user, self._role, context.context_key),
                 "settings": SettingsService(),
                 "replace_urls": ReplaceURLsService(context.asset_url),
