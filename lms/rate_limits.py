@@ -62,6 +62,14 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
+def seconds_left(count: int, first: datetime | None, max_events: int, window: timedelta) -> int:
+    """Seconds until a key with ``count`` events in the window, the oldest at ``first``, may act again
+    (0: now). Log-in throttling counts its own rows and answers with this too."""
+    if count < max_events:
+        return 0
+    return max(1, int((first + window - utcnow()).total_seconds()))
+
+
 def retry_after(limit: Limit, key: str) -> int:
     """Seconds until ``key`` may use ``limit``'s action again (0: now)."""
     since = utcnow() - limit.window
@@ -70,9 +78,7 @@ def retry_after(limit: Limit, key: str) -> int:
             RateEvent.action == limit.action, RateEvent.key == key, RateEvent.at >= since
         )
     ).one()
-    if count < limit.max_events:
-        return 0
-    return max(1, int((first + limit.window - utcnow()).total_seconds()))
+    return seconds_left(count, first, limit.max_events, limit.window)
 
 
 def check(*checks: tuple[Limit, str]) -> None:

@@ -29,6 +29,7 @@ from lms.accounts.models import (
     utcnow,
 )
 from lms.db import after_commit, db
+from lms.rate_limits import seconds_left
 from lms.tasks import enqueue
 
 
@@ -194,14 +195,10 @@ def throttle_retry_after(email: str, ip: str) -> int:
     per_ip, first_ip = db.session.execute(
         select(func.count(), func.min(LoginFailure.at)).where(LoginFailure.ip == ip, LoginFailure.at >= since)
     ).one()
-    blocked_until = []
-    if per_email >= config["LOGIN_MAX_FAILURES"]:
-        blocked_until.append(first_email + window)
-    if per_ip >= config["LOGIN_MAX_FAILURES_PER_IP"]:
-        blocked_until.append(first_ip + window)
-    if not blocked_until:
-        return 0
-    return max(1, int((max(blocked_until) - utcnow()).total_seconds()))
+    return max(
+        seconds_left(per_email, first_email, config["LOGIN_MAX_FAILURES"], window),
+        seconds_left(per_ip, first_ip, config["LOGIN_MAX_FAILURES_PER_IP"], window),
+    )
 
 
 def authenticate(email: str, password: str, ip: str) -> User | None:
