@@ -37,7 +37,7 @@ def _timed(owner, name: str, label: str, totals: collections.Counter) -> None:  
     setattr(owner, name, wrapper)
 
 
-def _instrument(app, totals: collections.Counter) -> None:  # noqa: ANN001
+def _instrument(totals: collections.Counter) -> None:
     from sample_xblocks.thumbs.thumbs import ThumbsBlock
 
     import courses.courseware.views as courseware_views
@@ -62,18 +62,9 @@ def _instrument(app, totals: collections.Counter) -> None:  # noqa: ANN001
         (ThumbsBlock, "student_view", "  thumbs' own student_view x5"),
         (LmsRuntime, "_wrap_ele", "  block wrappers x10"),
         (host_views, "_call_handler", "handler call (state in, vote, state out)"),
+        (login_manager, "_user_callback", "user and roles (first query)"),
     ):
         _timed(owner, name, label, totals)
-    loader = login_manager._user_callback  # noqa: SLF001
-
-    def load_user(user_id):  # noqa: ANN001
-        started = time.perf_counter()
-        try:
-            return loader(user_id)
-        finally:
-            totals["user and roles (first query)"] += time.perf_counter() - started
-
-    login_manager._user_callback = load_user  # noqa: SLF001
 
 
 def main() -> int:
@@ -102,7 +93,7 @@ def main() -> int:
         ),
     }
     totals: collections.Counter = collections.Counter()
-    _instrument(app, totals)
+    _instrument(totals)
     for name, (environ, body) in requests.items():
 
         def call(environ=environ, body=body, name=name) -> None:  # noqa: ANN001
