@@ -9,8 +9,6 @@ its immutable snapshot, loaded once per process and shared by every request. Who
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from threading import Lock
 from typing import Any
 
 from flask import url_for
@@ -20,31 +18,24 @@ from courses.models import Course, CourseVersion
 from lms.accounts.models import utcnow
 from lms.cohorts.queries import instructs_course_learner
 from lms.db import db
+from lms.lru import LruCache
 from lms.per_request import request_state
 from lms.permissions import can
 from lms.xblock_host.context import DRAFT, PUBLISHED
 from lms.xblock_host.kvs import SnapshotStore, SqlRows
 from lms.xblock_host.runtime import LmsRuntime
 
-_SNAPSHOTS: OrderedDict[int, SnapshotStore] = OrderedDict()
-_SNAPSHOTS_LOCK = Lock()
-SNAPSHOT_CACHE_SIZE = 32
+_SNAPSHOTS = LruCache[SnapshotStore](32)
 
 
 def snapshot_store(version_id: int) -> SnapshotStore:
     """The published tree of a version, from the process cache (versions never change once written)."""
-    with _SNAPSHOTS_LOCK:
-        store = _SNAPSHOTS.get(version_id)
-        if store is not None:
-            _SNAPSHOTS.move_to_end(version_id)
-            return store
-    snapshot = db.session.scalar(db.select(CourseVersion.snapshot).where(CourseVersion.id == version_id))
-    store = SnapshotStore(snapshot or {})
-    with _SNAPSHOTS_LOCK:
-        _SNAPSHOTS[version_id] = store
-        while len(_SNAPSHOTS) > SNAPSHOT_CACHE_SIZE:
-            _SNAPSHOTS.popitem(last=False)
-    return store
+
+    def load() -> SnapshotStore:
+        snapshot = db.session.scalar(db.select(CourseVersion.snapshot).where(CourseVersion.id == version_id))
+        return SnapshotStore(snapshot or {})
+
+    return _SNAPSHOTS.get_or_build(version_id, load)
 
 
 class DraftRows(SqlRows):

@@ -15,14 +15,13 @@ A unit with no countable leaf is completed by being seen.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
-from threading import Lock
 from typing import Any
 
 from flask import current_app
 from xblock.completable import XBlockCompletionMode
 
+from lms.lru import LruCache
 from lms.xblock_host.unavailable import UnavailableBlock
 
 CONTAINERS = ("course", "chapter", "sequential", "vertical")
@@ -151,8 +150,7 @@ def build(snapshot: dict[str, dict[str, Any]], root_key: str) -> Structure:
     )
 
 
-_CACHE: OrderedDict[int, Structure] = OrderedDict()
-_LOCK = Lock()
+_PUBLISHED = LruCache[Structure](64)  # per published version, which never changes
 
 
 def published_structure(course) -> Structure | None:  # noqa: ANN001
@@ -162,16 +160,7 @@ def published_structure(course) -> Structure | None:  # noqa: ANN001
     version_id = course.published_version_id
     if version_id is None:
         return None
-    with _LOCK:
-        cached = _CACHE.get(version_id)
-    if cached is not None:
-        return cached
-    structure = build(snapshot_store(version_id).snapshot, course.root_key)
-    with _LOCK:
-        _CACHE[version_id] = structure
-        while len(_CACHE) > 64:
-            _CACHE.popitem(last=False)
-    return structure
+    return _PUBLISHED.get_or_build(version_id, lambda: build(snapshot_store(version_id).snapshot, course.root_key))
 
 
 def draft_structure(course) -> Structure:  # noqa: ANN001

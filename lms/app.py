@@ -58,37 +58,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
-    from sqlalchemy import bindparam, select
-    from sqlalchemy.orm import joinedload, lazyload
 
-    from lms.accounts.models import User
-
-    statements = {}  # built on first use: building it now would configure mappers before all models exist
+    from lms.accounts.session_user import load_session_user
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        # The id carries the session nonce: changing the password or deactivating ends old sessions.
-        raw_id, _, nonce = user_id.partition(":")
-        if not raw_id.isdigit():
-            return None
-        # One query for the user and their roles, from a statement built once: this runs on every request.
-        # The institution (joined by default) is left to load on first use: few pages show it.
-        if "user" not in statements:
-            statements["user"] = (
-                select(User)
-                .options(joinedload(User.role_rows), lazyload(User.institution))
-                .where(User.id == bindparam("id"))
-            )
-        user = lms_db.db.session.execute(statements["user"], {"id": int(raw_id)}).unique().scalar_one_or_none()
-        if user is None or user.session_nonce != nonce or not user.is_active:
-            return None
-        return user
+    login_manager.user_loader(load_session_user)
 
 
 def _register_core(app: Flask) -> None:
@@ -119,16 +97,18 @@ def _register_core(app: Flask) -> None:
 
 
 def _init_templates(app: Flask) -> None:
+    from lms import page_chrome
     from lms.accounts.forms import role_choices
     from lms.institutions.forms import kind_choices
-    from lms.navigation import cohort_links, nav_items
+    from lms.navigation import cohort_links
     from lms.permissions import can
 
     app.jinja_env.add_extension("jinja2.ext.do")
     # Stored values (roles, institution kinds) are shown through their translated labels.
     app.jinja_env.filters["role_label"] = lambda value: str(dict(role_choices()).get(value, value))
     app.jinja_env.filters["institution_kind"] = lambda value: str(dict(kind_choices()).get(value, value))
-    app.jinja_env.globals.update(can=can, get_locale=get_locale, nav_items=nav_items, cohort_links=cohort_links)
+    app.jinja_env.globals.update(can=can, get_locale=get_locale, cohort_links=cohort_links)
+    page_chrome.init_app(app)
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
 
     @app.context_processor

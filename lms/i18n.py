@@ -70,12 +70,13 @@ def _install_template_gettext(app: Flask) -> None:
 @bp.post("/language")
 def switch_language():
     """The language switcher: works without JavaScript (a form with a submit button)."""
+    from lms.accounts.session_user import user_record
     from lms.web import safe_next
 
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
         if current_user.is_authenticated:
-            current_user.language = lang
+            user_record(current_user).language = lang
             db.session.flush()
     return redirect(safe_next(request.form.get("next") or request.referrer))

@@ -134,4 +134,6 @@ def outbox():
 def _current_admin() -> User:
     from flask_login import current_user
 
-    return current_user._get_current_object()
+    from lms.accounts.session_user import user_record
+
+    return user_record(current_user)

@@ -20,6 +20,7 @@ from lms.accounts.forms import (
     ResetPasswordForm,
 )
 from lms.accounts.models import ApiToken, Role
+from lms.accounts.session_user import user_record
 from lms.db import db, keep_writes_on_error
 from lms.forms import ConfirmForm, add_error
 from lms.institutions.queries import all_institutions
@@ -191,7 +192,7 @@ def save_profile():
     if form.validate_on_submit():
         try:
             services.update_profile(
-                current_user,
+                user_record(current_user),
                 name=form.name.data,
                 language=form.language.data,
                 gender=form.gender.data,
@@ -211,13 +212,13 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
+            services.change_password(user_record(current_user), form.current_password.data, form.password.data)
         except services.AccountError as error:
             add_error(form, error.field, error.message)
         else:
             # The session nonce changed: renew this session, others end. Pass the user itself: Flask-Login
             # would store the proxy as the request's user and every later use of current_user would recurse.
-            login_user(current_user._get_current_object())
+            login_user(user_record(current_user))
             flash(_("Password changed. Other devices have been logged out."), "success")
             return redirect(url_for("accounts.profile"))
     return _profile_page(password_form=form, status=400)

@@ -8,8 +8,6 @@ take that attribute to mean "inside Open edX" and then import edx-platform modul
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from threading import Lock
 from typing import Any
 
 from flask import current_app, url_for
@@ -19,6 +17,7 @@ from xblock.exceptions import NoSuchServiceError, NoSuchUsage
 from xblock.fields import ScopeIds, UserScope
 from xblock.runtime import IdGenerator, IdReader, Runtime
 
+from lms.lru import LruCache
 from lms.xblock_host import django_setup, events, tokens
 from lms.xblock_host.context import LearningContext
 from lms.xblock_host.keys import InvalidKey, UsageKey, new_block_id, slugify
@@ -36,29 +35,8 @@ from lms.xblock_host.services import (
 RUNTIME_JS_VERSION = 1
 
 
-class _FragmentCache:
-    """A small process-wide LRU of rendered fragments (as dicts) of immutable published content."""
-
-    def __init__(self, size: int = 4096):
-        self.size = size
-        self._items: OrderedDict[tuple, dict] = OrderedDict()
-        self._lock = Lock()
-
-    def get(self, key: tuple) -> dict | None:
-        with self._lock:
-            data = self._items.get(key)
-            if data is not None:
-                self._items.move_to_end(key)
-            return data
-
-    def put(self, key: tuple, data: dict) -> None:
-        with self._lock:
-            self._items[key] = data
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-
-fragment_cache = _FragmentCache()
+# Rendered fragments (as dicts) of immutable published content, process-wide.
+fragment_cache = LruCache[dict](4096)
 
 
 class KeyIds(IdReader, IdGenerator):
@@ -227,10 +205,7 @@ class LmsRuntime(Runtime):
         key = self._fragment_cache_key(block, view_name, context)
         if key is None:
             return super().render(block, view_name, context)
-        data = fragment_cache.get(key)
-        if data is None:
-            data = getattr(block, view_name)(context).to_dict()
-            fragment_cache.put(key, data)
+        data = fragment_cache.get_or_build(key, lambda: getattr(block, view_name)(context).to_dict())
         return self.wrap_xblock(block, view_name, Fragment.from_dict(data), context)
 
     def _fragment_cache_key(self, block, view_name, context):
