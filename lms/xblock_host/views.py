@@ -19,7 +19,7 @@ from flask import Blueprint, Response, abort, current_app, request, send_from_di
 from flask_login import current_user
 from xblock.exceptions import DisallowedFileError, NoSuchHandlerError, NoSuchUsage
 
-from lms.db import SAFE_METHODS, begin_writing, db, reads_first
+from lms.db import SAFE_METHODS, begin_writing, db, end_writing, reads_first
 from lms.extensions import csrf
 from lms.xblock_host import context as contexts
 from lms.xblock_host import tokens
@@ -120,9 +120,11 @@ def _serialise_state_changes(block_type: str, usage_key: str, state_user_id: int
 
 def _call_handler(runtime: LmsRuntime, usage_key: str, handler_name: str, suffix: str) -> Response:
     key = UsageKey(usage_key)
-    if request.method not in SAFE_METHODS:
+    webob_request = _webob_request()  # built before the write transaction: it needs no database
+    writes = request.method not in SAFE_METHODS
+    if writes:
         # Authentication and permissions were read above; the block's state is read, changed and written
-        # in one short write transaction (see lms.db.reads_first).
+        # in one short write transaction (see lms.db.reads_first), committed as soon as the block is done.
         begin_writing()
         _serialise_state_changes(key.block_type, usage_key, runtime.state_user_id)
     try:
@@ -132,19 +134,24 @@ def _call_handler(runtime: LmsRuntime, usage_key: str, handler_name: str, suffix
             abort(404)
     except NoSuchUsage:
         abort(404)
-    body = request.get_data(cache=True)
-    environ = dict(request.environ)
-    environ["wsgi.input"] = io.BytesIO(body)
-    environ["CONTENT_LENGTH"] = str(len(body))
-    webob_request = webob.Request(environ)
     try:
         result = runtime.handle(block, handler_name, webob_request, suffix)
     except NoSuchHandlerError:
         abort(404)
     except ReadOnlyContent:
         abort(409, "This handler tried to change published course content.")
+    if writes and result.status_code < 400:
+        end_writing()
     headers = [(name, value) for name, value in result.headerlist if name.lower() != "content-length"]
     return Response(result.body, status=result.status, headers=headers)
+
+
+def _webob_request() -> webob.Request:
+    body = request.get_data(cache=True)
+    environ = dict(request.environ)
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    return webob.Request(environ)
 
 
 @bp.route("/resource/<block_type>/<path:uri>")
