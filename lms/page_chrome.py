@@ -10,22 +10,24 @@ equal key gives exactly the page a fresh render would.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from lms.lru import LruCache
-from lms.navigation import Link, nav_items
+from lms.navigation import menu_links, visible_menu_keys
 from lms.permissions import can
 
 # Slot markers: plain words that no translation, label or URL in the header can contain.
 CSRF_SLOT = "__lms_csrf_slot__"
 NEXT_SLOT = "__lms_next_slot__"
 CACHE_SIZE = 256
+CSRF_RESIGN_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class Menu:
     """Everything user-dependent the header shows."""
 
     authenticated: bool
-    items: tuple[Link, ...] = ()
+    items: tuple[str, ...] = ()  # keys of the menu entries (lms.navigation)
     cohorts: bool = False
     people: bool = False
     institutions: bool = False
@@ -42,6 +44,7 @@ class Menu:
 
 def init_app(app: Flask) -> None:
     app.extensions["page_chrome"] = LruCache[str](CACHE_SIZE)
+    app.extensions["csrf_signed"] = LruCache[tuple[float, str]](4096)
     app.jinja_env.globals["site_header"] = site_header
 
 
@@ -50,7 +53,7 @@ def current_menu() -> Menu:
         return Menu(authenticated=False, open_registration=bool(current_app.config.get("OPEN_REGISTRATION")))
     return Menu(
         authenticated=True,
-        items=tuple(nav_items()),
+        items=visible_menu_keys(current_user),
         cohorts=can("cohort.list"),
         people=can("admin.users"),
         institutions=can("admin.institutions"),
@@ -63,9 +66,35 @@ def site_header() -> Markup:
     html = current_app.extensions["page_chrome"].get_or_build(
         (locale, request.script_root, menu),
         lambda: render_template(
-            "_site_header.html", menu=menu, locale=locale, csrf_slot=CSRF_SLOT, next_slot=NEXT_SLOT
+            "_site_header.html",
+            menu=menu,
+            links=menu_links(menu.items),
+            locale=locale,
+            csrf_slot=CSRF_SLOT,
+            next_slot=NEXT_SLOT,
         ),
     )
     path = request.full_path if request.query_string else request.path
     # The cached HTML was escaped when rendered; the two values put into it are escaped here.
-    return Markup(html.replace(CSRF_SLOT, escape(generate_csrf())).replace(NEXT_SLOT, escape(path)))  # noqa: S704
+    return Markup(html.replace(CSRF_SLOT, escape(csrf_token())).replace(NEXT_SLOT, escape(path)))  # noqa: S704
+
+
+def csrf_token() -> str:
+    """This session's signed CSRF token, signed again at most once a minute rather than on every page.
+
+    Flask-WTF signs the session's token with a timestamp on each request that shows a form (every page:
+    the header has two). A token signed up to a minute ago is as good (it is accepted for
+    ``WTF_CSRF_TIME_LIMIT``, an hour by default), so it is reused; later forms on the page get the same
+    one through ``g``, as with Flask-WTF alone.
+    """
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if field in g:
+        return g.get(field)
+    raw = session.get(field)
+    signed = current_app.extensions["csrf_signed"].get(raw) if raw else None
+    if signed is not None and time.monotonic() - signed[0] < CSRF_RESIGN_SECONDS:
+        setattr(g, field, signed[1])
+        return signed[1]
+    token = generate_csrf()
+    current_app.extensions["csrf_signed"].put(session[field], (time.monotonic(), token))
+    return token
