@@ -72,12 +72,16 @@ class Course(db.Model):
     def author_role(self, user) -> str | None:  # noqa: ANN001
         if "authors" in self.__dict__:  # already loaded: no query
             return next((a.role for a in self.authors if a.user_id == user.id), None)
-        return db.session.scalar(
-            select(CourseAuthor.role).where(CourseAuthor.course_id == self.id, CourseAuthor.user_id == user.id)
-        )
+        return author_role(self.id, user.id)
 
     def __repr__(self) -> str:
         return f"<Course {self.code}>"
+
+
+def author_role(course_id: int, user_id: int) -> str | None:
+    return db.session.scalar(
+        select(CourseAuthor.role).where(CourseAuthor.course_id == course_id, CourseAuthor.user_id == user_id)
+    )
 
 
 class CourseAuthor(db.Model):

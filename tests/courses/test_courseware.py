@@ -175,3 +175,18 @@ def test_page_works_at_phone_width_without_javascript_markup(client, auth, facto
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
     # Navigation is plain links, usable without JavaScript.
     assert 'rel="next"' in html and "<a " in html
+
+
+def test_handler_call_costs_five_statements_and_no_orm_course(client, auth, factory, count_queries):
+    built = build_course(factory, {"M": {"L": [["thumbs"]]}}, code="TOT-HQ")
+    learner = enrolled(factory, built)
+    auth.login(learner)
+    unit = built.units[0]
+    html = client.get(f"/learn/TOT-HQ/unit/{unit}").get_data(as_text=True)
+    url = handler_url(html, built.components[unit][0], "vote")
+    client.post(url, json={"voteType": "up"})
+    with count_queries() as counter:
+        assert client.post(url, json={"voteType": "down"}).get_json() == {"up": 1, "down": 1}
+    # user, course row, enrolment, the block's state, the upsert: the course's title and texts are not read.
+    assert counter.count == 5, counter.statements
+    assert not any("course.title" in statement for statement in counter.statements)
