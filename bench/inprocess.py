@@ -50,7 +50,7 @@ def _instrument(totals: collections.Counter) -> None:
     from lms.xblock_host.runtime import LmsRuntime
 
     for owner, name, label in (
-        (queries, "by_code", "course by code"),
+        (queries, "published_row", "course row"),
         (cohort_queries, "is_enrolled_in_course", "enrolment"),
         (progress, "completions", "completions"),
         (progress, "position", "resume position"),

@@ -113,15 +113,16 @@ def course_context(course: Course | PublishedCourse, branch: str) -> CourseConte
 
 @dataclass(frozen=True)
 class PublishedCourse:
-    """What a handler call on a published version needs of its course, read as one Core row.
+    """What learners' unit pages and handler calls need of a published course, read as one Core row.
 
-    Handler calls are the hottest write path (every vote, answer, checklist tick), and the ORM ``Course``
+    These are the hottest paths (every page turn, vote, answer, checklist tick), and the ORM ``Course``
     costs three times the row; a published context writes nothing to the course itself. Permission rules
     see the same ``id`` and ``author_role`` as on ``Course``.
     """
 
     id: int
     code: str
+    title: str
     published_version_id: int
 
     @property
@@ -132,11 +133,16 @@ class PublishedCourse:
         return author_role(self.id, user.id)
 
 
+def published_course(code: str) -> PublishedCourse | None:
+    row = queries.published_row(code)
+    return PublishedCourse(*row) if row is not None else None
+
+
 def resolve(context_key: str, branch: str) -> CourseContext | None:
     """The resolver the XBlock host calls for handler requests."""
     if branch == PUBLISHED:
-        row = queries.published_row(context_key)
-        return course_context(PublishedCourse(*row), branch) if row is not None else None
+        course = published_course(context_key)
+        return course_context(course, branch) if course is not None else None
     course = queries.by_code(context_key)
     return course_context(course, branch) if course is not None else None
 

@@ -13,7 +13,7 @@ _BY_CODE = select(Course).where(func.lower(Course.code) == bindparam("code"))
 
 
 _course = Course.__table__
-_PUBLISHED_ROW = select(_course.c.id, _course.c.code, _course.c.published_version_id).where(
+_PUBLISHED_ROW = select(_course.c.id, _course.c.code, _course.c.title, _course.c.published_version_id).where(
     func.lower(_course.c.code) == bindparam("code"), _course.c.published_version_id.is_not(None)
 )
 
@@ -22,8 +22,8 @@ def by_code(code: str) -> Course | None:
     return db.session.scalar(_BY_CODE, {"code": code.strip().lower()})
 
 
-def published_row(code: str) -> tuple[int, str, int] | None:
-    """``(id, code, published_version_id)`` of a published course, as one Core row (no ORM object)."""
+def published_row(code: str) -> tuple[int, str, str, int] | None:
+    """``(id, code, title, published_version_id)`` of a published course, as one Core row (no ORM object)."""
     row = connection().execute(_PUBLISHED_ROW, {"code": code.strip().lower()}).first()
     return tuple(row) if row is not None else None
 

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from courses import gating, progress, queries
-from courses.context import runtime_for
+from courses.context import PublishedCourse, published_course, runtime_for
 from courses.models import Course
 from courses.structure import Structure, Unit, draft_structure, published_structure
 from lms.dashboard import register_panel
@@ -35,8 +35,9 @@ def _may_view_published(course: Course) -> bool:
     return can("course.learn", course) or can("course.assess", course) or can("course.edit", course)
 
 
-def _published_course(code: str) -> tuple[Course, Structure]:
-    course = queries.by_code(code)
+def _published_course(code: str, whole: bool = True) -> tuple[Course | PublishedCourse, Structure]:
+    """The course (``whole``: the ORM object; else the row unit pages need) and its published structure."""
+    course = queries.by_code(code) if whole else published_course(code)
     if course is None:
         abort(404)
     if not _may_view_published(course):
@@ -99,7 +100,7 @@ def outline(code: str):
 @bp.get("/<code>/resume")
 @login_required
 def resume(code: str):
-    course, structure = _published_course(code)
+    course, structure = _published_course(code, whole=False)
     done = progress.completions(current_user.id, course.id)
     unit = progress.resume_unit(structure, done, progress.position(current_user.id, course.id))
     if unit is None:
@@ -110,7 +111,7 @@ def resume(code: str):
 @bp.get("/<code>/unit/<usage_key>")
 @login_required
 def unit(code: str, usage_key: str):
-    course, structure = _published_course(code)
+    course, structure = _published_course(code, whole=False)
     current = structure.unit_by_key.get(usage_key)
     if current is None:
         abort(404)
