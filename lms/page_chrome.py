@@ -87,12 +87,16 @@ def csrf_token() -> str:
     ``WTF_CSRF_TIME_LIMIT``, an hour by default), so it is reused; later forms on the page get the same
     one through ``g``, as with Flask-WTF alone.
     """
-    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    config = current_app.config
+    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     if field in g:
         return g.get(field)
+    # Reuse for a sixtieth of the token's lifetime at most (a minute with Flask-WTF's default hour).
+    lifetime = config.get("WTF_CSRF_TIME_LIMIT", 3600)
+    reuse_seconds = min(CSRF_RESIGN_SECONDS, lifetime / 60) if lifetime else CSRF_RESIGN_SECONDS
     raw = session.get(field)
     signed = current_app.extensions["csrf_signed"].get(raw) if raw else None
-    if signed is not None and time.monotonic() - signed[0] < CSRF_RESIGN_SECONDS:
+    if signed is not None and time.monotonic() - signed[0] < reuse_seconds:
         setattr(g, field, signed[1])
         return signed[1]
     token = generate_csrf()
