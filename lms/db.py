@@ -72,14 +72,18 @@ def begin_writing() -> None:
     state = request_state()
     if not state.get("db_reads_first"):
         return
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
     state["db_reads_first"] = False
     state["db_writes"] = True
+    session = db.session()
+    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+        # On SQLite the transaction is ours to issue (see _tune_sqlite): end the read and take the write
+        # lock on the same connection, which the session keeps. Committing the session instead would hand
+        # the connection back to the pool and take it out again: a sixth of a handler call.
+        dbapi_connection = session.connection().connection.dbapi_connection
+        dbapi_connection.execute("COMMIT")
+        _begin_immediate(dbapi_connection)
+        return
+    _commit_keeping_objects(session)
 
 
 def end_writing() -> None:
@@ -87,10 +91,19 @@ def end_writing() -> None:
 
     The write lock is then released as soon as the change is saved instead of after the response
     hooks: measured under load, a handler call held SQLite's lock 0.9 ms, most of it after the save.
-    The request's own commit then has nothing left to do.
+    The request's own commit then has nothing left to do; objects stay loaded for the response.
     """
     if request_state().get("db_writes"):
-        db.session.commit()
+        _commit_keeping_objects(db.session())
+
+
+def _commit_keeping_objects(session: Session) -> None:
+    """Commit without expiring loaded objects: what they hold is what was just committed."""
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def connection() -> Connection:

@@ -9,7 +9,7 @@ from sqlalchemy import event, func, select, text
 
 from lms.accounts.models import LoginFailure
 from lms.app import create_app
-from lms.db import after_commit_write, db, writes
+from lms.db import after_commit_write, begin_writing, db, end_writing, reads_first, writes
 from lms.institutions.models import Institution
 from tests.conftest import IsolatedClient
 
@@ -162,6 +162,18 @@ def probe_app(tmp_path_factory):
             request.args.get("status", 200)
         )
 
+    @app.post("/probe/read-then-write")
+    @reads_first
+    def read_then_write():
+        existing = db.session.scalars(select(Institution)).all()  # the read phase
+        begin_writing()
+        add(request.form["code"])
+        status = int(request.form.get("status", 200))
+        if status < 400:
+            end_writing()
+        # Objects read before the write phase are still loaded: using them reads nothing again.
+        return {"before": sorted(i.code for i in existing)}, status
+
     with app.app_context():
         db.create_all()
     return app
@@ -252,3 +264,22 @@ def test_outside_a_request_after_commit_write_runs_at_once(probe_app):
 
     contextvars.Context().run(outside_request)
     assert ran == [True]
+
+
+def test_reads_first_view_reads_then_takes_the_write_lock_on_the_same_connection(probe):
+    probe.post("/probe/create", data={"code": "old"})
+    with probe.statements() as log:
+        response = probe.post("/probe/read-then-write", data={"code": "new"})
+    assert response.get_json() == {"before": ["old"]}
+    # One read transaction, then the write transaction: the read objects were not expired and reloaded.
+    assert log.begins == ["BEGIN", "BEGIN IMMEDIATE"], "|".join(log.log)
+    assert [s for s in log.log if s == "SELECT"] == ["SELECT"]
+    assert len(log._traced) == 1  # one connection taken from the pool for both phases
+    assert log.log[-1] == "COMMIT"
+    assert probe.codes() == ["new", "old"]
+
+
+def test_reads_first_view_answering_an_error_keeps_nothing(probe):
+    response = probe.post("/probe/read-then-write", data={"code": "bad", "status": 400})
+    assert response.status_code == 400
+    assert probe.codes() == []
