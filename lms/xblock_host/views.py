@@ -56,18 +56,19 @@ def handler_root(branch, usage_key, state_user_id, token):  # noqa: ARG001
 @bp.route("/<branch>/<usage_key>/handler/<int:state_user_id>/<token>/<handler>/<path:suffix>", methods=HANDLER_METHODS)
 @reads_first
 def handler(branch: str, usage_key: str, state_user_id: int, token: str, handler: str, suffix: str):
-    if not current_user.is_authenticated:
+    user = current_user._get_current_object()  # the user itself: the proxy costs a lookup per use
+    if not user.is_authenticated:
         abort(401)
-    if not tokens.check(token, current_user.id, state_user_id, usage_key, branch):
+    if not tokens.check(token, user.id, state_user_id, usage_key, branch):
         abort(403, "This handler link was not issued to you, or it has expired. Reload the page.")
     if request.method not in SAFE_METHODS and not _same_origin():
         abort(403, "Cross-site handler calls are refused.")
     context = _context_for(usage_key, branch)
-    if not context.can_use(current_user):
+    if not context.can_use(user):
         abort(403)
-    if state_user_id != current_user.id and not context.can_act_for(current_user, state_user_id):
+    if state_user_id != user.id and not context.can_act_for(user, state_user_id):
         abort(403)
-    return _call_handler(LmsRuntime(context, current_user, state_user_id), usage_key, handler, suffix)
+    return _call_handler(LmsRuntime(context, user, state_user_id), usage_key, handler, suffix)
 
 
 @bp.route(
