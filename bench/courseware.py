@@ -6,6 +6,8 @@ It builds a fresh SQLite database (production mode) with a published unit of 10 
 5 ``thumbs``) and an enrolled learner, then runs ``wrk`` against three gunicorn servers in turn:
 
 * the bare Flask app (``bench/bare_app.py``) — the baseline;
+* for reference, the research notes' minimal XBlock runtime rendering the same 10 blocks with nothing
+  else (``bench/minimal_runtime_app.py``): the ceiling a real page works under;
 * the unit page as the learner (``GET /learn/<code>/unit/<key>``);
 * an XBlock handler POST (``thumbs`` ``vote``, which updates shared state: a real write per request).
 
@@ -197,6 +199,7 @@ def main() -> int:
     results = {}
     for name, target, path, kwargs in (
         ("bare Flask hello", "bench.bare_app:app", "/hello", {}),
+        ("(minimal runtime, same 10 blocks)", "bench.minimal_runtime_app:app", "/unit", {}),
         ("unit page, 10 components", "wsgi:app", setup["unit"], {"cookie": setup["cookie"]}),
         (
             "handler POST (thumbs vote)",
