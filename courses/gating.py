@@ -3,6 +3,8 @@ lock a course's modules until the learner has taken the pre-test).
 
 A gate is ``gate(user, course, module) -> str | None``: None lets the learner in, a string is the
 message shown on the locked module. Course staff are never gated (they must see what they build).
+A gate may read ``course.id``, ``.code``, ``.title`` and ``.published_version_id`` only: unit pages pass
+the one-row ``courses.context.PublishedCourse``, not the ORM ``Course``.
 """
 
 from __future__ import annotations
