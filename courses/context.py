@@ -15,7 +15,7 @@ from typing import Any
 from flask import url_for
 
 from courses import queries
-from courses.models import Course, CourseVersion, author_role
+from courses.models import Course, CourseVersion, author_role, course_root_key
 from lms.accounts.models import utcnow
 from lms.cohorts.queries import instructs_course_learner
 from lms.db import db
@@ -127,7 +127,7 @@ class PublishedCourse:
 
     @property
     def root_key(self) -> str:
-        return f"block-v1:{self.code}+type@course+block@course"
+        return course_root_key(self.code)
 
     def author_role(self, user: Any) -> str | None:
         return author_role(self.id, user.id)

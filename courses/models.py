@@ -29,6 +29,11 @@ class AuthorRole(enum.StrEnum):
     CO_AUTHOR = "co-author"
 
 
+def course_root_key(code: str) -> str:
+    """The usage key of a course's root block: the course code is its learning context."""
+    return f"block-v1:{code}+type@course+block@course"
+
+
 class Course(db.Model):
     __tablename__ = "course"
 
@@ -58,7 +63,7 @@ class Course(db.Model):
 
     @property
     def root_key(self) -> str:
-        return f"block-v1:{self.code}+type@course+block@course"
+        return course_root_key(self.code)
 
     @property
     def outcomes(self) -> list[str]:

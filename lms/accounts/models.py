@@ -52,7 +52,30 @@ class UserRole(db.Model):
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
-class User(UserMixin, db.Model):
+class AccountIdentity(UserMixin):
+    """What Flask-Login and permission rules ask of an account, from its ``id``, ``active``,
+    ``session_nonce`` and ``roles``: one definition for the ORM ``User`` and the request's ``SessionUser``.
+
+    The session id carries the nonce: changing the password or deactivating the account rotates it, and
+    every session minted before stops loading.
+    """
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_nonce}"
+
+    def has_role(self, *roles: str) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
+
+class User(AccountIdentity, db.Model):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,24 +96,9 @@ class User(UserMixin, db.Model):
     )
     institution = relationship("Institution", lazy="joined")
 
-    # Flask-Login
-    @property
-    def is_active(self) -> bool:  # type: ignore[override]
-        return self.active
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_nonce}"
-
     @property
     def roles(self) -> set[str]:
         return {row.role for row in self.role_rows}
-
-    def has_role(self, *roles: str) -> bool:
-        return not self.roles.isdisjoint(roles)
-
-    @property
-    def is_admin(self) -> bool:
-        return Role.ADMIN in self.roles
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

@@ -12,10 +12,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from flask_login import UserMixin
 from sqlalchemy import bindparam, select
 
-from lms.accounts.models import Role, User, UserRole
+from lms.accounts.models import AccountIdentity, User, UserRole
 from lms.db import connection, db
 
 _COLUMNS = ("id", "email", "name", "institution_id", "language", "gender", "active", "session_nonce")
@@ -30,27 +29,12 @@ _LOAD = (
 )
 
 
-class SessionUser(UserMixin):
+class SessionUser(AccountIdentity):
     """What a request reads of the logged-in user; ``record`` is the ORM row for everything else."""
 
     def __init__(self, values: dict[str, Any], roles: frozenset[str]):
         self.__dict__.update(values)
         self.__dict__["roles"] = roles
-
-    # Flask-Login
-    @property
-    def is_active(self) -> bool:  # type: ignore[override]
-        return self.active
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_nonce}"
-
-    def has_role(self, *roles: str) -> bool:
-        return not self.roles.isdisjoint(roles)
-
-    @property
-    def is_admin(self) -> bool:
-        return Role.ADMIN in self.roles
 
     @cached_property
     def record(self) -> User:
@@ -73,8 +57,7 @@ class SessionUser(UserMixin):
 
 
 def load_session_user(user_id: str) -> SessionUser | None:
-    """Flask-Login's user loader: the id carries the session nonce, so changing the password or
-    deactivating the account ends every session minted before."""
+    """Flask-Login's user loader, for ids made by ``AccountIdentity.get_id`` (``id:nonce``)."""
     raw_id, _, nonce = user_id.partition(":")
     if not raw_id.isdigit():
         return None
