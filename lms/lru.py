@@ -40,10 +40,3 @@ class LruCache[V]:
             value = build()
             self.put(key, value)
         return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-    def __len__(self) -> int:
-        return len(self._items)
