@@ -15,6 +15,7 @@ from typing import Any
 from flask import abort
 from flask_login import current_user
 
+from lms.accounts.session_user import request_user
 from lms.per_request import request_state
 
 Rule = Callable[[Any, Any], bool]
@@ -47,7 +48,7 @@ def can(name: str, obj: Any = None, user: Any = None) -> bool:
     Answers are remembered for the rest of the request: a page asks the same question several times
     (menu, view, template), and some rules need a query.
     """
-    user = current_user if user is None else user
+    user = request_user() if user is None else user
     try:
         check = _RULES[name]
     except KeyError as exc:

@@ -16,6 +16,7 @@ from courses import gating, progress, queries
 from courses.context import PublishedCourse, published_course, runtime_for
 from courses.models import Course
 from courses.structure import Structure, Unit, draft_structure, published_structure
+from lms.accounts.session_user import request_user
 from lms.dashboard import register_panel
 from lms.db import after_commit_write
 from lms.navigation import register_menu_item
@@ -137,7 +138,7 @@ def _record_visit(course: Course, structure: Structure, current: Unit, done: dic
 
 
 def _render_unit(course: Course, structure: Structure, current: Unit, branch: str, done: dict[str, float]):
-    runtime = runtime_for(course, current_user, branch)
+    runtime = runtime_for(course, request_user(), branch)
     runtime.prefetch_user_state([current.key, *current.leaves])
     block = runtime.get_block(current.key)
     fragment = runtime.render(block, "student_view")

@@ -12,17 +12,19 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+from flask_login import current_user
 from sqlalchemy import bindparam, select
 
 from lms.accounts.models import AccountIdentity, User, UserRole
-from lms.db import connection, db
+from lms.db import db
+from lms.prepared import Prepared
 
 _COLUMNS = ("id", "email", "name", "institution_id", "language", "gender", "active", "session_nonce")
 
 _user_table = User.__table__
 _role_table = UserRole.__table__
 # Built once: the user's columns and roles, one row per role (one row with a NULL role for none).
-_LOAD = (
+_LOAD = Prepared(
     select(*(_user_table.c[name] for name in _COLUMNS), _role_table.c.role)
     .select_from(_user_table.outerjoin(_role_table, _role_table.c.user_id == _user_table.c.id))
     .where(_user_table.c.id == bindparam("id"))
@@ -61,13 +63,20 @@ def load_session_user(user_id: str) -> SessionUser | None:
     raw_id, _, nonce = user_id.partition(":")
     if not raw_id.isdigit():
         return None
-    rows = connection().execute(_LOAD, {"id": int(raw_id)}).all()
+    rows = _LOAD.all({"id": int(raw_id)})
     if not rows:
         return None
     values = dict(zip(_COLUMNS, rows[0][: len(_COLUMNS)], strict=True))
     if values["session_nonce"] != nonce or not values["active"]:
         return None
-    return SessionUser(values, frozenset(row.role for row in rows if row.role is not None))
+    return SessionUser(values, frozenset(row[-1] for row in rows if row[-1] is not None))
+
+
+def request_user() -> Any:
+    """The request's user itself (``SessionUser`` or Flask-Login's anonymous user), not the
+    ``current_user`` proxy: each use of the proxy costs a context lookup, and hot paths read the user
+    dozens of times (permission answers, every block's signed handler URL)."""
+    return current_user._get_current_object()  # noqa: SLF001 - the documented way to unwrap a proxy
 
 
 def user_record(user: Any) -> User:

@@ -6,7 +6,8 @@ from sqlalchemy import Select, bindparam, func, or_, select
 
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, cohort_instructor
-from lms.db import connection, db
+from lms.db import db
+from lms.prepared import Prepared
 
 
 def visible_cohorts(user: User, query: str | None = None) -> Select:
@@ -59,7 +60,7 @@ def active_enrollments_of(user: User) -> list[Enrollment]:
     )
 
 
-_ENROLLED = (
+_ENROLLED = Prepared(
     select(Enrollment.id)
     .join(Cohort)
     .where(
@@ -73,7 +74,7 @@ _ENROLLED = (
 
 def is_enrolled_in_course(user_id: int, course_id: int) -> bool:
     # Asked on every courseware request: the statement is built once (see courses/queries.py).
-    return connection().execute(_ENROLLED, {"user": user_id, "course": course_id}).first() is not None
+    return _ENROLLED.first({"user": user_id, "course": course_id}) is not None
 
 
 def instructs_course_learner(instructor_id: int, learner_id: int, course_id: int) -> bool:

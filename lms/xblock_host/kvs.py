@@ -23,6 +23,7 @@ from xblock.fields import BlockScope, Field, Scope, UserScope
 
 from lms.accounts.models import utcnow
 from lms.db import connection, db, upsert
+from lms.prepared import Prepared
 from lms.xblock_host.models import NO_USER, XBlockField
 
 AUTHORED_SCOPES = ("content", "settings", "children", "parent")
@@ -53,7 +54,7 @@ def _page_state(key_count: int):
     parameter's SQL on every execution, a third of this query's cost.
     """
     keys = [bindparam(f"k{index}") for index in range(key_count)]
-    return select(*_COLUMNS).where(
+    statement = select(*_COLUMNS).where(
         or_(
             and_(
                 XBlockField.block_key.in_(keys),
@@ -62,9 +63,11 @@ def _page_state(key_count: int):
                     and_(XBlockField.user_id == NO_USER, XBlockField.scope == "user_state_summary"),
                 ),
             ),
-            and_(XBlockField.user_id == bindparam("user"), XBlockField.scope.in_(USER_WIDE_SCOPES)),
+            # Not ``in_``: a list there is an expanding parameter, whose SQL is re-rendered per call.
+            and_(XBlockField.user_id == bindparam("user"), or_(*(XBlockField.scope == s for s in USER_WIDE_SCOPES))),
         )
     )
+    return Prepared(statement)
 
 
 @functools.cache
@@ -112,7 +115,7 @@ class SqlRows:
         if block_keys and user_id not in self._loaded_user_wide and len(block_keys) <= _PAGE_CHUNK:
             # The common case (a page's first read), from a statement built once per size.
             params = {f"k{index}": key for index, key in enumerate(sorted(block_keys))}
-            rows = connection().execute(_page_state(len(block_keys)), {**params, "user": user_id})
+            rows = _page_state(len(block_keys)).all({**params, "user": user_id})
         else:
             conditions = []
             if block_keys:

@@ -101,9 +101,11 @@ class LmsRuntime(Runtime):
         )
         # The deprecated runtime.user_id attribute: some older blocks still read it.
         self._deprecated_per_instance_user_id = self.state_user_id
+        self._block_types = current_app.extensions["xblock_types"]
         self._blocks: dict[str, Any] = {}
         self._handler_prefixes: dict[str, str] = {}
         self._handler_template: str | None = None
+        self._handler_token = tokens.issuer(acting_user.id, self.state_user_id, context.branch)
 
     # -- legacy attributes community blocks read (never course_id) ---------------------------------
     @property
@@ -116,7 +118,7 @@ class LmsRuntime(Runtime):
 
     # -- blocks ------------------------------------------------------------------------------------
     def load_block_type(self, block_type):
-        return current_app.extensions["xblock_types"].load(block_type)
+        return self._block_types.load(block_type)
 
     def get_block(self, usage_id, for_parent=None):
         key = self.id_reader.get_definition_id(usage_id)
@@ -161,7 +163,7 @@ class LmsRuntime(Runtime):
                     state_user_id=self.state_user_id,
                     token="__TOKEN__",  # noqa: S106 - a placeholder, replaced below
                 )
-            token = tokens.make(self.acting_user.id, self.state_user_id, usage, self.context.branch)
+            token = self._handler_token(usage)
             prefix = self._handler_template.replace("__USAGE__", usage).replace("__TOKEN__", token)
             self._handler_prefixes[usage] = prefix
         return prefix

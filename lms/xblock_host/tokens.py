@@ -13,6 +13,7 @@ import functools
 import hashlib
 import hmac
 import time
+from collections.abc import Callable
 
 from flask import current_app
 
@@ -44,8 +45,16 @@ def _message(purpose: str, acting_id: int, state_id: int, usage_key: str, branch
 
 
 def make(acting_id: int, state_id: int, usage_key: str, branch: str, purpose: str = "handler") -> str:
+    return issuer(acting_id, state_id, branch, purpose)(usage_key)
+
+
+def issuer(acting_id: int, state_id: int, branch: str, purpose: str = "handler") -> Callable[[str], str]:
+    """``make`` for many blocks of one page: the key, the window and the message's fixed part are
+    worked out once, and each block's token is then one (remembered) HMAC."""
+    key = _keys()[0]
     window = int(time.time() // WINDOW_SECONDS)
-    return _sign(_keys()[0], _message(purpose, acting_id, state_id, usage_key, branch, window))
+    head = _message(purpose, acting_id, state_id, "", branch, window)
+    return lambda usage_key: _sign(key, head + usage_key)
 
 
 def check(token: str, acting_id: int, state_id: int, usage_key: str, branch: str, purpose: str = "handler") -> bool:

@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 import webob
 from flask import Blueprint, Response, abort, current_app, request, send_from_directory
-from flask_login import current_user
 from xblock.exceptions import DisallowedFileError, NoSuchHandlerError, NoSuchUsage
 
+from lms.accounts.session_user import request_user
 from lms.db import SAFE_METHODS, begin_writing, db, end_writing, reads_first
 from lms.extensions import csrf
 from lms.xblock_host import context as contexts
@@ -56,7 +56,7 @@ def handler_root(branch, usage_key, state_user_id, token):  # noqa: ARG001
 @bp.route("/<branch>/<usage_key>/handler/<int:state_user_id>/<token>/<handler>/<path:suffix>", methods=HANDLER_METHODS)
 @reads_first
 def handler(branch: str, usage_key: str, state_user_id: int, token: str, handler: str, suffix: str):
-    user = current_user._get_current_object()  # the user itself: the proxy costs a lookup per use
+    user = request_user()
     if not user.is_authenticated:
         abort(401)
     if not tokens.check(token, user.id, state_user_id, usage_key, branch):
