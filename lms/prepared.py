@@ -1,7 +1,7 @@
-"""Prepared statements for the hottest reads: a prebuilt Core ``SELECT`` run straight on SQLite's cursor.
+"""Prepared statements for the hottest requests: a prebuilt Core statement run straight on SQLite's cursor.
 
 A learner's unit page and a handler call each run five or six small statements (the user, the course,
-the enrolment, progress, the page's state). SQLAlchemy Core spends about 20 µs executing a prebuilt
+the enrolment, progress, the page's state, the state's upsert). SQLAlchemy Core spends about 20 µs executing a prebuilt
 statement — execution context, parameter processing, result wrapping, event dispatch — where sqlite3
 itself spends about 2 µs (``bench/README.md``). ``Prepared`` compiles its statement once and, on SQLite,
 runs the SQL on the session's own DB-API connection (so in the request's transaction), applying the
@@ -21,8 +21,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.sql.expression import Executable
 
 from lms.db import connection
 
@@ -53,10 +53,16 @@ class _Plan:
         return [tuple(p(row[i]) if p is not None else row[i] for i, p in pairs) for row in raw_rows]
 
 
-def _plan(statement: Select, dialect: Dialect) -> _Plan:
-    compiled = statement.compile(dialect=dialect)
-    if dialect.paramstyle != "qmark" or "POSTCOMPILE" in compiled.string:
+def _plan(statement: Executable, dialect: Dialect, column_keys: tuple[str, ...] | None = None) -> _Plan:
+    compiled = statement.compile(dialect=dialect, column_keys=column_keys)
+    if (
+        dialect.paramstyle != "qmark"
         # Expanding parameters (``in_`` of a list) re-render their SQL per call: not a prepared statement.
+        or "POSTCOMPILE" in compiled.string
+        # Column defaults SQLAlchemy would compute per row: the caller must give every value.
+        or compiled.insert_prefetch
+        or compiled.update_prefetch
+    ):
         raise ValueError(f"cannot prepare {compiled.string!r} for {dialect.name}")
     slots = []
     for name in compiled.positiontup:
@@ -64,30 +70,37 @@ def _plan(statement: Select, dialect: Dialect) -> _Plan:
         fixed = _REQUIRED if bind.required else bind.effective_value
         slots.append((name, fixed, bind.type.dialect_impl(dialect).bind_processor(dialect)))
     processors = tuple(
-        column.type.dialect_impl(dialect).result_processor(dialect, None) for column in statement.selected_columns
+        column.type.dialect_impl(dialect).result_processor(dialect, None)
+        for column in getattr(statement, "selected_columns", ())
     )
     return _Plan(compiled.string, tuple(slots), processors if any(processors) else None)
 
 
-def _observed(conn: Connection) -> bool:
+def _direct(conn: Connection) -> bool:
+    """Whether to run on the DB-API connection (SQLite, nobody listening to cursor execution)."""
     dispatch = conn.dispatch
-    return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute)
+    return conn.dialect.name == "sqlite" and not (dispatch.before_cursor_execute or dispatch.after_cursor_execute)
 
 
 class Prepared:
-    """A ``SELECT`` with bind parameters, built once at import and run many times per second."""
+    """A statement with bind parameters, built once at import and run many times per second: a ``SELECT``
+    (``all``, ``first``, ``scalar``) or a DML statement run for a list of rows (``execute_many``)."""
 
-    def __init__(self, statement: Select):
+    def __init__(self, statement: Executable):
         self.statement = statement
-        self._sqlite_plan: _Plan | None = None
+        self._sqlite_plans: dict[tuple[str, ...] | None, _Plan] = {}
+
+    def _sqlite_plan(self, dialect: Dialect, column_keys: tuple[str, ...] | None = None) -> _Plan:
+        plan = self._sqlite_plans.get(column_keys)
+        if plan is None:
+            plan = self._sqlite_plans[column_keys] = _plan(self.statement, dialect, column_keys)
+        return plan
 
     def all(self, params: Mapping[str, Any]) -> list[tuple]:
         conn = connection()
-        if conn.dialect.name != "sqlite" or _observed(conn):
+        if not _direct(conn):
             return [tuple(row) for row in conn.execute(self.statement, params)]
-        plan = self._sqlite_plan
-        if plan is None:
-            plan = self._sqlite_plan = _plan(self.statement, conn.dialect)
+        plan = self._sqlite_plan(conn.dialect)
         cursor = conn.connection.dbapi_connection.execute(plan.sql, plan.arguments(params))
         return plan.rows(cursor.fetchall())
 
@@ -98,3 +111,14 @@ class Prepared:
     def scalar(self, params: Mapping[str, Any]) -> Any:
         row = self.first(params)
         return row[0] if row is not None else None
+
+    def execute_many(self, rows: list[Mapping[str, Any]]) -> None:
+        """Run the statement once per row; every row gives the same keys (an INSERT's columns)."""
+        if not rows:
+            return
+        conn = connection()
+        if not _direct(conn):
+            conn.execute(self.statement, list(rows))
+            return
+        plan = self._sqlite_plan(conn.dialect, tuple(rows[0]))
+        conn.connection.dbapi_connection.executemany(plan.sql, [plan.arguments(row) for row in rows])

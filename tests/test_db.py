@@ -9,6 +9,7 @@ from sqlalchemy import event, func, select, text
 
 from lms.accounts.models import LoginFailure
 from lms.app import create_app
+from lms.db import after_commit as run_after_commit
 from lms.db import after_commit_write, begin_writing, db, end_writing, reads_first, writes
 from lms.institutions.models import Institution
 from tests.conftest import IsolatedClient
@@ -168,9 +169,14 @@ def probe_app(tmp_path_factory):
         existing = db.session.scalars(select(Institution)).all()  # the read phase
         begin_writing()
         add(request.form["code"])
+        log = app.config["PROBE_LOG"]
+        run_after_commit(lambda: log.append("after-commit"))
         status = int(request.form.get("status", 200))
         if status < 400:
             end_writing()
+            log.append("ended")
+            if "late" in request.form:  # a change after the write phase is still kept
+                db.session.add(Institution(code=request.form["late"], name="Late", kind="other"))
         # Objects read before the write phase are still loaded: using them reads nothing again.
         return {"before": sorted(i.code for i in existing)}, status
 
@@ -279,7 +285,16 @@ def test_reads_first_view_reads_then_takes_the_write_lock_on_the_same_connection
     assert probe.codes() == ["new", "old"]
 
 
+def test_reads_first_write_phase_ends_with_its_commit(probe):
+    """``end_writing`` commits there and then (after-commit callbacks run at once), and what the request
+    changes afterwards is kept too."""
+    probe.post("/probe/read-then-write", data={"code": "new", "late": "later"})
+    assert probe.application.config["PROBE_LOG"] == ["after-commit", "ended"]
+    assert probe.codes() == ["later", "new"]
+
+
 def test_reads_first_view_answering_an_error_keeps_nothing(probe):
     response = probe.post("/probe/read-then-write", data={"code": "bad", "status": 400})
     assert response.status_code == 400
     assert probe.codes() == []
+    assert probe.application.config["PROBE_LOG"] == []  # rolled back: the callback never ran

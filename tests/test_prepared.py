@@ -1,4 +1,4 @@
-"""``lms.prepared``: hot SELECTs give what SQLAlchemy gives, on SQLite without SQLAlchemy's execution."""
+"""``lms.prepared``: hot statements give what SQLAlchemy gives, on SQLite without SQLAlchemy's execution."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
+from lms.accounts.models import utcnow
 from lms.cohorts.models import Enrollment, EnrollmentStatus
-from lms.db import db
+from lms.db import db, upsert
 from lms.prepared import Prepared
 from lms.xblock_host.models import XBlockField
 
@@ -105,3 +106,45 @@ def test_expanding_parameters_are_refused(app, rows, sqlite_only):
     in_list = select(_users.c.id).where(_users.c.email.in_(["a@example.org", "b@example.org"]))
     with app.test_request_context("/"), pytest.raises(ValueError, match="cannot prepare"):
         Prepared(in_list).all({})
+
+
+def _upsert_state() -> Prepared:
+    """The state upsert of ``lms.xblock_host.kvs`` (built in an app context: it is the dialect's own)."""
+    return Prepared(upsert(XBlockField, {}, ["scope", "block_key", "user_id", "field"], ["value", "updated_at"]))
+
+
+def _state_row(user_id: int, field: str, value) -> dict:  # noqa: ANN001
+    return {
+        "scope": "user_state",
+        "block_key": "block-v1:C+type@poll+block@p",
+        "user_id": user_id,
+        "field": field,
+        "value": value,
+        "context_key": "C",
+        "updated_at": utcnow(),
+    }
+
+
+def test_execute_many_inserts_and_updates(app, rows):
+    """The state upsert: a new row is inserted, an existing one updated, values go in as JSON."""
+    with app.test_request_context("/"):
+        learner = rows["learner"]
+        state_upsert = _upsert_state()
+        state_upsert.execute_many(
+            [_state_row(learner, "choice", {"answer": ["c", 3]}), _state_row(learner, "comment", "<b>hi</b>")]
+        )
+        state_upsert.execute_many([])  # nothing to do, no statement
+        stored = {
+            field: value
+            for field, value, _ in Prepared(FIELD_ROWS).all({"block": "block-v1:C+type@poll+block@p", "user": learner})
+        }
+        assert stored == {"choice": {"answer": ["c", 3]}, "voted": True, "comment": "<b>hi</b>"}
+        assert db.session.scalar(select(XBlockField.value).where(XBlockField.field == "comment")) == "<b>hi</b>"
+
+
+def test_statements_needing_column_defaults_are_refused(app, rows, sqlite_only):
+    """An INSERT that leaves a column with a Python default out would need SQLAlchemy to fill it per row."""
+    row = _state_row(rows["learner"], "late", 1)
+    del row["updated_at"]
+    with app.test_request_context("/"), pytest.raises(ValueError, match="cannot prepare"):
+        _upsert_state().execute_many([row])

@@ -71,9 +71,9 @@ def _page_state(key_count: int):
 
 
 @functools.cache
-def _upsert_rows(dialect: str):
+def _upsert_rows(dialect: str) -> Prepared:
     """The state upsert, built once per dialect (``dialect`` only keys the cache)."""
-    return upsert(XBlockField, {}, ["scope", "block_key", "user_id", "field"], ["value", "updated_at"])
+    return Prepared(upsert(XBlockField, {}, ["scope", "block_key", "user_id", "field"], ["value", "updated_at"]))
 
 
 # Pages of more blocks than this (rare) use a statement built for the call.
@@ -203,7 +203,7 @@ class SqlRows:
         ]
         # One row per key: the last value wins, as it would field by field.
         deduplicated = {(v["scope"], v["block_key"], v["user_id"], v["field"]): v for v in values}
-        connection().execute(_upsert_rows(db.engine.dialect.name), list(deduplicated.values()))
+        _upsert_rows(db.engine.dialect.name).execute_many(list(deduplicated.values()))
         for key, row in deduplicated.items():
             self._cache[key] = row["value"]
 
