@@ -8,6 +8,8 @@ no SQL: pre-forking servers must not inherit open connections, and an app must b
 from __future__ import annotations
 
 import importlib
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from lms import db as lms_db
 from lms import errors, i18n
 from lms.extensions import csrf, login_manager, migrate
 from lms.per_request import request_state
+from lms.sessions import RememberingSessionInterface
 
 # Domain packages, in dependency order; each exposes init_app(app).
 DOMAIN_PACKAGES = ("courses", "assessments", "certificates")
@@ -26,9 +29,31 @@ DOMAIN_PACKAGES = ("courses", "assessments", "certificates")
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
+class LmsFlask(Flask):
+    """Flask, remembering ``ensure_sync``'s answer for each function.
+
+    Flask asks ``inspect.iscoroutinefunction`` of the view and of every request hook on every request
+    (seven times for a page here, about as long as running a query); the answer for a function never
+    changes. Weak keys: callbacks made per request (``after_this_request``) are not kept alive.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._synced: weakref.WeakKeyDictionary[Callable, Callable] = weakref.WeakKeyDictionary()
+
+    def ensure_sync(self, func: Callable) -> Callable:
+        try:
+            return self._synced[func]
+        except KeyError:
+            synced = self._synced[func] = super().ensure_sync(func)
+            return synced
+        except TypeError:  # not weakly referenceable
+            return super().ensure_sync(func)
+
+
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config = lms_config.load(overrides)
-    app = Flask("lms", instance_path=config["INSTANCE_PATH"] or None)
+    app = LmsFlask("lms", instance_path=config["INSTANCE_PATH"] or None)
     lms_config.finalize(config, app.instance_path)
     app.config.update(config)
     app.config.update(
@@ -42,6 +67,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session: long forms on slow links
     )
 
+    app.session_interface = RememberingSessionInterface()
     lms_db.init_app(app)
     migrate.init_app(app, lms_db.db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     _init_login(app)

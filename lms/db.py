@@ -182,6 +182,8 @@ def after_commit_write(fn: Callable[[], Any]) -> None:
 def _finish_request(response: Response) -> Response:
     state = request_state()
     pending = state.pop("db_after_commit", [])  # dropped with the rest when the request fails
+    if not pending and not db.session.registry.has():
+        return response  # the request never used the database (a static file, a redirect, a 404)
     if response.status_code < 400 or state.get("db_commit_on_error"):
         db.session.commit()
         if pending:

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import get_locale
-from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from lms.accounts.session_user import request_user
 from lms.lru import LruCache
 from lms.navigation import menu_links, visible_menu_keys
 from lms.permissions import can
@@ -49,14 +49,15 @@ def init_app(app: Flask) -> None:
 
 
 def current_menu() -> Menu:
-    if not current_user.is_authenticated:
+    user = request_user()
+    if not user.is_authenticated:
         return Menu(authenticated=False, open_registration=bool(current_app.config.get("OPEN_REGISTRATION")))
     return Menu(
         authenticated=True,
-        items=visible_menu_keys(current_user),
-        cohorts=can("cohort.list"),
-        people=can("admin.users"),
-        institutions=can("admin.institutions"),
+        items=visible_menu_keys(user),
+        cohorts=can("cohort.list", user=user),
+        people=can("admin.users", user=user),
+        institutions=can("admin.institutions", user=user),
     )
 
 
