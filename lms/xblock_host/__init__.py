@@ -18,12 +18,9 @@ django_setup.configure()
 
 
 def init_app(app: Flask) -> None:
-    from lms.lru import LruCache
     from lms.xblock_host import models  # noqa: F401 - models register their tables
     from lms.xblock_host.registry import BlockTypes
     from lms.xblock_host.views import bp
 
     app.extensions["xblock_types"] = BlockTypes(app.config.get("XBLOCK_ALLOWLIST"))
-    # Handler URL templates per (script root, branch, state user): see LmsRuntime.handler_prefix.
-    app.extensions["xblock_handler_urls"] = LruCache[str](4096)
     app.register_blueprint(bp)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import current_app, url_for
 from markupsafe import escape
 from web_fragments.fragment import Fragment
 from xblock.exceptions import NoSuchServiceError, NoSuchUsage
@@ -155,18 +155,13 @@ class LmsRuntime(Runtime):
         prefix = self._handler_prefixes.get(usage)
         if prefix is None:
             if self._handler_template is None:
-                # One url_for per script root, branch and state user (it costs as much as a query);
-                # usage keys and tokens are URL-safe as they are.
-                branch, state_user_id = self.context.branch, self.state_user_id
-                self._handler_template = current_app.extensions["xblock_handler_urls"].get_or_build(
-                    (request.script_root, branch, state_user_id),
-                    lambda: url_for(
-                        "xblock_host.handler_root",
-                        branch=branch,
-                        usage_key="__USAGE__",
-                        state_user_id=state_user_id,
-                        token="__TOKEN__",  # noqa: S106 - a placeholder, replaced below
-                    ),
+                # One url_for per runtime; usage keys and tokens are URL-safe as they are.
+                self._handler_template = url_for(
+                    "xblock_host.handler_root",
+                    branch=self.context.branch,
+                    usage_key="__USAGE__",
+                    state_user_id=self.state_user_id,
+                    token="__TOKEN__",  # noqa: S106 - a placeholder, replaced below
                 )
             token = self._handler_token(usage)
             prefix = self._handler_template.replace("__USAGE__", usage).replace("__TOKEN__", token)
