@@ -7,14 +7,16 @@ the session), else the browser's best match. Each top-level package keeps its ow
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
-from babel import localedata
+from babel import Locale, localedata
 from flask import Blueprint, Flask, current_app, redirect, request, session
 from flask_babel import get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 
+from lms.accounts.session_user import request_user
 from lms.db import db
 from lms.extensions import babel
 
@@ -23,14 +25,25 @@ bp = Blueprint("i18n", __name__)
 TRANSLATED_PACKAGES = ("lms", "courses", "assessments", "certificates")
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
+    return _parsed(_choose_language())
+
+
+def _choose_language() -> str:
     languages = current_app.config["LANGUAGES"]
-    if current_user and current_user.is_authenticated and current_user.language in languages:
-        return current_user.language
+    user = request_user()
+    if user is not None and user.is_authenticated and user.language in languages:
+        return user.language
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(list(languages)) or current_app.config["DEFAULT_LANGUAGE"]
+
+
+@functools.cache
+def _parsed(language: str) -> Locale:
+    """Flask-Babel parses the selected language on every request; a ``Locale`` is returned as it is."""
+    return Locale.parse(language)
 
 
 def translation_directories() -> str:

@@ -73,9 +73,9 @@ def load_session_user(user_id: str) -> SessionUser | None:
 
 
 def request_user() -> Any:
-    """The request's user itself (``SessionUser`` or Flask-Login's anonymous user), not the
-    ``current_user`` proxy: each use of the proxy costs a context lookup, and hot paths read the user
-    dozens of times (permission answers, every block's signed handler URL)."""
+    """The request's user itself (``SessionUser`` or Flask-Login's anonymous user; None outside a
+    request), not the ``current_user`` proxy: each use of the proxy costs a context lookup, and hot
+    paths read the user dozens of times (permission answers, every block's signed handler URL)."""
     return current_user._get_current_object()  # noqa: SLF001 - the documented way to unwrap a proxy
 
 

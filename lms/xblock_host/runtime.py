@@ -37,6 +37,8 @@ RUNTIME_JS_VERSION = 1
 
 # Rendered fragments (as dicts) of immutable published content, process-wide.
 fragment_cache = LruCache[dict](4096)
+# Block wrappers' opening tags, split around the per-user handler prefix: (opening, closing).
+_wrapper_parts = LruCache[tuple[str, str]](8192)
 
 
 class KeyIds(IdReader, IdGenerator):
@@ -229,27 +231,36 @@ class LmsRuntime(Runtime):
 
     def _wrap_ele(self, block, view, frag, extra_data=None):
         """Like the base wrapper, but every attribute and the init arguments are escaped."""
-        data = {
-            "usage": block.scope_ids.usage_id,
-            "block-type": block.scope_ids.block_type,
-            "runtime-class": "LmsRuntime",
-            "handler-prefix": self.handler_prefix(block),
-            **(extra_data or {}),
-        }
-        if frag.js_init_fn:
-            data["init"] = frag.js_init_fn
-            data["runtime-version"] = frag.js_init_version or RUNTIME_JS_VERSION
-        attributes = "".join(f' data-{name}="{escape(str(value))}"' for name, value in data.items())
-        classes = " ".join(self._css_classes_for(block, view))
+        extra = tuple((extra_data or {}).items())
+        shape = (type(block), block.scope_ids.usage_id, view, extra, frag.js_init_fn, frag.js_init_version)
+        opening, closing = _wrapper_parts.get_or_build(
+            shape, lambda: self._wrapper_parts(block, view, frag, extra_data)
+        )
         init_args = ""
         if getattr(frag, "json_init_args", None) is not None:
             init_args = (
                 '<script type="json/xblock-args" class="xblock_json_init_args">'
                 f"{json_for_script(frag.json_init_args)}</script>"
             )
-        wrapped = Fragment(f'<div class="{escape(classes)}"{attributes}>{frag.body_html()}{init_args}</div>')
+        prefix = escape(self.handler_prefix(block))
+        wrapped = Fragment(f"{opening}{prefix}{closing}{frag.body_html()}{init_args}</div>")
         wrapped.add_fragment_resources(frag)
         return wrapped
+
+    def _wrapper_parts(self, block, view, frag, extra_data) -> tuple[str, str]:
+        """The wrapper's opening tag around the handler prefix, the one attribute that differs per user."""
+        ids = block.scope_ids
+        classes = " ".join(self._css_classes_for(block, view))
+        data = {**(extra_data or {})}
+        if frag.js_init_fn:
+            data["init"] = frag.js_init_fn
+            data["runtime-version"] = frag.js_init_version or RUNTIME_JS_VERSION
+        attributes = "".join(f' data-{name}="{escape(str(value))}"' for name, value in data.items())
+        opening = (
+            f'<div class="{escape(classes)}" data-usage="{escape(str(ids.usage_id))}" '
+            f'data-block-type="{escape(ids.block_type)}" data-runtime-class="LmsRuntime" data-handler-prefix="'
+        )
+        return opening, f'"{attributes}>'
 
     # -- the experimental query API some SDK samples use -------------------------------------------
     def query(self, block):

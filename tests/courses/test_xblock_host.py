@@ -68,6 +68,23 @@ def test_tampered_token_and_changed_state_user_are_refused(client, auth, factory
     assert client.post(other_state, json={"voteType": "up"}).status_code == 403
 
 
+def test_each_learner_gets_their_own_handler_urls_on_the_same_unit(client, auth, factory):
+    """Wrappers are partly reused between pages: the signed handler prefix is never among the reused parts."""
+    built, unit, thumbs = thumbs_course(factory)
+    alice, bob = learner_in(factory, built), learner_in(factory, built)
+    urls = {}
+    for learner in (alice, bob, alice):
+        auth.login(learner)
+        urls.setdefault(learner.id, set()).add(handler_url(page(client, built, unit), thumbs, "vote"))
+        auth.logout()
+    assert len(urls[alice.id]) == 1, "the same learner gets the same URL on a reload"
+    (alice_url,), (bob_url,) = urls[alice.id], urls[bob.id]
+    assert f"/handler/{alice.id}/" in alice_url and f"/handler/{bob.id}/" in bob_url
+    auth.login(bob)
+    assert client.post(bob_url, json={"voteType": "up"}).status_code == 200
+    assert client.post(alice_url, json={"voteType": "up"}).status_code == 403
+
+
 def test_handler_needs_a_session_and_tokens_expire(client, auth, factory, app, monkeypatch):
     built, unit, thumbs = thumbs_course(factory)
     alice = learner_in(factory, built)
