@@ -155,13 +155,18 @@ XBLOCK_CSP = (
 )
 
 
+_ALWAYS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "SAMEORIGIN"))
+
+
 def _security_headers(response):
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    """Add what the view did not set itself (one pass over the headers, not one per header)."""
+    wanted = list(_ALWAYS)
     if response.mimetype == "text/html":
-        xblock_page = request_state().get("xblock_page")
-        response.headers.setdefault("Content-Security-Policy", XBLOCK_CSP if xblock_page else STRICT_CSP)
+        wanted.append(("Content-Security-Policy", XBLOCK_CSP if request_state().get("xblock_page") else STRICT_CSP))
     if request.path.startswith("/api/"):
-        response.headers.setdefault("Cache-Control", "no-store")
+        wanted.append(("Cache-Control", "no-store"))
+    present = {name.lower() for name, _ in response.headers.items()}
+    for name, value in wanted:
+        if name.lower() not in present:
+            response.headers.add(name, value)
     return response
