@@ -98,9 +98,9 @@ def end_writing() -> None:
     session = db.session()
     if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
         # As in begin_writing: the transaction is ours to end on the connection itself, which costs a
-        # fifth of the session's commit, all of it while every other writer waits. The rest of the
-        # request runs in SQLite's autocommit mode (each statement its own transaction), and the
-        # request's final commit finds no transaction open and does nothing.
+        # quarter of the session's commit, all of which every other writer waits for. The rest of the
+        # request runs in SQLite's autocommit mode (each statement its own transaction); the request's
+        # final commit then finds no SQLite transaction left to commit.
         session.flush()
         session.connection().connection.dbapi_connection.execute("COMMIT")
         _run_after_commit(session)

@@ -1,11 +1,12 @@
 """Prepared statements for the hottest requests: a prebuilt Core statement run straight on SQLite's cursor.
 
 A learner's unit page and a handler call each run five or six small statements (the user, the course,
-the enrolment, progress, the page's state, the state's upsert). SQLAlchemy Core spends about 20 µs executing a prebuilt
-statement — execution context, parameter processing, result wrapping, event dispatch — where sqlite3
-itself spends about 2 µs (``bench/README.md``). ``Prepared`` compiles its statement once and, on SQLite,
-runs the SQL on the session's own DB-API connection (so in the request's transaction), applying the
-column types' bind and result processors itself: callers get the values SQLAlchemy would give them.
+the enrolment, progress, the page's state, the state's upsert). SQLAlchemy Core spends about 20 µs
+executing a prebuilt statement — execution context, parameter processing, result wrapping, event
+dispatch — where sqlite3 itself spends about 2 µs (``bench/README.md``). ``Prepared`` compiles its
+statement once and, on SQLite, runs the SQL on the session's own DB-API connection (so in the request's
+transaction), applying the column types' bind and result processors itself: callers get the values
+SQLAlchemy would give them.
 
 SQLAlchemy executes the statement as usual when:
 
@@ -105,6 +106,7 @@ class Prepared:
         return plan.rows(cursor.fetchall())
 
     def first(self, params: Mapping[str, Any]) -> tuple | None:
+        """The first row: for statements that select one row (a key, ``LIMIT 1``), as they all fetch."""
         rows = self.all(params)
         return rows[0] if rows else None
 
