@@ -75,11 +75,11 @@ def begin_writing() -> None:
     state["db_reads_first"] = False
     state["db_writes"] = True
     session = db.session()
-    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
-        # On SQLite the transaction is ours to issue (see _tune_sqlite): end the read and take the write
-        # lock on the same connection, which the session keeps. Committing the session instead would hand
-        # the connection back to the pool and take it out again: a sixth of a handler call.
-        dbapi_connection = session.connection().connection.dbapi_connection
+    dbapi_connection = _sqlite_transaction_connection(session)
+    if dbapi_connection is not None:
+        # End the read and take the write lock on the same connection, which the session keeps.
+        # Committing the session instead would hand the connection back to the pool and take it out
+        # again: a sixth of a handler call.
         dbapi_connection.execute("COMMIT")
         _begin_immediate(dbapi_connection)
         return
@@ -96,16 +96,27 @@ def end_writing() -> None:
     if not request_state().get("db_writes"):
         return
     session = db.session()
-    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
-        # As in begin_writing: the transaction is ours to end on the connection itself, which costs a
-        # quarter of the session's commit, all of which every other writer waits for. The rest of the
-        # request runs in SQLite's autocommit mode (each statement its own transaction); the request's
-        # final commit then finds no SQLite transaction left to commit.
+    dbapi_connection = _sqlite_transaction_connection(session)
+    if dbapi_connection is not None:
+        # Ending the transaction on the connection costs a quarter of the session's commit, all of which
+        # every other writer waits for. The rest of the request runs in SQLite's autocommit mode (each
+        # statement its own transaction); the request's final commit finds no SQLite transaction left.
         session.flush()
-        session.connection().connection.dbapi_connection.execute("COMMIT")
+        dbapi_connection.execute("COMMIT")
         _run_after_commit(session)
         return
     _commit_keeping_objects(session)
+
+
+def _sqlite_transaction_connection(session: Session):  # noqa: ANN202 - a sqlite3.Connection
+    """The DB-API connection of the session's open SQLite transaction, else None.
+
+    On SQLite the transaction is ours to issue (see _tune_sqlite), so the read/write phases of a
+    :func:`reads_first` view switch on the connection itself, which the session keeps.
+    """
+    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+        return session.connection().connection.dbapi_connection
+    return None
 
 
 def _commit_keeping_objects(session: Session) -> None:
