@@ -1,5 +1,6 @@
 """The site header every page shows (menu, log-out form, language switch), rendered once per distinct
-menu and locale, then reused with this request's CSRF token and path put into its two slots.
+menu and locale, then reused with this request's CSRF token and path put into its two holes
+(``lms.page_skeleton``).
 
 Rendering the header costs more than the rest of a page's layout together (a dozen translated strings,
 ten URL builds, permission checks): measured, about half a millisecond of every page. What it shows
@@ -18,14 +19,12 @@ from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from lms import page_skeleton
 from lms.accounts.session_user import request_user
 from lms.lru import LruCache
 from lms.navigation import menu_links, visible_menu_keys
 from lms.permissions import can
 
-# Slot markers: plain words that no translation, label or URL in the header can contain.
-CSRF_SLOT = "__lms_csrf_slot__"
-NEXT_SLOT = "__lms_next_slot__"
 CACHE_SIZE = 256
 CSRF_RESIGN_SECONDS = 60
 
@@ -43,9 +42,10 @@ class Menu:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["page_chrome"] = LruCache[str](CACHE_SIZE)
+    app.extensions["page_chrome"] = LruCache[tuple[str, ...]](CACHE_SIZE)
     app.extensions["csrf_signed"] = LruCache[tuple[float, str]](4096)
     app.jinja_env.globals["site_header"] = site_header
+    page_skeleton.init_app(app, viewer=current_menu, layout_holes=header_holes)
 
 
 def current_menu() -> Menu:
@@ -64,20 +64,29 @@ def current_menu() -> Menu:
 def site_header() -> Markup:
     menu = current_menu()
     locale = str(get_locale())
-    html = current_app.extensions["page_chrome"].get_or_build(
+    parts = current_app.extensions["page_chrome"].get_or_build(
         (locale, request.script_root, menu),
-        lambda: render_template(
-            "_site_header.html",
-            menu=menu,
-            links=menu_links(menu.items),
-            locale=locale,
-            csrf_slot=CSRF_SLOT,
-            next_slot=NEXT_SLOT,
+        lambda: page_skeleton.split(
+            render_template(
+                "_site_header.html",
+                menu=menu,
+                links=menu_links(menu.items),
+                locale=locale,
+                csrf_slot=page_skeleton.hole("csrf"),
+                next_slot=page_skeleton.hole("next"),
+            )
         ),
     )
+    if page_skeleton.rendering_skeleton():
+        # The page around it is being kept as a skeleton: its own fill puts this request's values in.
+        return Markup(page_skeleton.unfilled(parts))  # noqa: S704
+    return Markup(page_skeleton.fill(parts, header_holes()))  # noqa: S704
+
+
+def header_holes() -> dict[str, str]:
+    """This request's values for the header's holes, escaped: the session's CSRF token and the path."""
     path = request.full_path if request.query_string else request.path
-    # The cached HTML was escaped when rendered; the two values put into it are escaped here.
-    return Markup(html.replace(CSRF_SLOT, escape(csrf_token())).replace(NEXT_SLOT, escape(path)))  # noqa: S704
+    return {"csrf": str(escape(csrf_token())), "next": str(escape(path))}
 
 
 def csrf_token() -> str:

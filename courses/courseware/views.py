@@ -9,6 +9,7 @@ response's commit in a short write of its own, and only when something changed.
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -20,6 +21,7 @@ from lms.accounts.session_user import request_user
 from lms.dashboard import register_panel
 from lms.db import after_commit_write
 from lms.navigation import register_menu_item
+from lms.page_skeleton import render_skeleton
 from lms.permissions import can
 from lms.xblock_host.context import DRAFT, PUBLISHED
 from lms.xblock_host.page import page_parts
@@ -146,19 +148,29 @@ def _render_unit(course: Course, structure: Structure, current: Unit, branch: st
     module = structure.module_of(current.key)
     lesson = next(lesson for lesson in module.lessons if lesson.key == current.sequential_key)
     module_done = sum(1 for item in module.completion_items if done.get(item, 0) >= progress.COMPLETE)
-    return render_template(
-        "courses/courseware/unit.html",
-        course=course,
-        unit=current,
-        module=module,
-        lesson=lesson,
-        previous=previous,
-        following=following,
-        parts=page_parts(fragment),
-        preview=branch == DRAFT,
-        module_done=module_done,
-        module_total=len(module.completion_items),
-    )
+    preview = branch == DRAFT
+    parts = page_parts(fragment)
+    holes = {
+        "head": parts.head,
+        "body": parts.body,
+        "foot": parts.foot,
+        "progress_line": ""
+        if preview
+        else _("Module: %(done)d of %(total)d done", done=module_done, total=len(module.completion_items)),
+    }
+    context = {
+        "course": course,
+        "unit": current,
+        "module": module,
+        "lesson": lesson,
+        "previous": previous,
+        "following": following,
+        "preview": preview,
+    }
+    if preview:
+        return render_template("courses/courseware/unit.html", **holes, **context)
+    # A published version never changes, and the course row is in the key (a renamed course shows at once).
+    return render_skeleton(("courseware.unit", course, current.key), "courses/courseware/unit.html", holes, **context)
 
 
 def render_draft_unit(course: Course, usage_key: str):
