@@ -140,6 +140,9 @@ class LmsRuntime(Runtime):
         return []
 
     def service(self, block, service_name):
+        if service_name == "field-data":
+            # Asked on every field read; every block needs it (XBlock declares it on Blocklike itself).
+            return self.field_rows
         declaration = block.service_declaration(service_name)
         if declaration is None:
             raise NoSuchServiceError(f"Service {service_name!r} was not requested.")
