@@ -11,6 +11,9 @@ is a success, and rolls back otherwise, so a rejected form or a failed import le
 A read request that must still record something small (a visit, a token's last use) hands it to
 :func:`after_commit_write`: it runs after that commit in its own short write transaction, so the read
 never has to be upgraded to a write.
+
+On SQLite, a request whose first database access is a prepared statement (:func:`connection`) runs on a
+connection of its own without an ORM session; the session joins that connection if the request needs it.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -46,7 +50,22 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class RequestSession(FlaskSession):
+    """The ORM session, which joins the request's own SQLite connection when one is open (:func:`connection`)."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):  # noqa: ANN001, ANN201
+        if bind is None:
+            own = request_state().get(_REQUEST_CONNECTION)
+            if own is not None:
+                return own
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+# "control_fully": when the session joins the request's connection, its commit and rollback are that
+# connection's, as if the session had opened the transaction itself.
+db = SQLAlchemy(model_class=Base, session_options={"class_": RequestSession, "join_transaction_mode": "control_fully"})
+_REQUEST_CONNECTION = "db_request_connection"
+_MAY_OPEN_CONNECTION = "db_may_open_connection"
 
 
 def writes[F: Callable[..., Any]](view: F) -> F:
@@ -74,16 +93,16 @@ def begin_writing() -> None:
         return
     state["db_reads_first"] = False
     state["db_writes"] = True
-    session = db.session()
-    dbapi_connection = _sqlite_transaction_connection(session)
+    dbapi_connection = _sqlite_transaction_connection()
     if dbapi_connection is not None:
-        # End the read and take the write lock on the same connection, which the session keeps.
+        # End the read and take the write lock on the same connection, which the request keeps.
         # Committing the session instead would hand the connection back to the pool and take it out
         # again: a sixth of a handler call.
         dbapi_connection.execute("COMMIT")
         _begin_immediate(dbapi_connection)
         return
-    _commit_keeping_objects(session)
+    if db.session.registry.has():
+        _commit_keeping_objects(db.session())
 
 
 def end_writing() -> None:
@@ -95,27 +114,35 @@ def end_writing() -> None:
     """
     if not request_state().get("db_writes"):
         return
-    session = db.session()
-    dbapi_connection = _sqlite_transaction_connection(session)
+    session = db.session() if db.session.registry.has() else None
+    if session is not None:
+        session.flush()
+    dbapi_connection = _sqlite_transaction_connection()
     if dbapi_connection is not None:
         # Ending the transaction on the connection costs a quarter of the session's commit, all of which
         # every other writer waits for. The rest of the request runs in SQLite's autocommit mode (each
         # statement its own transaction); the request's final commit finds no SQLite transaction left.
-        session.flush()
         dbapi_connection.execute("COMMIT")
-        _run_after_commit(session)
+        if session is not None:
+            _run_after_commit(session)
         return
-    _commit_keeping_objects(session)
+    if session is not None:
+        _commit_keeping_objects(session)
 
 
-def _sqlite_transaction_connection(session: Session):  # noqa: ANN202 - a sqlite3.Connection
-    """The DB-API connection of the session's open SQLite transaction, else None.
+def _sqlite_transaction_connection():  # noqa: ANN202 - a sqlite3.Connection
+    """The DB-API connection of the request's open SQLite transaction, else None.
 
     On SQLite the transaction is ours to issue (see _tune_sqlite), so the read/write phases of a
-    :func:`reads_first` view switch on the connection itself, which the session keeps.
+    :func:`reads_first` view switch on the connection itself, which the request keeps.
     """
-    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
-        return session.connection().connection.dbapi_connection
+    own = request_state().get(_REQUEST_CONNECTION)
+    if own is not None:
+        return own.connection.dbapi_connection if own.in_transaction() else None
+    if db.session.registry.has():
+        session = db.session()
+        if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+            return session.connection().connection.dbapi_connection
     return None
 
 
@@ -129,13 +156,27 @@ def _commit_keeping_objects(session: Session) -> None:
 
 
 def connection() -> Connection:
-    """The session's connection (same transaction), for prebuilt Core statements on hot paths.
+    """The request's connection (same transaction as the ORM session), for prebuilt Core statements and
+    ``lms.prepared`` on hot paths.
 
     A Core statement executed through ``db.session.execute`` pays for the ORM's compile state and result
     wrapping although it loads no objects: measured, twice the cost of executing it on the connection.
-    Courseware pages and handler calls run several such statements per request.
+
+    On SQLite, a request that reaches the database through here first gets a connection of its own and
+    no ORM session at all: beginning and committing a session cost a seventh of a learner's unit page
+    (measured), which runs only prepared statements. If the request then uses the ORM after all, the
+    session joins this connection and its transaction (:class:`RequestSession`), so both see the same
+    data and commit together. Elsewhere (PostgreSQL, CLI commands, jobs) it is the session's connection.
     """
-    return db.session.connection()
+    state = request_state()
+    own = state.get(_REQUEST_CONNECTION)
+    if own is None:
+        if not state.get(_MAY_OPEN_CONNECTION) or (db.session.registry.has() and db.session().in_transaction()):
+            return db.session.connection()
+        own = state[_REQUEST_CONNECTION] = db.engine.connect()
+    if not own.in_transaction():
+        own.begin()  # the "begin" hook of _tune_sqlite issues BEGIN or BEGIN IMMEDIATE
+    return own
 
 
 def after_commit(fn: Callable[[], Any]) -> None:
@@ -173,13 +214,15 @@ def _wants_write_transaction() -> bool:
 
 
 def _mark_writing_views() -> None:
+    state = request_state()
+    state[_MAY_OPEN_CONNECTION] = current_app.extensions["lms_db_own_connections"]
     view = current_app.view_functions.get(request.endpoint or "")
     if view is None:
         return
     if getattr(view, "_db_writes", False):
-        request_state()["db_writes"] = True
+        state["db_writes"] = True
     elif getattr(view, "_db_reads_first", False) and request.method not in SAFE_METHODS:
-        request_state()["db_reads_first"] = True
+        state["db_reads_first"] = True
 
 
 def after_commit_write(fn: Callable[[], Any]) -> None:
@@ -193,18 +236,44 @@ def after_commit_write(fn: Callable[[], Any]) -> None:
 def _finish_request(response: Response) -> Response:
     state = request_state()
     pending = state.pop("db_after_commit", [])  # dropped with the rest when the request fails
-    if not pending and not db.session.registry.has():
+    if not pending and not db.session.registry.has() and _REQUEST_CONNECTION not in state:
         return response  # the request never used the database (a static file, a redirect, a 404)
     if response.status_code < 400 or state.get("db_commit_on_error"):
-        db.session.commit()
+        _commit_request()
         if pending:
             state["db_writes"] = True  # the next BEGIN is IMMEDIATE
             for fn in pending:
                 fn()
-            db.session.commit()
+            _commit_request()
     else:
-        db.session.rollback()
+        if db.session.registry.has():
+            db.session.rollback()
+        own = state.get(_REQUEST_CONNECTION)
+        if own is not None and own.in_transaction():
+            own.rollback()
     return response
+
+
+def _commit_request() -> None:
+    own = request_state().get(_REQUEST_CONNECTION)
+    own_open = own is not None and own.in_transaction()
+    if db.session.registry.has():
+        if own_open:
+            # The session takes the transaction over, so one commit covers both and after_commit
+            # callbacks run once it is saved.
+            db.session.connection()
+        db.session.commit()
+    elif own_open:
+        own.commit()
+
+
+def _close_request_connection(_exc: BaseException | None) -> None:
+    own = request_state().pop(_REQUEST_CONNECTION, None)
+    if own is None:
+        return
+    if own.in_transaction() and db.session.registry.has():
+        db.session.rollback()  # a view raised: its session's work ends with the connection under it
+    own.close()  # rolls back whatever is left, returns the connection to the pool
 
 
 BUSY_TIMEOUT_SECONDS = 10
@@ -267,9 +336,12 @@ def init_app(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             _tune_sqlite(engine)
+        # Requests open a connection of their own where prepared statements bypass SQLAlchemy (SQLite).
+        app.extensions["lms_db_own_connections"] = engine.dialect.name == "sqlite"
     # Registered before any other before_request hook, so the flag is set before the first query.
     app.before_request_funcs.setdefault(None, []).insert(0, _mark_writing_views)
     app.after_request(_finish_request)
+    app.teardown_request(_close_request_connection)
 
 
 def is_postgresql() -> bool:

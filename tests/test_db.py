@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import sqlite3
 
 import pytest
 from sqlalchemy import event, func, select, text
@@ -10,7 +11,7 @@ from sqlalchemy import event, func, select, text
 from lms.accounts.models import LoginFailure
 from lms.app import create_app
 from lms.db import after_commit as run_after_commit
-from lms.db import after_commit_write, begin_writing, db, end_writing, reads_first, writes
+from lms.db import after_commit_write, begin_writing, connection, db, end_writing, reads_first, writes
 from lms.institutions.models import Institution
 from tests.conftest import IsolatedClient
 
@@ -180,6 +181,50 @@ def probe_app(tmp_path_factory):
         # Objects read before the write phase are still loaded: using them reads nothing again.
         return {"before": sorted(i.code for i in existing)}, status
 
+    # Views that reach the database through lms.db.connection() first, as prepared statements do.
+    count_institutions = select(func.count()).select_from(Institution)
+
+    def committed_count() -> int:
+        # Another connection, outside the pool (so the statement log does not see it): only what was saved.
+        other = sqlite3.connect(folder / "probe.sqlite3")
+        try:
+            return other.execute("SELECT count(*) FROM institution").fetchone()[0]
+        finally:
+            other.close()
+
+    @app.get("/probe/core-read")
+    def core_read():
+        return {"n": connection().execute(count_institutions).scalar(), "orm": db.session.registry.has()}
+
+    @app.post("/probe/core-then-orm")
+    def core_then_orm():
+        before = connection().execute(count_institutions).scalar()
+        add(request.form["code"])  # the ORM session joins the request's connection and transaction
+        after = connection().execute(count_institutions).scalar()
+        log = app.config["PROBE_LOG"]
+        run_after_commit(lambda: log.append(f"after-commit sees {committed_count()}"))
+        if "crash" in request.form:
+            raise RuntimeError("boom")
+        status = int(request.form.get("status", 200))
+        return {"before": before, "after": after}, status
+
+    @app.post("/probe/core-write-callback")
+    def core_write_callback():
+        connection().execute(Institution.__table__.insert().values(code="core", name="Core", kind="other"))
+        log = app.config["PROBE_LOG"]
+        run_after_commit(lambda: log.append(f"after-commit sees {committed_count()}"))  # a session, unused
+        return {"ok": True}
+
+    @app.post("/probe/core-read-then-write")
+    @reads_first
+    def core_read_then_write():
+        before = connection().execute(count_institutions).scalar()
+        begin_writing()
+        add(request.form["code"])
+        end_writing()
+        app.config["PROBE_LOG"].append(f"ended, committed {committed_count()}")
+        return {"before": before}
+
     with app.app_context():
         db.create_all()
     return app
@@ -298,3 +343,52 @@ def test_reads_first_view_answering_an_error_keeps_nothing(probe):
     assert response.status_code == 400
     assert probe.codes() == []
     assert probe.application.config["PROBE_LOG"] == []  # rolled back: the callback never ran
+
+
+# --- the request's own connection (SQLite): prepared statements first, the ORM session only if needed --
+
+
+def test_a_request_reading_through_connection_opens_no_orm_session(probe):
+    probe.post("/probe/create", data={"code": "one"})
+    with probe.statements() as log:
+        response = probe.get("/probe/core-read")
+    assert response.get_json() == {"n": 1, "orm": False}
+    assert log.begins == ["BEGIN"] and log.log[-1] == "COMMIT"
+
+
+def test_the_orm_joins_the_request_connection_and_commits_with_it(probe):
+    with probe.statements() as log:
+        response = probe.post("/probe/core-then-orm", data={"code": "joined"})
+    assert response.get_json() == {"before": 0, "after": 1}  # the Core read saw the ORM's flush
+    assert len(log._traced) == 1, "one connection for the Core statements and the session"
+    assert log.begins == ["BEGIN IMMEDIATE"] and log.log[-1] == "COMMIT"
+    assert probe.application.config["PROBE_LOG"] == ["after-commit sees 1"]  # callbacks run once it is saved
+    assert probe.codes() == ["joined"]
+
+
+def test_after_commit_callbacks_wait_for_the_request_connection_commit(probe):
+    """The session exists only to hold the callback: the Core write must be saved before it runs."""
+    assert probe.post("/probe/core-write-callback").status_code == 200
+    assert probe.application.config["PROBE_LOG"] == ["after-commit sees 1"]
+    assert probe.codes() == ["core"]
+
+
+def test_a_failed_request_on_its_own_connection_keeps_nothing_and_returns_the_connection(probe):
+    with probe.statements() as log:
+        assert probe.post("/probe/core-then-orm", data={"code": "refused", "status": 422}).status_code == 422
+    assert log.log[-1] == "ROLLBACK"
+    with pytest.raises(RuntimeError):
+        probe.post("/probe/core-then-orm", data={"code": "crashed", "crash": "1"})
+    assert probe.codes() == []
+    assert probe.application.config["PROBE_LOG"] == []
+    with probe.application.app_context():
+        assert db.engine.pool.checkedout() == 0
+
+
+def test_reads_first_switches_to_writing_on_the_request_connection(probe):
+    with probe.statements() as log:
+        response = probe.post("/probe/core-read-then-write", data={"code": "switched"})
+    assert response.get_json() == {"before": 0}
+    assert log.begins == ["BEGIN", "BEGIN IMMEDIATE"] and len(log._traced) == 1
+    assert probe.application.config["PROBE_LOG"] == ["ended, committed 1"]
+    assert probe.codes() == ["switched"]
