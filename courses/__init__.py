@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     from courses.assessor import views as assessor_views
     from courses.courseware import instructor
     from courses.courseware import views as courseware_views
+    from courses.olx import models as olx_models  # noqa: F401 - its tables register on import
     from courses.olx import views as olx_views
     from courses.studio import blueprint as studio
     from courses.studio import components, files, views  # noqa: F401 - their routes register on studio.bp

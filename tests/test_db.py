@@ -392,3 +392,13 @@ def test_reads_first_switches_to_writing_on_the_request_connection(probe):
     assert log.begins == ["BEGIN", "BEGIN IMMEDIATE"] and len(log._traced) == 1
     assert probe.application.config["PROBE_LOG"] == ["ended, committed 1"]
     assert probe.codes() == ["switched"]
+
+
+def test_the_migrations_build_the_schema_the_models_declare(app):
+    """The test database is built by the Alembic migrations: a model change without its migration fails."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with app.app_context(), db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert differences == []

@@ -51,11 +51,13 @@ class Archive:
     """The files of a course folder: ``{relative path: spooled file}``; close it when done."""
 
     files: dict[str, IO[bytes]] = field(default_factory=dict)
+    read_paths: set[str] = field(default_factory=set)  # what the import has read: the rest is kept verbatim
 
     def read(self, path: str) -> bytes | None:
         handle = self.files.get(path)
         if handle is None:
             return None
+        self.read_paths.add(path)
         handle.seek(0)
         return handle.read()
 
@@ -71,6 +73,19 @@ class Archive:
                 handle.seek(0)
                 found.append((path.removeprefix("static/"), handle))
         return found
+
+    def unread_files(self) -> list[tuple[str, bytes]]:
+        """(path, bytes) of every file outside ``static/`` that nothing has read yet, in path order: the
+        parts of an export this LMS does not use (``about/``, ``info/``, ``tabs/``, ``policies/assets.json``,
+        ``drafts/``, orphaned block files), which an import keeps so that an export writes them back."""
+        kept = []
+        for path in sorted(self.files):
+            if path.startswith("static/") or path in self.read_paths:
+                continue
+            handle = self.files[path]
+            handle.seek(0)
+            kept.append((path, handle.read()))
+        return kept
 
     def close(self) -> None:
         for handle in self.files.values():

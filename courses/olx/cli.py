@@ -49,6 +49,8 @@ def import_olx_command(path: str, email: str, code: str | None) -> None:
     click.echo(f"Imported {result.course.code} ({result.course.title}): {result.blocks} blocks, {result.files} files.")
     for block_type, count in sorted(result.unavailable.items()):
         click.echo(f"  kept but not runnable here: {count} × {block_type}")
+    if result.kept:
+        click.echo(f"  kept for export: {result.kept} files this LMS does not use (about/, info/, tabs/, …)")
 
 
 @click.command("export-olx")

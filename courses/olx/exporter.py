@@ -10,6 +10,7 @@ The layout is Studio's, so Open edX and this LMS can both import it again::
     course/static/<file>                       the course's files
     course/policies/<run>/policy.json          {"course/<run>": {…}}
     course/policies/<run>/grading_policy.json
+    course/about/…, info/…, tabs/…             kept as they came from an import (``courses.olx.kept``)
 
 Other XBlocks are written inline in their unit with ``xblock-family``; see ``courses/olx/runtime.py``.
 """
@@ -29,6 +30,7 @@ from lxml import etree
 from courses import assets
 from courses.context import course_context
 from courses.models import Course
+from courses.olx import kept
 from courses.olx.errors import OlxError
 from courses.olx.pointers import BLOCK_TAG
 from courses.olx.runtime import ExportRuntime
@@ -56,16 +58,18 @@ def course_files(course: Course, user, branch: str) -> dict[str, bytes]:  # noqa
     """``{path in the course folder: bytes}`` for everything but the static files."""
     runtime = ExportRuntime(course_context(course, branch), user)
     root_block = runtime.get_block(course.root_key)
-    kept = getattr(root_block, "olx_attributes", {}) or {}
-    run = kept.get("url_name") or DEFAULT_RUN
+    identity = getattr(root_block, "olx_attributes", {}) or {}
+    run = identity.get("url_name") or DEFAULT_RUN
     if not BLOCK_TAG.match(run) or not run.strip("."):  # it names a folder of the archive
         run = slugify(run)
-    org = kept.get("org") or DEFAULT_ORG
-    number = kept.get("course") or course.code
+    org = identity.get("org") or DEFAULT_ORG
+    number = identity.get("course") or course.code
     node = runtime.export_root(course.root_key)
     for name in _IDENTITY:
         node.attrib.pop(name, None)
-    files = dict(runtime.files)
+    # Files an import kept come first: what the course itself writes wins where a path is the same.
+    files = {file.path: kept.read(file) for file in kept.kept_files(course)}
+    files.update(runtime.files)
     files[f"course/{run}.xml"] = _xml(node)
     files["course.xml"] = _xml(etree.Element("course", {"url_name": run, "org": org, "course": number}))
     policy = {f"course/{run}": {name: policy_json_value(value) for name, value in node.attrib.items()}}

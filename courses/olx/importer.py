@@ -2,9 +2,10 @@
 
 Order matters for "all or nothing": the archive is read and checked (``archive``), the whole course is
 inlined into one XML tree and every file name is checked (``pointers``) *before* anything is written.
-Then the course is created, the tree is parsed by a draft runtime of that course, and the static files
-become course assets. Like every service this one only flushes: the caller commits on success (the CLI,
-or the request after a 3xx) and rolls back on :class:`OlxError` (the view answers 400).
+Then the course is created, the tree is parsed by a draft runtime of that course, the static files
+become course assets, and the files nothing read are kept for export (``kept``). Like every service this
+one only flushes: the caller commits on success and rolls back on :class:`OlxError` (the CLI command, or
+the studio's import job, which runs it in a savepoint: ``jobs``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from flask_babel import gettext as _
 from courses import assets, services
 from courses.context import course_context
 from courses.models import Course
+from courses.olx import kept
 from courses.olx.archive import DEFAULT_MAX_MEMBERS, Archive, read_archive
 from courses.olx.errors import OlxError
 from courses.olx.pointers import CourseTree, build_tree
@@ -38,6 +40,7 @@ class ImportResult:
     blocks: int
     files: int
     unavailable: dict[str, int] = field(default_factory=dict)  # block type -> count kept but not runnable
+    kept: int = 0  # files of the export this LMS does not use, kept for export (courses.olx.kept)
 
 
 def course_code(tree: CourseTree) -> str:
@@ -73,11 +76,13 @@ def _language(tree: CourseTree) -> str:
     return language if language in current_app.config["LANGUAGES"] else current_app.config["DEFAULT_LANGUAGE"]
 
 
-def _create_course(tree: CourseTree, author, code: str | None) -> Course:  # noqa: ANN001
+def _create_course(tree: CourseTree, author, code: str | None, description: str) -> Course:  # noqa: ANN001
     code = (code or "").strip() or course_code(tree)
     title = (tree.root.get("display_name") or "").strip() or " ".join(filter(None, (tree.org, tree.number))) or code
     try:
-        return services.create_course(code=code, title=title[:TITLE_MAX], owner=author, language=_language(tree))
+        return services.create_course(
+            code=code, title=title[:TITLE_MAX], owner=author, language=_language(tree), description=description
+        )
     except services.CourseError as error:
         raise OlxError(f"{error.message} ({code})", error.field) from error
 
@@ -94,7 +99,8 @@ def import_archive(stream: IO[bytes], author, code: str | None = None) -> Import
         types = current_app.extensions["xblock_types"]
         tree = build_tree(archive, types.is_runnable)
         static_files = _check_static_files(archive)
-        course = _create_course(tree, author, code)
+        unused = archive.unread_files()  # after the tree is built: everything it read is in use
+        course = _create_course(tree, author, code, kept.description_from(unused))
         course.grading_policy = tree.grading_policy
         runtime = ImportRuntime(course_context(course, DRAFT), author)
         runtime.import_tree(tree.root)
@@ -105,12 +111,23 @@ def import_archive(stream: IO[bytes], author, code: str | None = None) -> Import
         root.save()
         for filename, handle in static_files:
             assets.save_asset(course, filename, handle)
+        kept.keep(course, unused)
         db.session.flush()
     finally:
         archive.close()
     audit.record(
-        "course.imported", "course", course.id, actor=author, blocks=len(runtime.created), files=len(static_files)
+        "course.imported",
+        "course",
+        course.id,
+        actor=author,
+        blocks=len(runtime.created),
+        files=len(static_files),
+        kept=len(unused),
     )
     return ImportResult(
-        course=course, blocks=len(runtime.created), files=len(static_files), unavailable=dict(runtime.unavailable)
+        course=course,
+        blocks=len(runtime.created),
+        files=len(static_files),
+        unavailable=dict(runtime.unavailable),
+        kept=len(unused),
     )

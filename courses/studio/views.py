@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from courses import queries, services, versions
+from courses.olx import kept
 from courses.studio import services as studio
 from courses.studio.blueprint import KIND_LABELS, addable_types, back_to, bp, draft_block, load_course, usage_in
 from courses.studio.forms import AddBlockForm, CoAuthorForm, CourseForm, PublishForm, RenameForm
@@ -66,6 +67,7 @@ def course(code: str):
         confirm_form=ConfirmForm(),
         publish_form=PublishForm(),
         versions=versions.versions_of(course),
+        kept_files=kept.kept_files(course),
     )
 
 

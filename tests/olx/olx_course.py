@@ -3,7 +3,9 @@
 ``course_files()`` returns ``{path: bytes}`` in Studio's layout: pointer tags at every level (course.xml,
 chapters, sequentials, verticals, html, video, a CAPA problem, an LTI tool), an inline unit, inline html,
 an inline pure XBlock (poll) with ``xblock-family``, an inline ORA block, a static image referenced from
-html as ``/static/…``, ``policy.json`` that renames the course and a module, and ``grading_policy.json``.
+html as ``/static/…``, ``policy.json`` that renames the course and a module, ``grading_policy.json``,
+and the parts this LMS keeps without using (``about/``, ``info/``, ``tabs/``, ``policies/assets.json``,
+``drafts/``).
 ``tar_gz()`` packs any such dict (under a top folder, as Studio does) into archive bytes.
 """
 
@@ -117,9 +119,23 @@ def course_files() -> dict[str, bytes]:
         f"policies/{RUN}/grading_policy.json": json.dumps(GRADING_POLICY, indent=4),
         "static/images/gloves.png": PNG,
         "static/handout.pdf": PDF,
+        # Parts of an export this LMS does not use: kept verbatim and written back by an export.
+        **KEPT_FILES,
     }
     return {path: data.encode() if isinstance(data, str) else data for path, data in files.items()}
 
+
+SHORT_DESCRIPTION = "Safe  wiring for <b>TVET trainers</b>: PPE, circuits, testing."
+KEPT_FILES = {
+    "about/overview.html": "<section class='about'><h2>About this course</h2><p>Long overview.</p></section>\n",
+    "about/short_description.html": SHORT_DESCRIPTION,
+    "about/effort.html": "4:00",
+    "info/updates.html": "<ol><li><h2>January 1, 2025</h2>Welcome!</li></ol>\n",
+    "info/handouts.html": "<ol></ol>\n",
+    "tabs/schedule.html": "<p>Week 1: safety. Week 2: wiring.</p>\n",
+    "policies/assets.json": json.dumps({"gloves.png": {"contentType": "image/png", "locked": False}}),
+    "drafts/vertical/ppe_draft.xml": '<vertical display_name="Unpublished draft unit"/>\n',
+}
 
 GRADING_POLICY = {
     "GRADER": [{"type": "Post-test", "min_count": 1, "drop_count": 0, "weight": 1.0, "short_label": "Post"}],

@@ -159,3 +159,55 @@ def test_studio_built_course_exports_and_reimports(factory, import_bytes, author
 def test_exporting_an_unpublished_course_as_published_fails(imported, author):
     with pytest.raises(OlxError):
         export_files(imported.course, author, published=True)
+
+
+# --- the parts of an export this LMS does not use ------------------------------------------------------
+
+
+def test_unused_parts_of_the_export_are_kept_and_written_back_byte_for_byte(imported, author):
+    from courses.olx.kept import kept_files
+
+    assert imported.kept == len(olx_course.KEPT_FILES)
+    assert [file.path for file in kept_files(imported.course)] == sorted(olx_course.KEPT_FILES)
+    files = export_files(imported.course, author)
+    for path, body in olx_course.KEPT_FILES.items():
+        assert files[f"course/{path}"] == body.encode(), path
+    # what the import used is written by the course itself, not kept a second time
+    assert not {file.path for file in kept_files(imported.course)} & {"course.xml", "html/ppe_text.html"}
+
+
+def test_kept_parts_survive_a_round_trip_and_a_published_export(imported, import_bytes, author):
+    from courses.olx.kept import kept_files
+    from courses.versions import publish
+
+    publish(imported.course, author)
+    db.session.commit()
+    published = export_files(imported.course, author, published=True)
+    assert published["course/about/overview.html"] == olx_course.KEPT_FILES["about/overview.html"].encode()
+    data = io.BytesIO()
+    write_archive(imported.course, author, data)
+    copy = import_bytes(data.getvalue(), code="ELEC-KEPT").course
+    assert [file.path for file in kept_files(copy)] == sorted(olx_course.KEPT_FILES)
+
+
+def test_the_course_itself_wins_over_a_kept_file_of_the_same_path(imported, author):
+    """A kept orphan block file whose path a new block of the course later takes is not written twice."""
+    from courses.olx.models import CourseOlxFile
+    from lms import storage
+
+    key_, _sha, size = storage.save_bytes(b"<chapter display_name='stale orphan'/>")
+    db.session.add(CourseOlxFile(course_id=imported.course.id, path="chapter/wiring.xml", size=size, storage_key=key_))
+    db.session.commit()
+    files = export_files(imported.course, author)
+    assert xml(files, "chapter/wiring.xml").get("display_name") == "Wiring"
+
+
+def test_description_comes_from_the_about_pages(imported, import_bytes):
+    assert imported.course.description == "Safe wiring for TVET trainers: PPE, circuits, testing."
+    files = olx_course.course_files()
+    del files["about/short_description.html"]
+    overview_only = import_bytes(olx_course.tar_gz(files), code="ELEC-OVERVIEW").course
+    assert overview_only.description == "About this course Long overview."
+    for path in ("about/overview.html", "about/short_description.html"):
+        files.pop(path, None)
+    assert import_bytes(olx_course.tar_gz(files), code="ELEC-NONE").course.description == ""
