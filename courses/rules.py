@@ -56,3 +56,9 @@ def assess_course(user, course) -> bool:
         return True
     # Only experts deliver cohorts (cohort.create), so a learner is never an instructor: skip the query.
     return user.has_role(Role.AUTHOR, Role.ASSESSOR) and instructs_course(user.id, course.id)
+
+
+@rule("course.import_view")
+def view_import(user, job) -> bool:
+    """An OLX import job is seen by the author who started it (and admins)."""
+    return job is not None and (user.is_admin or job.user_id == user.id)

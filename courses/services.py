@@ -28,6 +28,14 @@ class CourseError(ValueError):
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")
 
 
+def check_new_code(code: str) -> None:
+    """Raise :class:`CourseError` (field ``code``) unless ``code`` may name a new course."""
+    if not CODE_PATTERN.match(code):
+        raise CourseError(_("Use 2–40 letters, digits, dots, hyphens or underscores."), "code")
+    if db.session.scalar(select(Course.id).where(func.lower(Course.code) == code.lower())) is not None:
+        raise CourseError(_("Another course already uses this code."), "code")
+
+
 def create_course(
     *,
     code: str,
@@ -40,10 +48,7 @@ def create_course(
     learning_outcomes: str = "",
 ) -> Course:
     code = code.strip()
-    if not CODE_PATTERN.match(code):
-        raise CourseError(_("Use 2–40 letters, digits, dots, hyphens or underscores."), "code")
-    if db.session.scalar(select(Course.id).where(func.lower(Course.code) == code.lower())) is not None:
-        raise CourseError(_("Another course already uses this code."), "code")
+    check_new_code(code)
     if track not in {t.value for t in Track}:
         raise CourseError(_("Unknown track."), "track")
     course = Course(

@@ -1,12 +1,14 @@
-"""Studio pages for OLX: import an Open edX course export (``olx.import_course``, GET/POST /studio/import)
-and download a course as one (``olx.export_course``, GET /studio/courses/<code>/export). The studio links
-to these endpoint names.
+"""Studio pages for OLX: import an Open edX course export (``olx.import_course``, GET/POST /studio/import),
+follow the import (``olx.import_status``, GET /studio/imports/<id>) and download a course as an export
+(``olx.export_course``, GET /studio/courses/<code>/export). The studio links to these endpoint names.
 
-The import is one request: on success the request commits and redirects to the new course; on failure
-the page answers 400, so the request's transaction rolls back and nothing of the course remains.
+An upload becomes an import job (``courses.olx.jobs``): the form answers with a redirect to the job's
+page, which refreshes itself (no JavaScript needed) until the import is done or has failed.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -14,35 +16,54 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from courses import queries
-from courses.olx import cli
+from courses import services as course_services
+from courses.olx import cli, jobs
 from courses.olx.errors import OlxError
 from courses.olx.forms import ImportForm
+from courses.olx.models import ImportStatus, OlxImport
+from lms.accounts.models import utcnow
+from lms.db import db
 from lms.forms import add_error
-from lms.permissions import permission_required, require
+from lms.permissions import can, permission_required, require
 
 bp = Blueprint("olx", __name__)
+REFRESH_SECONDS = 3
+# A job still queued after this long means no worker is taking jobs: the page says so.
+STALLED_AFTER = timedelta(minutes=5)
 
 
 def init_app(app) -> None:  # noqa: ANN001
     cli.init_app(app)
 
 
-def _summary(result) -> str:  # noqa: ANN001
+def import_summary(job: OlxImport) -> str:
+    """What a finished import brought in, in the author's words."""
+    summary = job.summary or {}
+    title = job.course.title if job.course else job.filename
     message = _(
         "Imported %(title)s: %(blocks)d blocks and %(files)d files. Review it, then publish it for learners.",
-        title=result.course.title,
-        blocks=result.blocks,
-        files=result.files,
+        title=title,
+        blocks=summary.get("blocks", 0),
+        files=summary.get("files", 0),
     )
-    if result.unavailable:
-        kinds = ", ".join(f"{block_type} × {count}" for block_type, count in sorted(result.unavailable.items()))
+    unavailable = summary.get("unavailable") or {}
+    if unavailable:
+        kinds = ", ".join(f"{block_type} × {count}" for block_type, count in sorted(unavailable.items()))
         message += " " + ngettext(
             "%(num)d component cannot run here (%(kinds)s): learners see a notice instead, and it is kept "
             "unchanged for export.",
             "%(num)d components cannot run here (%(kinds)s): learners see a notice instead, and they are kept "
             "unchanged for export.",
-            sum(result.unavailable.values()),
+            sum(unavailable.values()),
             kinds=kinds,
+        )
+    if summary.get("kept"):
+        message += " " + ngettext(
+            "%(num)d file of the export that this LMS does not use (such as about/ and info/ pages) is kept "
+            "and written back when you export the course.",
+            "%(num)d files of the export that this LMS does not use (such as about/ and info/ pages) are kept "
+            "and written back when you export the course.",
+            summary["kept"],
         )
     return message
 
@@ -50,21 +71,38 @@ def _summary(result) -> str:  # noqa: ANN001
 @bp.route("/studio/import", methods=["GET", "POST"])
 @permission_required("course.create")
 def import_course():
-    from courses.olx.importer import import_archive
-
     form = ImportForm()
     if form.validate_on_submit():
-        upload = form.archive.data
+        code = (form.code.data or "").strip()
         try:
-            result = import_archive(upload.stream, current_user, form.code.data)
-        except OlxError as error:
-            add_error(form, "code" if error.field == "code" else "archive", error.message)
+            if code:
+                course_services.check_new_code(code)  # said at once, not after the upload has been imported
+        except course_services.CourseError as error:
+            add_error(form, "code", error.message)
         else:
-            flash(_summary(result), "success")
-            return redirect(url_for("studio.course", code=result.course.code))
+            job = jobs.start_import(current_user, form.archive.data, code)
+            return redirect(url_for("olx.import_status", job_id=job.id))
     status = 400 if request.method == "POST" else 200
     limit_mb = current_app.config["OLX_MAX_BYTES"] // (1024 * 1024)
-    return render_template("courses/olx/import.html", form=form, limit_mb=limit_mb), status
+    imports = jobs.imports_of(current_user)
+    return render_template("courses/olx/import.html", form=form, limit_mb=limit_mb, imports=imports), status
+
+
+@bp.get("/studio/imports/<int:job_id>")
+@permission_required("course.create")
+def import_status(job_id: int):
+    job = db.session.get(OlxImport, job_id)
+    if job is None or not can("course.import_view", job):
+        abort(404)  # another author's import is none of this author's business, not even its existence
+    stalled = job.status == ImportStatus.QUEUED and utcnow() - job.created_at > STALLED_AFTER
+    return render_template(
+        "courses/olx/import_status.html",
+        job=job,
+        summary=import_summary(job) if job.status == ImportStatus.DONE else "",
+        refresh=None if job.finished or stalled else REFRESH_SECONDS,
+        stalled=stalled,
+        Status=ImportStatus,
+    )
 
 
 @bp.get("/studio/courses/<code>/export")

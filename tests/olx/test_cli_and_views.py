@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import io
 import tarfile
+from datetime import timedelta
 
 from lxml import etree
+from sqlalchemy import func, select
 
 from courses import queries
+from courses.models import Course
+from courses.olx import jobs
+from courses.olx.jobs import upload_path
+from courses.olx.models import OlxImport
+from lms import worker
+from lms.accounts.models import utcnow
 from lms.db import db
 from tests.olx import olx_course
 
@@ -82,60 +90,163 @@ def test_import_form_page(client, auth, author):
     assert 'for="archive"' in html and 'for="code"' in html
 
 
-def test_upload_imports_and_redirects_to_the_course(client, auth, author):
+def job_id_of(response) -> int:  # noqa: ANN001
+    assert response.status_code == 302, response.get_data(as_text=True)
+    location = response.headers["Location"]
+    assert "/studio/imports/" in location
+    return int(location.rstrip("/").rsplit("/", 1)[1])
+
+
+def test_upload_imports_and_the_job_page_shows_the_result(app, client, auth, author):
+
     auth.login(author)
-    response = upload(client, olx_course.archive())
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/studio/courses/{olx_course.CODE}/")
+    job_id = job_id_of(upload(client, olx_course.archive(), filename="elec.tar.gz"))
     db.session.rollback()
     course = queries.by_code(olx_course.CODE)
     assert course is not None and course.title == "Electrical Installation for Trainers"
-    with client.session_transaction() as session:
-        flashes = " ".join(message for _, message in session.get("_flashes", []))
-    assert "16 blocks and 2 files" in flashes and "problem × 1" in flashes
+    job = db.session.get(OlxImport, job_id)
+    assert (job.status, job.course_id, job.user_id, job.filename) == ("done", course.id, author.id, "elec.tar.gz")
+    assert job.started_at is not None and job.finished_at is not None
+    assert not upload_path(job_id).exists()  # the uploaded archive is gone once imported
+    page = client.get(f"/studio/imports/{job_id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "16 blocks and 2 files" in html and "problem × 1" in html
+    assert f"{len(olx_course.KEPT_FILES)} files of the export that this LMS does not use" in html
+    assert f'href="/studio/courses/{olx_course.CODE}/"' in html
+    assert 'http-equiv="refresh"' not in html  # finished: the page stops refreshing
+    # the form lists it among the author's imports
+    assert f'href="/studio/imports/{job_id}"' in client.get("/studio/import").get_data(as_text=True)
+    # and the course's outline lists the files kept for export
+    outline = client.get(f"/studio/courses/{olx_course.CODE}/").get_data(as_text=True)
+    assert "8 files kept from the Open edX export" in outline and "<code>about/overview.html</code>" in outline
 
 
 def test_upload_with_code_override(client, auth, author):
     auth.login(author)
-    assert upload(client, olx_course.archive(), code="MY-COPY").status_code == 302
+    job_id_of(upload(client, olx_course.archive(), code="MY-COPY"))
     db.session.rollback()
     assert queries.by_code("MY-COPY") is not None and queries.by_code(olx_course.CODE) is None
 
 
-def test_bad_upload_shows_the_error_and_imports_nothing(client, auth, author, row_counts):
+def test_bad_upload_fails_the_job_with_file_and_line_and_imports_nothing(client, auth, author, row_counts):
+
     auth.login(author)
     before = row_counts()
     broken = olx_course.course_files()
     broken["vertical/ppe_check.xml"] = b"<vertical><problem url_name='ppe_quiz'></vertical>"
-    response = upload(client, olx_course.tar_gz(broken))
-    assert response.status_code == 400
-    html = response.get_data(as_text=True)
-    assert "vertical/ppe_check.xml, line 1" in html
-    assert 'id="archive-error"' in html  # next to the file field
+    job_id = job_id_of(upload(client, olx_course.tar_gz(broken)))
     assert row_counts() == before
+    job = db.session.get(OlxImport, job_id)
+    assert job.status == "failed" and "vertical/ppe_check.xml, line 1" in job.message
+    assert not upload_path(job_id).exists()
+    html = client.get(f"/studio/imports/{job_id}").get_data(as_text=True)
+    assert "Nothing was imported." in html and "vertical/ppe_check.xml, line 1" in html
+    assert 'href="/studio/import"' in html and 'http-equiv="refresh"' not in html
 
 
 def test_upload_error_after_the_course_was_created_rolls_back(client, auth, author, row_counts):
-    """A block rejecting its OLX fails the import after the course row was flushed: the 400 rolls back."""
+    """A block rejecting its OLX fails the import after the course row was flushed: nothing of it stays."""
     auth.login(author)
     before = row_counts()
     files = olx_course.course_files()
     files["vertical/ppe_check.xml"] = (
         b'<vertical><poll url_name="p" xblock-family="xblock.v1" answers="[1,"/></vertical>'
     )
-    response = upload(client, olx_course.tar_gz(files))
-    assert response.status_code == 400
-    assert "could not be read" in response.get_data(as_text=True)
+    job_id = job_id_of(upload(client, olx_course.tar_gz(files)))
     assert row_counts() == before
+    assert "could not be read" in client.get(f"/studio/imports/{job_id}").get_data(as_text=True)
 
 
-def test_duplicate_code_error_is_shown_next_to_the_code_field(client, auth, author, import_bytes):
+def test_a_code_already_in_use_is_refused_on_the_form(client, auth, author, import_bytes):
+
     import_bytes(olx_course.archive())
     auth.login(author)
-    response = upload(client, olx_course.archive())
+    response = upload(client, olx_course.archive(), code=olx_course.CODE.lower())
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert 'id="code-error"' in html and "Another course already uses this code." in html
+    assert db.session.scalar(select(func.count()).select_from(OlxImport)) == 0
+
+
+def test_a_code_from_the_export_already_in_use_fails_the_job_with_a_hint(client, auth, author, import_bytes):
+    import_bytes(olx_course.archive())
+    auth.login(author)
+    job_id = job_id_of(upload(client, olx_course.archive()))
+    html = client.get(f"/studio/imports/{job_id}").get_data(as_text=True)
+    assert "Another course already uses this code." in html
+    assert "give the course a code of its own" in html
+
+
+def test_with_a_queue_the_worker_imports_while_the_page_refreshes(
+    app, client, auth, author, app_overrides, monkeypatch
+):
+    """With LMS_QUEUE_URL the form only queues the job; the worker's entry point runs it and commits."""
+
+    queued = []
+    monkeypatch.setattr(jobs, "enqueue", lambda fn, *args: queued.append((f"{fn.__module__}:{fn.__qualname__}", args)))
+    auth.login(author)
+    job_id = job_id_of(upload(client, olx_course.archive()))
+    assert queued == [("courses.olx.jobs:run_import", (job_id,))]
+    assert jobs.upload_path(job_id).exists()
+    html = client.get(f"/studio/imports/{job_id}").get_data(as_text=True)
+    assert "waiting to start" in html and '<meta http-equiv="refresh" content="3">' in html
+    db.session.rollback()
+    assert queries.by_code(olx_course.CODE) is None
+
+    monkeypatch.setattr(worker, "_app", None)
+    monkeypatch.setattr("lms.app.create_app", lambda: __import__("lms").create_app(app_overrides))
+    worker.run_job(*queued[0], {})
+    db.session.rollback()
+    assert queries.by_code(olx_course.CODE) is not None
+    html = client.get(f"/studio/imports/{job_id}").get_data(as_text=True)
+    assert "imported" in html and "16 blocks and 2 files" in html
+    worker.run_job(*queued[0], {})  # delivered twice: nothing happens the second time
+    db.session.rollback()
+
+    assert db.session.scalar(select(func.count()).select_from(Course)) == 1
+    assert db.session.get(OlxImport, job_id).status == "done"
+
+
+def test_a_job_waiting_too_long_says_no_worker_takes_jobs(client, auth, author):
+
+    job = OlxImport(user_id=author.id, filename="slow.tar.gz", size=10, created_at=utcnow() - timedelta(minutes=6))
+    db.session.add(job)
+    db.session.commit()
+    auth.login(author)
+    html = client.get(f"/studio/imports/{job.id}").get_data(as_text=True)
+    assert "no worker seems to be taking jobs" in html and 'http-equiv="refresh"' not in html
+
+
+def test_an_unexpected_error_fails_the_job_and_is_logged(client, auth, author, row_counts, monkeypatch, caplog):
+
+    def broken(*_args):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(jobs, "import_archive", broken)
+    auth.login(author)
+    before = row_counts()
+    job_id = job_id_of(upload(client, olx_course.archive()))
+    assert row_counts() == before
+    html = client.get(f"/studio/imports/{job_id}").get_data(as_text=True)
+    assert "error on the server" in html and "disk on fire" not in html
+    assert "disk on fire" in caplog.text
+
+
+def test_only_its_author_and_admins_see_an_import(client, auth, factory, author):
+    auth.login(author)
+    job_id = job_id_of(upload(client, olx_course.archive()))
+    auth.logout()
+    auth.login(factory.user("author"))
+    assert client.get(f"/studio/imports/{job_id}").status_code == 404
+    assert f"/studio/imports/{job_id}" not in client.get("/studio/import").get_data(as_text=True)
+    auth.logout()
+    auth.login(factory.user("learner"))
+    assert client.get(f"/studio/imports/{job_id}").status_code == 403
+    auth.logout()
+    auth.login(factory.user("admin"))
+    assert client.get(f"/studio/imports/{job_id}").status_code == 200
+    assert client.get("/studio/imports/999999").status_code == 404
 
 
 def test_upload_without_a_file(client, auth, author):
@@ -185,3 +296,14 @@ def test_only_authors_of_the_course_may_export(client, auth, factory, imported):
     auth.login(factory.user("author"))  # an author, but not of this course
     assert client.get(f"/studio/courses/{imported.course.code}/export").status_code == 403
     assert client.get("/studio/courses/NO-SUCH/export").status_code == 404
+
+
+def test_a_running_import_refreshes_its_page(client, auth, author):
+
+    job = OlxImport(user_id=author.id, filename="big.tar.gz", size=10, status="running", started_at=utcnow())
+    db.session.add(job)
+    db.session.commit()
+    auth.login(author)
+    html = client.get(f"/studio/imports/{job.id}").get_data(as_text=True)
+    assert "importing…" in html and "The course is being imported" in html
+    assert '<meta http-equiv="refresh" content="3">' in html

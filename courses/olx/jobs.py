@@ -1,0 +1,94 @@
+"""The studio's OLX imports as jobs, so a large course never has to fit in one request.
+
+:func:`start_import` keeps the uploaded archive in the instance folder and records an :class:`OlxImport`;
+once the request has committed, ``lms.tasks.enqueue`` runs :func:`run_import`: inline, in a write
+transaction of its own, on a single machine; in an RQ worker when ``LMS_QUEUE_URL`` is set. The job page
+(``courses.olx.views``) follows it from queued to running to done (with the new course) or failed (with
+the message that names the file and line to fix). The import itself is ``courses.olx.importer``: all or
+nothing, inside a savepoint, so a failed import leaves only the job's record of the failure.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+
+from courses.olx.errors import OlxError
+from courses.olx.importer import import_archive
+from courses.olx.models import ImportStatus, OlxImport
+from lms.accounts.models import utcnow
+from lms.db import after_commit, after_commit_write, db
+from lms.tasks import enqueue
+
+log = logging.getLogger(__name__)
+UPLOAD_FOLDER = "olx-imports"
+FILENAME_MAX = 255
+
+
+def upload_path(job_id: int) -> Path:
+    """Where the archive of import ``job_id`` waits for its job (removed once the job has run)."""
+    return Path(current_app.instance_path) / UPLOAD_FOLDER / f"{job_id}.tar.gz"
+
+
+def start_import(user, upload: FileStorage, code: str = "") -> OlxImport:  # noqa: ANN001
+    """Record the upload as an import of ``user``'s and have it run after this transaction commits."""
+    job = OlxImport(
+        user_id=user.id,
+        filename=(upload.filename or "course.tar.gz")[:FILENAME_MAX],
+        size=0,
+        requested_code=(code or "").strip(),
+    )
+    db.session.add(job)
+    db.session.flush()
+    path = upload_path(job.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    upload.save(path)
+    job.size = path.stat().st_size
+    job_id = job.id
+    # After the commit: a queue's worker must find the job's row, and the inline import its own transaction.
+    after_commit_write(lambda: enqueue(run_import, job_id))
+    return job
+
+
+def run_import(job_id: int) -> None:
+    """The job: import the kept archive; records done (with the course) or failed (with the message)."""
+    job = db.session.get(OlxImport, job_id)
+    if job is None or job.status != ImportStatus.QUEUED:
+        return  # run already (a queue may deliver a job twice): harmless
+    job.status, job.started_at = ImportStatus.RUNNING, utcnow()
+    db.session.commit()  # the job page shows "importing" while a worker runs it
+    path = upload_path(job_id)
+    try:
+        with db.session.begin_nested(), path.open("rb") as stream:
+            result = import_archive(stream, job.user, job.requested_code or None)
+    except OlxError as error:
+        job.status, job.message, job.error_field = ImportStatus.FAILED, error.message, error.field or ""
+    except Exception:  # a bug, or a disk or database failure: the job must still say it failed
+        log.exception("OLX import %s failed", job_id)
+        job.status = ImportStatus.FAILED
+        job.message = _(
+            "The import stopped because of an error on the server. Nothing was imported; the error was logged "
+            "for the administrators."
+        )
+    else:
+        job.status, job.course_id = ImportStatus.DONE, result.course.id
+        job.summary = {
+            "blocks": result.blocks,
+            "files": result.files,
+            "kept": result.kept,
+            "unavailable": result.unavailable,
+        }
+    job.finished_at = utcnow()
+    db.session.flush()
+    after_commit(lambda: path.unlink(missing_ok=True))
+
+
+def imports_of(user, limit: int = 10) -> list[OlxImport]:  # noqa: ANN001
+    """The user's latest imports, newest first."""
+    query = select(OlxImport).where(OlxImport.user_id == user.id).order_by(OlxImport.id.desc()).limit(limit)
+    return list(db.session.scalars(query))
