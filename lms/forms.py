@@ -1,4 +1,5 @@
-"""Form pieces shared by every package: the confirmation form, the multi-checkbox field, the strip filter."""
+"""Form pieces shared by every package: the base :class:`Form`, the confirmation form, the multi-checkbox
+field, the strip filter."""
 
 from __future__ import annotations
 
@@ -7,13 +8,24 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, SubmitField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from lms.i18n import wtforms_translations
+
+
+class Form(FlaskForm):
+    """Every form of the LMS: Flask-WTF's (CSRF, file uploads), with WTForms' messages in the page's
+    language, Kinyarwanda included (``lms.i18n.wtforms_translations``)."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):  # noqa: ANN001, ANN202
+            return wtforms_translations()
+
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: the CSRF-protected button behind every destructive or state-changing action."""
 
     submit = SubmitField(_l("Confirm"))

@@ -2,7 +2,9 @@
 
 The locale is the logged-in user's preferred language, else the one chosen with the switcher (kept in
 the session), else the browser's best match. Each top-level package keeps its own catalogue in
-``<package>/translations``; Flask-Babel merges them.
+``<package>/translations``; Flask-Babel merges them. WTForms' validation messages come from WTForms'
+own catalogues, completed by ours (``lms/translations/<lang>/LC_MESSAGES/wtforms.po``) for the languages
+WTForms has none for, Kinyarwanda: :func:`wtforms_translations`, which every form uses (``lms.forms``).
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from babel import Locale, localedata
+from babel import Locale, localedata, support
 from flask import Blueprint, Flask, current_app, redirect, request, session
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
+from wtforms.i18n import messages_path
 
 from lms.accounts.session_user import request_user
 from lms.db import db
@@ -23,6 +26,8 @@ from lms.extensions import babel
 bp = Blueprint("i18n", __name__)
 
 TRANSLATED_PACKAGES = ("lms", "courses", "assessments", "certificates")
+WTFORMS_DOMAIN = "wtforms"
+OUR_WTFORMS_CATALOGUES = Path(__file__).resolve().parent / "translations"
 
 
 def select_locale() -> Locale:
@@ -50,6 +55,29 @@ def translation_directories() -> str:
     root = Path(__file__).resolve().parent.parent
     folders = [root / package / "translations" for package in TRANSLATED_PACKAGES]
     return ";".join(str(folder) for folder in folders if folder.is_dir())
+
+
+def wtforms_translations() -> support.NullTranslations:
+    """WTForms' messages in the page's language (English outside a request)."""
+    if not request:
+        return support.NullTranslations()
+    return _wtforms_catalogue(str(get_locale()))
+
+
+@functools.cache
+def _wtforms_catalogue(language: str) -> support.NullTranslations:
+    """WTForms' catalogue for ``language``, with ours merged in (ours wins where both translate).
+
+    Cached per language: Flask-WTF's own lookup reads the ``.mo`` file again on every request.
+    """
+    catalogue = support.Translations.load(messages_path(), [language], domain=WTFORMS_DOMAIN)
+    ours = support.Translations.load(str(OUR_WTFORMS_CATALOGUES), [language], domain=WTFORMS_DOMAIN)
+    if isinstance(ours, support.Translations):  # load() answers NullTranslations when there is no file
+        if isinstance(catalogue, support.Translations):
+            catalogue.merge(ours)
+        else:
+            catalogue = ours
+    return catalogue
 
 
 def init_app(app: Flask) -> None:

@@ -22,6 +22,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from wtforms.i18n import messages_path
 
 from lms.i18n import TRANSLATED_PACKAGES
 
@@ -131,7 +132,10 @@ def test_po_file_parses_with_sound_header_and_placeholders(package, language):
 
 @pytest.mark.parametrize(("package", "language"), _catalogues())
 def test_committed_mo_matches_its_po(package, language):
-    path = _po_path(package, language)
+    _assert_mo_matches(_po_path(package, language))
+
+
+def _assert_mo_matches(path: Path) -> None:
     mo_path = path.with_suffix(".mo")
     assert mo_path.exists(), f"{mo_path.relative_to(ROOT)} is missing: {HINT}"
     compiled = io.BytesIO()
@@ -334,3 +338,76 @@ def test_unavailable_block_notice_is_rendered_in_the_learners_language(app, clie
     assert "block-unavailable" in html
     assert _translation("lms", "fr", UNAVAILABLE_NOTICE) in html
     assert UNAVAILABLE_NOTICE not in html
+
+
+# -- WTForms' own validation messages ------------------------------------------------------------------
+
+WTFORMS_RW = ROOT / "lms" / "translations" / "rw" / "LC_MESSAGES" / "wtforms.po"
+
+
+def test_the_kinyarwanda_catalogue_of_wtforms_messages_covers_the_installed_wtforms():
+    with open(Path(messages_path()) / "wtforms.pot", "rb") as handle:
+        wtforms_ids = _ids(read_po(handle))
+    catalog = _read_po(WTFORMS_RW)
+    assert str(catalog.locale) == "rw" and catalog.plural_forms == PLURALS["rw"] and not catalog.fuzzy
+    missing = wtforms_ids - _ids(catalog)
+    assert not missing, f"WTForms has new messages ({_describe(missing)}): {HINT}"
+    untranslated = [m.id for m in catalog if m.id and not all(m.string if isinstance(m.string, tuple) else [m.string])]
+    assert not untranslated, f"untranslated in {WTFORMS_RW.relative_to(ROOT)}: {untranslated}"
+    problems = [(message.id, [str(error) for error in errors]) for message, errors in catalog.check()]
+    assert not problems, problems
+    assert "native speaker" in catalog.header_comment
+    _assert_mo_matches(WTFORMS_RW)
+
+
+def test_every_form_of_the_lms_translates_wtforms_messages_through_lms_forms(app):
+    from flask_wtf import FlaskForm
+
+    from lms.forms import Form
+
+    def subclasses(cls: type) -> set[type]:
+        found = set(cls.__subclasses__())
+        return found.union(*(subclasses(sub) for sub in found)) if found else found
+
+    ours = [form for form in subclasses(FlaskForm) if form.__module__.split(".")[0] in TRANSLATED_PACKAGES]
+    assert len(ours) > 20  # the app has imported every package's forms
+    strays = sorted(f"{form.__module__}.{form.__qualname__}" for form in ours if not issubclass(form, Form))
+    assert not strays, f"derive these from lms.forms.Form, so that their messages are translated: {strays}"
+
+
+@pytest.mark.parametrize(
+    ("language", "required", "bad_email"),
+    [
+        ("en", "This field is required.", "Invalid email address."),
+        ("fr", "Ce champ est requis.", "Adresse électronique non valide."),
+        ("rw", "Uyu mwanya ugomba kuzuzwa.", "Imeyili ntiyemewe."),
+    ],
+)
+def test_wtforms_messages_are_shown_in_the_pages_language(client, language, required, bad_email):
+    flask_babel.refresh()
+    response = client.post(
+        "/login", data={"email": "not-an-address", "password": ""}, headers={"Accept-Language": language}
+    )
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 400 and f'<html lang="{language}">' in html
+    assert required in html and bad_email in html
+    if language != "en":
+        assert "This field is required." not in html and "Invalid email address." not in html
+
+
+def test_the_kinyarwanda_wtforms_messages_come_from_our_catalogue(client):
+    """The texts above for rw are ours (WTForms has no Kinyarwanda): a plural one follows the rule too."""
+    from lms.i18n import wtforms_translations
+
+    catalog = _read_po(WTFORMS_RW)
+    flask_babel.refresh()
+    with client.application.test_request_context("/", headers={"Accept-Language": "rw"}):
+        translations = wtforms_translations()
+        assert translations.gettext("This field is required.") == catalog.get("This field is required.").string
+        plural = catalog.get("Field must be at least %(min)d character long.").string
+        assert (
+            translations.ngettext(
+                "Field must be at least %(min)d character long.", "Field must be at least %(min)d characters long.", 8
+            )
+            == plural[1]
+        )

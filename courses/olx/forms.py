@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, SubmitField
 from wtforms.validators import Length, Optional
 
+from lms.forms import Form
 
-class ImportForm(FlaskForm):
+
+class ImportForm(Form):
     archive = FileField(
         _l("Course archive (.tar.gz)"),
         validators=[FileRequired(_l("Choose the .tar.gz file exported from Open edX Studio."))],

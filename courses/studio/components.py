@@ -6,7 +6,6 @@ from flask import abort, current_app, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 from xblock.fields import Boolean, Dict, Float, Integer, List
@@ -16,7 +15,7 @@ from courses.courseware.views import render_draft_unit
 from courses.studio import services as studio
 from courses.studio.blueprint import addable_types, back_to, bp, draft_block, load_course, usage_in
 from courses.studio.forms import AddBlockForm
-from lms.forms import ConfirmForm, add_error
+from lms.forms import ConfirmForm, Form, add_error
 from lms.xblock_host.context import DRAFT
 from lms.xblock_host.page import page_parts
 
@@ -88,7 +87,7 @@ def _fields_form(block, data=None):
         else:
             attrs[name] = StringField(label, description=help_text)
     attrs["submit"] = SubmitField(_l("Save"))
-    form_class = type("BlockFieldsForm", (FlaskForm,), attrs)
+    form_class = type("BlockFieldsForm", (Form,), attrs)
     return form_class(formdata=data)
 
 

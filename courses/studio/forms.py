@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from courses.models import Track
+from lms.forms import Form
 
 
 def track_choices():
@@ -19,7 +19,7 @@ def track_choices():
     ]
 
 
-class CourseForm(FlaskForm):
+class CourseForm(Form):
     track = SelectField(_l("Track"))
     code = StringField(
         _l("Course code"),
@@ -41,32 +41,32 @@ class CourseForm(FlaskForm):
         self.language.choices = list(current_app.config["LANGUAGES"].items())
 
 
-class CoAuthorForm(FlaskForm):
+class CoAuthorForm(Form):
     email = EmailField(_l("Co-author's e-mail"), validators=[DataRequired(), Email()])
     submit = SubmitField(_l("Add co-author"))
 
 
-class AddBlockForm(FlaskForm):
+class AddBlockForm(Form):
     block_type = SelectField(_l("Kind"), validators=[DataRequired()])
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Add"))
 
 
-class RenameForm(FlaskForm):
+class RenameForm(Form):
     display_name = StringField(_l("New name"), validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Rename"))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     direction = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Move"))
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     note = StringField(_l("What changed (optional)"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Publish"))
 
 
-class AssetForm(FlaskForm):
+class AssetForm(Form):
     file = FileField(_l("File"), validators=[FileRequired()])
     submit = SubmitField(_l("Upload"))

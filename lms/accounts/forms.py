@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from lms.accounts.models import Gender, Role
-from lms.forms import MultiCheckboxField, strip
+from lms.forms import Form, MultiCheckboxField, strip
 
 
 def role_choices():
@@ -43,14 +42,14 @@ def language_choices():
     return list(current_app.config["LANGUAGES"].items())
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Email()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me logged in on this device"))
     submit = SubmitField(_l("Log in"))
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
@@ -67,12 +66,12 @@ class RegistrationForm(FlaskForm):
         self.gender.choices = gender_choices()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Email()])
     submit = SubmitField(_l("Send me a reset link"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(_l("New password"), validators=[DataRequired()])
     confirm = PasswordField(
         _l("Repeat the password"), validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))]
@@ -80,7 +79,7 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField(_l("Save the new password"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = PasswordField(_l("New password"), validators=[DataRequired()])
     confirm = PasswordField(
@@ -89,7 +88,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     institution_id = SelectField(_l("Institution"), coerce=int)
     language = SelectField(_l("Preferred language"))
@@ -103,12 +102,12 @@ class ProfileForm(FlaskForm):
         self.gender.choices = gender_choices()
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(Form):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])
     submit = SubmitField(_l("Create token"))
 
 
-class UserAdminForm(FlaskForm):
+class UserAdminForm(Form):
     """Used both to create an account and to edit one (email is read-only when editing)."""
 
     email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
@@ -128,7 +127,7 @@ class UserAdminForm(FlaskForm):
         self.gender.choices = gender_choices()
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
     roles = MultiCheckboxField(_l("Roles"), validators=[DataRequired(_l("Choose at least one role."))])
     institution_id = SelectField(_l("Institution"), coerce=int)

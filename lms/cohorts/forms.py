@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from lms.forms import strip
+from lms.forms import Form, strip
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     name = StringField(
         _l("Cohort name"),
         validators=[DataRequired(), Length(max=200)],
@@ -27,13 +26,13 @@ class CohortForm(FlaskForm):
     submit = SubmitField(_l("Save cohort"))
 
 
-class EnrollForm(FlaskForm):
+class EnrollForm(Form):
     email = EmailField(_l("Learner's e-mail"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField(_l("Full name (for a new account)"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Enroll"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         _l("CSV file"),
         validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Upload a .csv file."))],

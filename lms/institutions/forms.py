@@ -1,10 +1,10 @@
 """Institution form."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
+from lms.forms import Form
 from lms.institutions.models import InstitutionKind
 
 
@@ -16,7 +16,7 @@ def kind_choices():
     ]
 
 
-class InstitutionForm(FlaskForm):
+class InstitutionForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     code = StringField(
         _l("Short code"),
