@@ -64,6 +64,7 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_MIN_LENGTH": 10,
     "SESSION_COOKIE_SECURE": None,  # None: secure whenever BASE_URL is https
     "QUEUE_URL": None,  # None: enqueue() runs jobs inline; redis://… uses RQ
+    "QUEUE_NAME": "lms",  # the RQ queue: `rq worker <name>` takes its jobs
     "XBLOCK_ALLOWLIST": None,  # None: every installed block type; else a list of type names
     "XBLOCK_HANDLER_TOKEN_KEYS": None,  # list of keys, newest first; None: derived from SECRET_KEY
     "XBLOCK_SETTINGS": {},  # per-block-class buckets for the XBlock `settings` service
@@ -102,6 +103,7 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "LMS_VERIFY_WINDOW_SECONDS": ("VERIFY_WINDOW_SECONDS", int),
     "LMS_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _bool),
     "LMS_QUEUE_URL": ("QUEUE_URL", str),
+    "LMS_QUEUE_NAME": ("QUEUE_NAME", str),
     "LMS_XBLOCK_ALLOWLIST": ("XBLOCK_ALLOWLIST", _list),
     "LMS_XBLOCK_HANDLER_TOKEN_KEYS": ("XBLOCK_HANDLER_TOKEN_KEYS", _list),
     "LMS_SERVE_WORKERS": ("SERVE_WORKERS", int),

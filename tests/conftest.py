@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import itertools
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -106,6 +107,39 @@ class IsolatedClient(FlaskClient):
             # The test body itself runs in one long request context: after this request changed the
             # database, its request-scoped caches (course drafts, permission answers) are stale.
             request_state().clear()
+
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def rq_queue(app, app_overrides, monkeypatch):
+    """A real RQ queue on the local Redis (skips without one): ``enqueue`` queues, and calling the
+    returned function runs what is queued in an RQ worker in this process, as ``rq worker`` would.
+    The queue has a name of its own, so test runs sharing the Redis do not take each other's jobs."""
+    redis = pytest.importorskip("redis")
+    rq = pytest.importorskip("rq")
+    connection = redis.Redis.from_url(REDIS_TEST_URL)
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    name = f"lms-test-{uuid.uuid4().hex}"
+    monkeypatch.setitem(app.config, "QUEUE_URL", REDIS_TEST_URL)
+    monkeypatch.setitem(app.config, "QUEUE_NAME", name)
+    from lms import worker
+
+    # The worker builds its own app on its first job, from the environment; here, the tests' settings.
+    monkeypatch.setattr(worker, "_app", None)
+    monkeypatch.setattr("lms.app.create_app", lambda: create_app(app_overrides))
+    queue = rq.Queue(name, connection=connection)
+
+    def run_queued_jobs() -> bool:
+        return rq.SimpleWorker([queue], connection=connection).work(burst=True)
+
+    run_queued_jobs.queue = queue
+    yield run_queued_jobs
+    queue.delete(delete_jobs=True)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ nothing, inside a savepoint, so a failed import leaves only the job's record of 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -23,11 +24,16 @@ from courses.olx.importer import import_archive
 from courses.olx.models import ImportStatus, OlxImport
 from lms.accounts.models import utcnow
 from lms.db import after_commit, after_commit_write, db
-from lms.tasks import enqueue
+from lms.tasks import enqueue, may_run_for, timed_out
 
 log = logging.getLogger(__name__)
 UPLOAD_FOLDER = "olx-imports"
 FILENAME_MAX = 255
+# A worker stops a job at its timeout: a generous bound for the largest archive the form takes.
+IMPORT_TIMEOUT_SECONDS = 30 * 60
+# A job still queued after this long means no worker is taking jobs.
+STALLED_AFTER = timedelta(minutes=5)
+STALLED, STOPPED = "stalled", "stopped"
 
 
 def upload_path(job_id: int) -> Path:
@@ -55,6 +61,7 @@ def start_import(user, upload: FileStorage, code: str = "") -> OlxImport:  # noq
     return job
 
 
+@may_run_for(IMPORT_TIMEOUT_SECONDS)
 def run_import(job_id: int) -> None:
     """The job: import the kept archive; records done (with the course) or failed (with the message)."""
     job = db.session.get(OlxImport, job_id)
@@ -68,13 +75,17 @@ def run_import(job_id: int) -> None:
             result = import_archive(stream, job.user, job.requested_code or None)
     except OlxError as error:
         job.status, job.message, job.error_field = ImportStatus.FAILED, error.message, error.field or ""
-    except Exception:  # a bug, or a disk or database failure: the job must still say it failed
-        log.exception("OLX import %s failed", job_id)
+    except Exception as error:  # a bug, a disk or database failure, or the worker's timeout
         job.status = ImportStatus.FAILED
-        job.message = _(
-            "The import stopped because of an error on the server. Nothing was imported; the error was logged "
-            "for the administrators."
-        )
+        if timed_out(error):
+            log.warning("OLX import %s stopped at the worker's timeout", job_id)
+            job.message = stopped_message()
+        else:
+            log.exception("OLX import %s failed", job_id)
+            job.message = _(
+                "The import stopped because of an error on the server. Nothing was imported; the error was "
+                "logged for the administrators."
+            )
     else:
         job.status, job.course_id = ImportStatus.DONE, result.course.id
         job.summary = {
@@ -86,6 +97,30 @@ def run_import(job_id: int) -> None:
     job.finished_at = utcnow()
     db.session.flush()
     after_commit(lambda: path.unlink(missing_ok=True))
+
+
+def stopped_message() -> str:
+    return _(
+        "This import ran for more than %(minutes)d minutes, the longest a worker allows, and was stopped. "
+        "Import the archive again; if it stops again, ask an administrator to look at the worker's log.",
+        minutes=IMPORT_TIMEOUT_SECONDS // 60,
+    )
+
+
+def shown_state(job: OlxImport) -> str:
+    """What the author is told of ``job``: its status, or ``"stalled"`` (queued for five minutes: no
+    worker takes jobs) or ``"stopped"`` (still running past the worker's timeout: the worker stopped it,
+    or its process died, and the import rolled back; the status will never change)."""
+    now = utcnow()
+    if job.status == ImportStatus.QUEUED and now - job.created_at > STALLED_AFTER:
+        return STALLED
+    if (
+        job.status == ImportStatus.RUNNING
+        and job.started_at is not None
+        and now - job.started_at > timedelta(seconds=IMPORT_TIMEOUT_SECONDS)
+    ):
+        return STOPPED
+    return job.status
 
 
 def imports_of(user, limit: int = 10) -> list[OlxImport]:  # noqa: ANN001

@@ -8,8 +8,6 @@ page, which refreshes itself (no JavaScript needed) until the import is done or 
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -21,15 +19,12 @@ from courses.olx import cli, jobs
 from courses.olx.errors import OlxError
 from courses.olx.forms import ImportForm
 from courses.olx.models import ImportStatus, OlxImport
-from lms.accounts.models import utcnow
 from lms.db import db
 from lms.forms import add_error
 from lms.permissions import can, permission_required, require
 
 bp = Blueprint("olx", __name__)
 REFRESH_SECONDS = 3
-# A job still queued after this long means no worker is taking jobs: the page says so.
-STALLED_AFTER = timedelta(minutes=5)
 
 
 def init_app(app) -> None:  # noqa: ANN001
@@ -85,7 +80,12 @@ def import_course():
     status = 400 if request.method == "POST" else 200
     limit_mb = current_app.config["OLX_MAX_BYTES"] // (1024 * 1024)
     imports = jobs.imports_of(current_user)
-    return render_template("courses/olx/import.html", form=form, limit_mb=limit_mb, imports=imports), status
+    return (
+        render_template(
+            "courses/olx/import.html", form=form, limit_mb=limit_mb, imports=imports, shown_state=jobs.shown_state
+        ),
+        status,
+    )
 
 
 @bp.get("/studio/imports/<int:job_id>")
@@ -94,14 +94,14 @@ def import_status(job_id: int):
     job = db.session.get(OlxImport, job_id)
     if job is None or not can("course.import_view", job):
         abort(404)  # another author's import is none of this author's business, not even its existence
-    stalled = job.status == ImportStatus.QUEUED and utcnow() - job.created_at > STALLED_AFTER
+    state = jobs.shown_state(job)
     return render_template(
         "courses/olx/import_status.html",
         job=job,
+        state=state,
         summary=import_summary(job) if job.status == ImportStatus.DONE else "",
-        refresh=None if job.finished or stalled else REFRESH_SECONDS,
-        stalled=stalled,
-        Status=ImportStatus,
+        refresh=REFRESH_SECONDS if state in (ImportStatus.QUEUED, ImportStatus.RUNNING) else None,
+        stopped_message=jobs.stopped_message() if state == jobs.STOPPED else "",
     )
 
 

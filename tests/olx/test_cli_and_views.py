@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import tarfile
+import time
 from datetime import timedelta
 
 from lxml import etree
@@ -208,6 +209,38 @@ def test_with_a_queue_the_worker_imports_while_the_page_refreshes(
     assert db.session.get(OlxImport, job_id).status == "done"
 
 
+def test_an_upload_imported_by_a_real_rq_worker(app, client, auth, author, rq_queue):
+    """Through Redis and RQ, with the import's own timeout: the page waits, the worker imports."""
+    auth.login(author)
+    job_id = job_id_of(upload(client, olx_course.archive()))
+    [queued] = rq_queue.queue.get_jobs()
+    assert (
+        queued.args[:2] == ("courses.olx.jobs:run_import", (job_id,)) and queued.timeout == jobs.IMPORT_TIMEOUT_SECONDS
+    )
+    assert "waiting to start" in client.get(f"/studio/imports/{job_id}").get_data(as_text=True)
+    assert rq_queue() is True
+    db.session.rollback()
+    html = client.get(f"/studio/imports/{job_id}").get_data(as_text=True)
+    assert "16 blocks and 2 files" in html and 'http-equiv="refresh"' not in html
+    assert queries.by_code(olx_course.CODE) is not None and not upload_path(job_id).exists()
+
+
+def test_a_job_running_past_the_workers_timeout_says_it_was_stopped(client, auth, author):
+    started = utcnow() - timedelta(seconds=jobs.IMPORT_TIMEOUT_SECONDS + 60)
+    job = OlxImport(user_id=author.id, filename="big.tar.gz", size=10, status="running", started_at=started)
+    db.session.add(job)
+    db.session.commit()
+    auth.login(author)
+    html = client.get(f"/studio/imports/{job.id}").get_data(as_text=True)
+    assert "ran for more than 30 minutes" in html and "Nothing was imported" in html
+    assert 'http-equiv="refresh"' not in html
+    assert "stopped: nothing imported" in client.get("/studio/import").get_data(as_text=True)
+    job.started_at = utcnow()
+    db.session.commit()
+    html = client.get(f"/studio/imports/{job.id}").get_data(as_text=True)
+    assert "being imported" in html and 'http-equiv="refresh"' in html
+
+
 def test_a_job_waiting_too_long_says_no_worker_takes_jobs(client, auth, author):
 
     job = OlxImport(user_id=author.id, filename="slow.tar.gz", size=10, created_at=utcnow() - timedelta(minutes=6))
@@ -216,6 +249,7 @@ def test_a_job_waiting_too_long_says_no_worker_takes_jobs(client, auth, author):
     auth.login(author)
     html = client.get(f"/studio/imports/{job.id}").get_data(as_text=True)
     assert "no worker seems to be taking jobs" in html and 'http-equiv="refresh"' not in html
+    assert "waiting for a worker" in client.get("/studio/import").get_data(as_text=True)
 
 
 def test_an_unexpected_error_fails_the_job_and_is_logged(client, auth, author, row_counts, monkeypatch, caplog):
@@ -231,6 +265,32 @@ def test_an_unexpected_error_fails_the_job_and_is_logged(client, auth, author, r
     html = client.get(f"/studio/imports/{job_id}").get_data(as_text=True)
     assert "error on the server" in html and "disk on fire" not in html
     assert "disk on fire" in caplog.text
+
+
+def test_an_import_stopped_at_the_workers_timeout_imports_nothing_and_says_why(
+    client, auth, author, row_counts, rq_queue, monkeypatch
+):
+    real_import = jobs.import_archive
+
+    def slow(*args):
+        result = real_import(*args)  # the course is written (in the job's savepoint)…
+        time.sleep(10)  # …and the worker's timeout falls before the job ends
+        return result
+
+    monkeypatch.setattr(jobs, "import_archive", slow)
+    monkeypatch.setattr(jobs.run_import, "job_timeout", 1)
+    auth.login(author)
+    before = row_counts()
+    job_id = job_id_of(upload(client, olx_course.archive()))
+    started = time.monotonic()
+    rq_queue()
+    assert time.monotonic() - started < 8
+    db.session.rollback()
+    assert row_counts() == before and queries.by_code(olx_course.CODE) is None
+    job = db.session.get(OlxImport, job_id)
+    assert job.status == "failed" and job.finished_at is not None
+    html = client.get(f"/studio/imports/{job_id}").get_data(as_text=True)
+    assert "ran for more than 30 minutes" in html and "failed: nothing imported" in html
 
 
 def test_only_its_author_and_admins_see_an_import(client, auth, factory, author):
