@@ -75,7 +75,10 @@ def description_from(files: list[tuple[str, bytes]]) -> str:
 
 
 def _plain_text(root) -> str:  # noqa: ANN001 - an lxml.html element
-    """The element's text with a space where a block element ends (``text_content`` runs them together)."""
+    """The element's text with a space where a block element ends (``text_content`` runs them together),
+    without the code of scripts and styles (overview pages of Open edX often carry some)."""
+    for element in root.xpath("//script|//style|//noscript|//template"):
+        element.drop_tree()
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.lower() in _BLOCK_TAGS:
             element.tail = " " + (element.tail or "")

@@ -208,6 +208,11 @@ def test_description_comes_from_the_about_pages(imported, import_bytes):
     del files["about/short_description.html"]
     overview_only = import_bytes(olx_course.tar_gz(files), code="ELEC-OVERVIEW").course
     assert overview_only.description == "About this course Long overview."
+    files["about/overview.html"] = (
+        b"<style>p { color: red }</style><p>Wiring<script>alert('x')</script> for trainers.</p>"
+        b"<noscript>Enable JavaScript</noscript>"
+    )
+    assert import_bytes(olx_course.tar_gz(files), code="ELEC-SCRIPT").course.description == "Wiring for trainers."
     for path in ("about/overview.html", "about/short_description.html"):
         files.pop(path, None)
     assert import_bytes(olx_course.tar_gz(files), code="ELEC-NONE").course.description == ""
