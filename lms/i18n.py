@@ -1,10 +1,12 @@
 """Languages: English, French and Kinyarwanda through Flask-Babel.
 
 The locale is the logged-in user's preferred language, else the one chosen with the switcher (kept in
-the session), else the browser's best match. Each top-level package keeps its own catalogue in
-``<package>/translations``; Flask-Babel merges them. WTForms' validation messages come from WTForms'
-own catalogues, completed by ours (``lms/translations/<lang>/LC_MESSAGES/wtforms.po``) for the languages
-WTForms has none for, Kinyarwanda: :func:`wtforms_translations`, which every form uses (``lms.forms``).
+the session), else the browser's best match; outside a request (commands, queued jobs) the default
+language, which a job forces to its person's with ``flask_babel.force_locale``. Each top-level package
+keeps its own catalogue in ``<package>/translations``; Flask-Babel merges them. WTForms' validation
+messages come from WTForms' own catalogues, completed by ours
+(``lms/translations/<lang>/LC_MESSAGES/wtforms.po``) for the languages WTForms has none for,
+Kinyarwanda: :func:`wtforms_translations`, which every form uses (``lms.forms``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import functools
 from pathlib import Path
 
 from babel import Locale, localedata, support
-from flask import Blueprint, Flask, current_app, redirect, request, session
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
@@ -35,6 +37,10 @@ def select_locale() -> Locale:
 
 
 def _choose_language() -> str:
+    if not has_request_context():
+        # A command or a queued job: the default language, unless it forces the person's own
+        # (``flask_babel.force_locale``; the OLX import job does).
+        return current_app.config["DEFAULT_LANGUAGE"]
     languages = current_app.config["LANGUAGES"]
     user = request_user()
     if user is not None and user.is_authenticated and user.language in languages:

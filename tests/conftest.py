@@ -11,6 +11,7 @@ import contextlib
 import contextvars
 import itertools
 import os
+import threading
 import uuid
 from datetime import date, timedelta
 
@@ -143,6 +144,32 @@ def rq_queue(app, app_overrides, monkeypatch):
     run_queued_jobs.queue = queue
     yield run_queued_jobs
     queue.delete(delete_jobs=True)
+
+
+@pytest.fixture
+def outside_requests():
+    """Run ``fn(*args)`` as a command or a queue worker would: in a thread of its own, so without the
+    request context that pytest-flask pushes for every test (its session, user and locale would hide
+    code that needs a request)."""
+
+    def run(fn, *args, **kwargs):
+        outcome: dict = {}
+
+        def target() -> None:
+            try:
+                outcome["value"] = fn(*args, **kwargs)
+            except BaseException as error:  # noqa: BLE001 - handed to the test below
+                outcome["error"] = error
+
+        thread = threading.Thread(target=target)
+        thread.start()
+        thread.join(timeout=120)
+        assert not thread.is_alive(), f"{fn!r} did not finish"
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome.get("value")
+
+    return run
 
 
 @pytest.fixture

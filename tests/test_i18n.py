@@ -411,3 +411,15 @@ def test_the_kinyarwanda_wtforms_messages_come_from_our_catalogue(client):
             )
             == plural[1]
         )
+
+
+def test_outside_a_request_messages_are_in_the_default_language_or_the_one_forced(app, outside_requests):
+    """Commands and queued jobs have no request, hence no session or browser to choose a language from."""
+
+    def messages() -> tuple[str, str]:
+        with app.app_context():
+            default = flask_babel.gettext("Status")
+            with flask_babel.force_locale("fr"):
+                return default, flask_babel.gettext("Status")
+
+    assert outside_requests(messages) == ("Status", _translation("lms", "fr", "Status"))

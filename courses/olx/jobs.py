@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
@@ -70,6 +71,15 @@ def run_import(job_id: int) -> None:
     job.status, job.started_at = ImportStatus.RUNNING, utcnow()
     db.session.commit()  # the job page shows "importing" while a worker runs it
     path = upload_path(job_id)
+    # Its messages are for the author, in the author's language, wherever the job runs.
+    with force_locale(job.user.language or current_app.config["DEFAULT_LANGUAGE"]):
+        _import_recording_the_outcome(job, path)
+    job.finished_at = utcnow()
+    db.session.flush()
+    after_commit(lambda: path.unlink(missing_ok=True))
+
+
+def _import_recording_the_outcome(job: OlxImport, path: Path) -> None:
     try:
         with db.session.begin_nested(), path.open("rb") as stream:
             result = import_archive(stream, job.user, job.requested_code or None)
@@ -78,10 +88,10 @@ def run_import(job_id: int) -> None:
     except Exception as error:  # a bug, a disk or database failure, or the worker's timeout
         job.status = ImportStatus.FAILED
         if timed_out(error):
-            log.warning("OLX import %s stopped at the worker's timeout", job_id)
+            log.warning("OLX import %s stopped at the worker's timeout", job.id)
             job.message = stopped_message()
         else:
-            log.exception("OLX import %s failed", job_id)
+            log.exception("OLX import %s failed", job.id)
             job.message = _(
                 "The import stopped because of an error on the server. Nothing was imported; the error was "
                 "logged for the administrators."
@@ -94,9 +104,6 @@ def run_import(job_id: int) -> None:
             "kept": result.kept,
             "unavailable": result.unavailable,
         }
-    job.finished_at = utcnow()
-    db.session.flush()
-    after_commit(lambda: path.unlink(missing_ok=True))
 
 
 def stopped_message() -> str:

@@ -6,7 +6,9 @@ import io
 import tarfile
 import time
 from datetime import timedelta
+from pathlib import Path
 
+from babel.messages.pofile import read_po
 from lxml import etree
 from sqlalchemy import func, select
 
@@ -19,6 +21,8 @@ from lms import worker
 from lms.accounts.models import utcnow
 from lms.db import db
 from tests.olx import olx_course
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def members(data: bytes) -> dict[str, bytes]:
@@ -239,6 +243,34 @@ def test_a_job_running_past_the_workers_timeout_says_it_was_stopped(client, auth
     db.session.commit()
     html = client.get(f"/studio/imports/{job.id}").get_data(as_text=True)
     assert "being imported" in html and 'http-equiv="refresh"' in html
+
+
+def test_a_bad_archive_from_the_command_line_fails_with_its_message(app, author, tmp_path, outside_requests):
+    archive = tmp_path / "bad.tar.gz"
+    archive.write_bytes(b"not a tarball")
+    runner = app.test_cli_runner()
+    result = outside_requests(runner.invoke, args=["import-olx", str(archive), "--author", author.email])
+    assert result.exit_code == 1, result.output
+    assert "Nothing was imported: This is not a .tar.gz archive" in result.output
+
+
+def test_a_queued_import_speaks_the_authors_language_in_the_worker(
+    app, client, auth, factory, app_overrides, monkeypatch, outside_requests
+):
+    french_author = factory.user("author", email="auteur@example.org", language="fr")
+    queued = []
+    monkeypatch.setattr(jobs, "enqueue", lambda fn, *args: queued.append((f"{fn.__module__}:{fn.__qualname__}", args)))
+    auth.login(french_author)
+    job_id = job_id_of(upload(client, b"not a tarball"))
+    monkeypatch.setattr(worker, "_app", None)
+    monkeypatch.setattr("lms.app.create_app", lambda: __import__("lms").create_app(app_overrides))
+    outside_requests(worker.run_job, *queued[0], {})  # as in an RQ worker: no request, no session
+    db.session.rollback()
+    job = db.session.get(OlxImport, job_id)
+    assert job.status == "failed"
+    with open(ROOT / "courses/translations/fr/LC_MESSAGES/messages.po", "rb") as handle:
+        french = read_po(handle).get("This is not a .tar.gz archive (as Open edX Studio exports courses).").string
+    assert job.message == french and "archive" in french
 
 
 def test_a_job_waiting_too_long_says_no_worker_takes_jobs(client, auth, author):
