@@ -11,6 +11,7 @@ nothing, inside a savepoint, so a failed import leaves only the job's record of 
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,25 +38,35 @@ STALLED_AFTER = timedelta(minutes=5)
 STALLED, STOPPED = "stalled", "stopped"
 
 
+def upload_folder() -> Path:
+    return Path(current_app.instance_path) / UPLOAD_FOLDER
+
+
 def upload_path(job_id: int) -> Path:
     """Where the archive of import ``job_id`` waits for its job (removed once the job has run)."""
-    return Path(current_app.instance_path) / UPLOAD_FOLDER / f"{job_id}.tar.gz"
+    return upload_folder() / f"{job_id}.tar.gz"
 
 
 def start_import(user, upload: FileStorage, code: str = "") -> OlxImport:  # noqa: ANN001
     """Record the upload as an import of ``user``'s and have it run after this transaction commits."""
-    job = OlxImport(
-        user_id=user.id,
-        filename=(upload.filename or "course.tar.gz")[:FILENAME_MAX],
-        size=0,
-        requested_code=(code or "").strip(),
-    )
-    db.session.add(job)
-    db.session.flush()
-    path = upload_path(job.id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    upload.save(path)
-    job.size = path.stat().st_size
+    folder = upload_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    # Copied before the job's row is written: on SQLite that INSERT takes the database's write lock until
+    # the request commits, and copying a large archive must not hold it. Renaming is instant.
+    staging = folder / f"upload-{uuid.uuid4().hex}.part"
+    upload.save(staging)
+    try:
+        job = OlxImport(
+            user_id=user.id,
+            filename=(upload.filename or "course.tar.gz")[:FILENAME_MAX],
+            size=staging.stat().st_size,
+            requested_code=(code or "").strip(),
+        )
+        db.session.add(job)
+        db.session.flush()
+        staging.replace(upload_path(job.id))
+    finally:
+        staging.unlink(missing_ok=True)  # gone already unless something failed
     job_id = job.id
     # After the commit: a queue's worker must find the job's row, and the inline import its own transaction.
     after_commit_write(lambda: enqueue(run_import, job_id))

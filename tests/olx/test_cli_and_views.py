@@ -10,7 +10,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 from lxml import etree
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from werkzeug.datastructures import FileStorage
 
 from courses import queries
 from courses.models import Course
@@ -271,6 +272,46 @@ def test_a_queued_import_speaks_the_authors_language_in_the_worker(
     with open(ROOT / "courses/translations/fr/LC_MESSAGES/messages.po", "rb") as handle:
         french = read_po(handle).get("This is not a .tar.gz archive (as Open edX Studio exports courses).").string
     assert job.message == french and "archive" in french
+
+
+def test_the_archive_is_copied_before_the_jobs_row_takes_the_write_lock(client, auth, author, monkeypatch):
+    """On SQLite the job's INSERT holds the database's write lock until the request commits: a slow copy
+    of a large archive must come before it, not inside it."""
+    order = []
+    real_save = FileStorage.save
+    monkeypatch.setattr(
+        FileStorage, "save", lambda self, dst, *a, **k: (order.append("copy"), real_save(self, dst, *a, **k))
+    )
+
+    def on_insert(*_args) -> None:
+        order.append("insert")
+
+    event.listen(OlxImport, "before_insert", on_insert)
+    try:
+        auth.login(author)
+        job_id = job_id_of(upload(client, olx_course.archive()))
+    finally:
+        event.remove(OlxImport, "before_insert", on_insert)
+    assert order == ["copy", "insert"]
+    assert db.session.get(OlxImport, job_id).size == len(olx_course.archive())
+    assert list(jobs.upload_folder().glob("*.part")) == []
+
+
+def test_a_failure_while_recording_the_job_leaves_no_file(app, author, monkeypatch):
+    def broken(_job_id):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(jobs, "upload_path", broken)
+    before = set(jobs.upload_folder().glob("*")) if jobs.upload_folder().exists() else set()
+    with app.test_request_context("/studio/import", method="POST"):
+        try:
+            jobs.start_import(author, FileStorage(io.BytesIO(b"archive bytes"), "course.tar.gz"))
+        except OSError:
+            pass
+        else:
+            raise AssertionError("start_import should have failed")
+        db.session.rollback()
+    assert set(jobs.upload_folder().glob("*")) == before
 
 
 def test_a_job_waiting_too_long_says_no_worker_takes_jobs(client, auth, author):
