@@ -3,7 +3,8 @@ follow the import (``olx.import_status``, GET /studio/imports/<id>) and download
 (``olx.export_course``, GET /studio/courses/<code>/export). The studio links to these endpoint names.
 
 An upload becomes an import job (``courses.olx.jobs``): the form answers with a redirect to the job's
-page, which refreshes itself (no JavaScript needed) until the import is done or has failed.
+page, which refreshes itself (no JavaScript needed) until the import is done or has failed, or says
+that it is stuck (no worker took it; a worker stopped it at its timeout: ``jobs.shown_state``).
 """
 
 from __future__ import annotations
