@@ -115,7 +115,18 @@ REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
 
 
 @pytest.fixture
-def rq_queue(app, app_overrides, monkeypatch):
+def worker_app(app_overrides, monkeypatch):
+    """``lms.worker.run_job`` builds its own app on its first job, from the environment; in a test, from
+    the tests' settings (the same database)."""
+    from lms import worker
+
+    monkeypatch.setattr(worker, "_app", None)
+    monkeypatch.setattr("lms.app.create_app", lambda: create_app(app_overrides))
+    return worker
+
+
+@pytest.fixture
+def rq_queue(app, worker_app, monkeypatch):
     """A real RQ queue on the local Redis (skips without one): ``enqueue`` queues, and calling the
     returned function runs what is queued in an RQ worker in this process, as ``rq worker`` would.
     The queue has a name of its own, so test runs sharing the Redis do not take each other's jobs."""
@@ -131,11 +142,6 @@ def rq_queue(app, app_overrides, monkeypatch):
     name = f"lms-test-{uuid.uuid4().hex}"
     monkeypatch.setitem(app.config, "QUEUE_URL", REDIS_TEST_URL)
     monkeypatch.setitem(app.config, "QUEUE_NAME", name)
-    from lms import worker
-
-    # The worker builds its own app on its first job, from the environment; here, the tests' settings.
-    monkeypatch.setattr(worker, "_app", None)
-    monkeypatch.setattr("lms.app.create_app", lambda: create_app(app_overrides))
     queue = rq.Queue(name, connection=connection)
 
     def run_queued_jobs() -> bool:

@@ -31,12 +31,8 @@ def test_enqueue_runs_inline_without_a_queue(app):
     assert db.session.scalar(select(Institution.code).where(Institution.code == "inline-job"))
 
 
-def test_worker_runs_a_job_in_its_own_app_and_commits(app, app_overrides, monkeypatch):
-    from lms import worker
-
-    monkeypatch.setattr(worker, "_app", None)
-    monkeypatch.setattr("lms.app.create_app", lambda: __import__("lms").create_app(app_overrides))
-    assert worker.run_job("tests.test_tasks:add_institution", ("worker-job",), {}) == "worker-job"
+def test_worker_runs_a_job_in_its_own_app_and_commits(app, worker_app):
+    assert worker_app.run_job("tests.test_tasks:add_institution", ("worker-job",), {}) == "worker-job"
     db.session.rollback()
     assert db.session.scalar(select(Institution.code).where(Institution.code == "worker-job"))
 

@@ -18,7 +18,6 @@ from courses.models import Course
 from courses.olx import jobs
 from courses.olx.jobs import upload_path
 from courses.olx.models import OlxImport
-from lms import worker
 from lms.accounts.models import utcnow
 from lms.db import db
 from tests.olx import olx_course
@@ -184,11 +183,8 @@ def test_a_code_from_the_export_already_in_use_fails_the_job_with_a_hint(client,
     assert "give the course a code of its own" in html
 
 
-def test_with_a_queue_the_worker_imports_while_the_page_refreshes(
-    app, client, auth, author, app_overrides, monkeypatch
-):
+def test_with_a_queue_the_worker_imports_while_the_page_refreshes(app, client, auth, author, worker_app, monkeypatch):
     """With LMS_QUEUE_URL the form only queues the job; the worker's entry point runs it and commits."""
-
     queued = []
     monkeypatch.setattr(jobs, "enqueue", lambda fn, *args: queued.append((f"{fn.__module__}:{fn.__qualname__}", args)))
     auth.login(author)
@@ -200,14 +196,12 @@ def test_with_a_queue_the_worker_imports_while_the_page_refreshes(
     db.session.rollback()
     assert queries.by_code(olx_course.CODE) is None
 
-    monkeypatch.setattr(worker, "_app", None)
-    monkeypatch.setattr("lms.app.create_app", lambda: __import__("lms").create_app(app_overrides))
-    worker.run_job(*queued[0], {})
+    worker_app.run_job(*queued[0], {})
     db.session.rollback()
     assert queries.by_code(olx_course.CODE) is not None
     html = client.get(f"/studio/imports/{job_id}").get_data(as_text=True)
     assert "imported" in html and "16 blocks and 2 files" in html
-    worker.run_job(*queued[0], {})  # delivered twice: nothing happens the second time
+    worker_app.run_job(*queued[0], {})  # delivered twice: nothing happens the second time
     db.session.rollback()
 
     assert db.session.scalar(select(func.count()).select_from(Course)) == 1
@@ -256,16 +250,14 @@ def test_a_bad_archive_from_the_command_line_fails_with_its_message(app, author,
 
 
 def test_a_queued_import_speaks_the_authors_language_in_the_worker(
-    app, client, auth, factory, app_overrides, monkeypatch, outside_requests
+    app, client, auth, factory, worker_app, monkeypatch, outside_requests
 ):
     french_author = factory.user("author", email="auteur@example.org", language="fr")
     queued = []
     monkeypatch.setattr(jobs, "enqueue", lambda fn, *args: queued.append((f"{fn.__module__}:{fn.__qualname__}", args)))
     auth.login(french_author)
     job_id = job_id_of(upload(client, b"not a tarball"))
-    monkeypatch.setattr(worker, "_app", None)
-    monkeypatch.setattr("lms.app.create_app", lambda: __import__("lms").create_app(app_overrides))
-    outside_requests(worker.run_job, *queued[0], {})  # as in an RQ worker: no request, no session
+    outside_requests(worker_app.run_job, *queued[0], {})  # as in an RQ worker: no request, no session
     db.session.rollback()
     job = db.session.get(OlxImport, job_id)
     assert job.status == "failed"
