@@ -10,7 +10,6 @@ them is the course description, from ``about/short_description.html`` or ``about
 
 from __future__ import annotations
 
-import io
 import re
 
 from lxml import etree
@@ -38,7 +37,7 @@ _BLOCK_TAGS = frozenset(
 def keep(course: Course, files: list[tuple[str, bytes]]) -> int:
     """Store ``(path, bytes)`` files for ``course``; returns how many (flushes, never commits)."""
     for path, data in files:
-        key, _sha, size = storage.save(io.BytesIO(data))
+        key, _sha, size = storage.save_bytes(data)
         db.session.add(CourseOlxFile(course_id=course.id, path=path, size=size, storage_key=key))
     db.session.flush()
     return len(files)
