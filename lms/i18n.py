@@ -64,10 +64,10 @@ def translation_directories() -> str:
 
 
 def wtforms_translations() -> support.NullTranslations:
-    """WTForms' messages in the page's language (English outside a request)."""
-    if not request:
-        return support.NullTranslations()
-    return _wtforms_catalogue(str(get_locale()))
+    """WTForms' messages in the current language (the page's, or the one a job forces; English without an
+    application)."""
+    locale = get_locale()
+    return support.NullTranslations() if locale is None else _wtforms_catalogue(str(locale))
 
 
 @functools.cache

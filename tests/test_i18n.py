@@ -17,6 +17,7 @@ from pathlib import Path
 
 import flask_babel
 import pytest
+from babel import support
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_keywords, parse_mapping_cfg
@@ -416,10 +417,14 @@ def test_the_kinyarwanda_wtforms_messages_come_from_our_catalogue(client):
 def test_outside_a_request_messages_are_in_the_default_language_or_the_one_forced(app, outside_requests):
     """Commands and queued jobs have no request, hence no session or browser to choose a language from."""
 
-    def messages() -> tuple[str, str]:
+    from lms.i18n import wtforms_translations
+
+    def messages() -> tuple[str, str, str]:
         with app.app_context():
             default = flask_babel.gettext("Status")
             with flask_babel.force_locale("fr"):
-                return default, flask_babel.gettext("Status")
+                return default, flask_babel.gettext("Status"), wtforms_translations().gettext("Invalid input.")
 
-    assert outside_requests(messages) == ("Status", _translation("lms", "fr", "Status"))
+    french_wtforms = support.Translations.load(messages_path(), ["fr"], domain="wtforms").gettext("Invalid input.")
+    assert french_wtforms != "Invalid input."
+    assert outside_requests(messages) == ("Status", _translation("lms", "fr", "Status"), french_wtforms)
