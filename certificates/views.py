@@ -1,7 +1,8 @@
 """The public verification page. Issuance does not exist yet, so every code is reported as unknown.
 
 Checks are rate-limited per client (``VERIFY_MAX_PER_IP`` per ``VERIFY_WINDOW_SECONDS``) so the page
-cannot be used to enumerate codes; the count is written after the page's read transaction commits.
+cannot be used to enumerate codes. Checking writes its count, so the view is a writer (``lms.db.writes``):
+the limit is read and the check counted in one write transaction, and two checks cannot both slip under it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 from flask import Blueprint, current_app, render_template, request
 
 from lms import rate_limits
-from lms.db import after_commit_write, keep_writes_on_error
+from lms.db import keep_writes_on_error, writes
 from lms.web import client_ip
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
@@ -21,6 +22,7 @@ PER_IP = rate_limits.Limit("verify.ip", "VERIFY_MAX_PER_IP", "VERIFY_WINDOW_SECO
 
 
 @bp.get("/verify")
+@writes
 def verify():
     code = request.args.get("code", "").strip().upper()
     status = 200
@@ -34,7 +36,7 @@ def verify():
             response.headers["Retry-After"] = str(wait)
             return response
         keep_writes_on_error()  # unknown and malformed codes answer 404/400: the check still counts
-        after_commit_write(lambda: rate_limits.record((PER_IP, ip)))
+        rate_limits.record((PER_IP, ip))
         result = "malformed" if not CODE.match(code) else "unknown"
         status = 400 if result == "malformed" else 404
     return render_template("certificates/verify.html", code=code, result=result), status

@@ -16,7 +16,7 @@ from flask import url_for
 
 from courses import queries
 from courses.models import Course, CourseVersion, author_role, course_root_key
-from lms.accounts.models import utcnow
+from lms.clock import utcnow
 from lms.cohorts.queries import instructs_course_learner
 from lms.db import db
 from lms.lru import LruCache
@@ -43,7 +43,7 @@ class DraftRows(SqlRows):
     """The draft's authored rows: any write marks the course as having unpublished changes."""
 
     def __init__(self, course: Course):
-        super().__init__(course.code)
+        super().__init__(course.code, DRAFT)
         self.course = course
 
     def set_many(self, items) -> None:  # noqa: ANN001

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from lms.accounts.models import utcnow
+from lms.clock import utcnow
 from lms.db import db
 
 

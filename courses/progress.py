@@ -16,28 +16,24 @@ from sqlalchemy import bindparam, case, select
 from courses.models import BlockCompletion, BlockGrade, Course, CoursePosition
 from courses.structure import Structure, Unit, published_structure
 from lms import signals
-from lms.accounts.models import utcnow
-from lms.db import db, dialect_insert
-from lms.prepared import Prepared
+from lms.clock import utcnow
+from lms.db import db
+from lms.sql import dialect_insert
 from lms.xblock_host.context import PUBLISHED
 
 COMPLETE = 1.0
 
 
-_COMPLETIONS = Prepared(
-    select(BlockCompletion.usage_key, BlockCompletion.completion).where(
-        BlockCompletion.user_id == bindparam("user"), BlockCompletion.course_id == bindparam("course")
-    )
+_COMPLETIONS = select(BlockCompletion.usage_key, BlockCompletion.completion).where(
+    BlockCompletion.user_id == bindparam("user"), BlockCompletion.course_id == bindparam("course")
 )
-_POSITION = Prepared(
-    select(CoursePosition.unit_key).where(
-        CoursePosition.user_id == bindparam("user"), CoursePosition.course_id == bindparam("course")
-    )
+_POSITION = select(CoursePosition.unit_key).where(
+    CoursePosition.user_id == bindparam("user"), CoursePosition.course_id == bindparam("course")
 )
 
 
 def completions(user_id: int, course_id: int) -> dict[str, float]:
-    return dict(_COMPLETIONS.all({"user": user_id, "course": course_id}))
+    return dict(db.session.connection().execute(_COMPLETIONS, {"user": user_id, "course": course_id}).all())
 
 
 def _record(user_id: int, course_id: int, items: dict[str, float]) -> None:
@@ -105,7 +101,7 @@ def save_position(user_id: int, course_id: int, unit_key: str) -> None:
 
 
 def position(user_id: int, course_id: int) -> str | None:
-    return _POSITION.scalar({"user": user_id, "course": course_id})
+    return db.session.connection().execute(_POSITION, {"user": user_id, "course": course_id}).scalar()
 
 
 def _record_grade(user_id: int, course_id: int, usage_key: str, earned: float, possible: float, only_if_higher: bool):

@@ -6,7 +6,6 @@ from sqlalchemy import Select, bindparam, func, or_, select
 
 from courses.models import Course, CourseAuthor
 from lms.db import db
-from lms.prepared import Prepared
 
 # Statements on every learner request are built once (bind parameters): SQLAlchemy then skips building
 # and keying the expression each time, which costs more than running the query on SQLite.
@@ -14,10 +13,8 @@ _BY_CODE = select(Course).where(func.lower(Course.code) == bindparam("code"))
 
 
 _course = Course.__table__
-_PUBLISHED_ROW = Prepared(
-    select(_course.c.id, _course.c.code, _course.c.title, _course.c.published_version_id).where(
-        func.lower(_course.c.code) == bindparam("code"), _course.c.published_version_id.is_not(None)
-    )
+_PUBLISHED_ROW = select(_course.c.id, _course.c.code, _course.c.title, _course.c.published_version_id).where(
+    func.lower(_course.c.code) == bindparam("code"), _course.c.published_version_id.is_not(None)
 )
 
 
@@ -27,7 +24,7 @@ def by_code(code: str) -> Course | None:
 
 def published_row(code: str) -> tuple[int, str, str, int] | None:
     """``(id, code, title, published_version_id)`` of a published course, as one Core row (no ORM object)."""
-    return _PUBLISHED_ROW.first({"code": code.strip().lower()})
+    return db.session.connection().execute(_PUBLISHED_ROW, {"code": code.strip().lower()}).first()
 
 
 def authored_by(user) -> Select:  # noqa: ANN001

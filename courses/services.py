@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from courses.models import AuthorRole, Course, CourseAuthor, Track
 from lms import audit
-from lms.accounts.models import Role, User, utcnow
+from lms.accounts.models import Role, User
+from lms.clock import utcnow
 from lms.db import db
 
 

@@ -17,7 +17,7 @@ from lms import audit, signals
 from lms.db import db
 from lms.xblock_host.keys import UsageKey
 from lms.xblock_host.kvs import AUTHORED_SCOPES, SqlRows
-from lms.xblock_host.models import NO_USER
+from lms.xblock_host.models import DRAFT, NO_USER
 
 
 class PublishError(ValueError):
@@ -28,7 +28,7 @@ class PublishError(ValueError):
 
 def draft_snapshot(course: Course) -> dict[str, dict[str, Any]]:
     """The draft tree reachable from the root, as ``{key: {type, fields, children, parent}}``."""
-    rows = SqlRows(course.code)
+    rows = SqlRows(course.code, DRAFT)
     rows.prefetch_context_authored(course.code)
     by_block: dict[str, dict[str, Any]] = {}
     for scope, block_key, user_id, field, value in rows.loaded_items():

@@ -8,8 +8,6 @@ no SQL: pre-forking servers must not inherit open connections, and an app must b
 from __future__ import annotations
 
 import importlib
-import weakref
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +16,9 @@ from flask_babel import get_locale
 
 from lms import config as lms_config
 from lms import db as lms_db
-from lms import errors, i18n
+from lms import errors, i18n, tasks
 from lms.extensions import csrf, login_manager, migrate
 from lms.per_request import request_state
-from lms.sessions import RememberingSessionInterface
 
 # Domain packages, in dependency order; each exposes init_app(app).
 DOMAIN_PACKAGES = ("courses", "assessments", "certificates")
@@ -29,33 +26,9 @@ DOMAIN_PACKAGES = ("courses", "assessments", "certificates")
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-class LmsFlask(Flask):
-    """Flask, remembering ``ensure_sync``'s answer for each function.
-
-    Flask asks ``inspect.iscoroutinefunction`` of the view and of every request hook on every request
-    (seven times for a page here, about 15 µs); the answer for a function never changes. Weak keys:
-    callbacks made per request (``after_this_request``) are not kept alive.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self._sync_functions: weakref.WeakSet[Callable] = weakref.WeakSet()
-
-    def ensure_sync(self, func: Callable) -> Callable:
-        try:
-            if func in self._sync_functions:
-                return func
-        except TypeError:  # not weakly referenceable
-            return super().ensure_sync(func)
-        synced = super().ensure_sync(func)
-        if synced is func:  # only the plain answer is remembered: a wrapper would keep func alive
-            self._sync_functions.add(func)
-        return synced
-
-
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config = lms_config.load(overrides)
-    app = LmsFlask("lms", instance_path=config["INSTANCE_PATH"] or None)
+    app = Flask("lms", instance_path=config["INSTANCE_PATH"] or None)
     lms_config.finalize(config, app.instance_path)
     app.config.update(config)
     app.config.update(
@@ -69,8 +42,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session: long forms on slow links
     )
 
-    app.session_interface = RememberingSessionInterface()
     lms_db.init_app(app)
+    tasks.init_app(app)
     migrate.init_app(app, lms_db.db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     _init_login(app)
     csrf.init_app(app)

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.accounts.models import utcnow
+from lms.clock import utcnow
 from lms.db import db
 
 

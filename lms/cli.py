@@ -1,6 +1,7 @@
 """The ``lms`` command line: init-db, create-user, seed-demo, serve, demo (plus Flask-Migrate's ``db``).
 
-Domain packages add their own commands (``import-olx``, ``export-olx`` …) through their ``init_app``.
+Domain packages add their own commands (``import-olx``, ``export-olx`` …) through their ``init_app``. Each
+command's work is one unit of work (``lms.db.unit_of_work``): all of it is kept, or none.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from lms.db import db
+from lms.db import db, unit_of_work
 
 
 def init_database() -> None:
@@ -21,8 +22,8 @@ def init_database() -> None:
     from lms.institutions.services import ensure_default_institutions
 
     upgrade()
-    ensure_default_institutions()
-    db.session.commit()
+    with unit_of_work():
+        ensure_default_institutions()
 
 
 @click.command("init-db")
@@ -59,12 +60,12 @@ def create_user_command(email, name, password, roles, institution) -> None:
             raise click.BadParameter(f"no institution with code {institution!r}", param_hint="--institution")
         institution_id = found.id
     try:
-        user = create_user(email, name, password, roles=list(roles), institution_id=institution_id, via="cli")
+        with unit_of_work():
+            user = create_user(email, name, password, roles=list(roles), institution_id=institution_id, via="cli")
+            roles_text = ", ".join(sorted(user.roles))
     except AccountError as error:
-        db.session.rollback()
         raise click.ClickException(str(error.message)) from error
-    db.session.commit()
-    click.echo(f"Created {user.email} with roles {', '.join(sorted(user.roles))}.")
+    click.echo(f"Created {email} with roles {roles_text}.")
 
 
 @click.command("seed-demo")
@@ -73,9 +74,20 @@ def seed_demo_command() -> None:
     """Fill the database with realistic demo data and print the demo accounts and course codes."""
     from lms.demo import print_summary, seed
 
-    summary = seed()
-    db.session.commit()
+    with unit_of_work():
+        summary = seed()
     print_summary(summary)
+
+
+@click.command("send-mail")
+@with_appcontext
+def send_mail_command() -> None:
+    """Deliver the mail that is due, failed sends included (run it from cron every few minutes)."""
+    from lms import mail
+
+    with unit_of_work():
+        sent = mail.deliver_due()
+    click.echo(f"Sent {sent} message(s).")
 
 
 @click.command("serve")
@@ -97,8 +109,8 @@ def demo_command(host: str, port: int) -> None:
     from lms.demo import print_summary, seed
 
     init_database()
-    summary = seed()
-    db.session.commit()
+    with unit_of_work():
+        summary = seed()
     print_summary(summary, base_url=f"http://{host}:{port}")
     serve(current_app._get_current_object(), host, port, None)
 
@@ -131,5 +143,6 @@ def _safe_url() -> str:
 
 
 def register_cli(app: Flask) -> None:
-    for command in (init_db_command, create_user_command, seed_demo_command, serve_command, demo_command):
+    commands = (init_db_command, create_user_command, seed_demo_command, send_mail_command, serve_command, demo_command)
+    for command in commands:
         app.cli.add_command(command)

@@ -11,10 +11,9 @@ equal key gives exactly the page a fresh render would.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g, render_template, request, session
+from flask import Flask, current_app, render_template, request
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -26,7 +25,6 @@ from lms.navigation import menu_links, visible_menu_keys
 from lms.permissions import can
 
 CACHE_SIZE = 256
-CSRF_RESIGN_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -43,7 +41,6 @@ class Menu:
 
 def init_app(app: Flask) -> None:
     app.extensions["page_chrome"] = LruCache[tuple[str, ...]](CACHE_SIZE)
-    app.extensions["csrf_signed"] = LruCache[tuple[float, str]](4096)
     app.jinja_env.globals["site_header"] = site_header
     page_skeleton.init_app(app, viewer=current_menu, layout_holes=header_holes)
 
@@ -86,29 +83,4 @@ def site_header() -> Markup:
 def header_holes() -> dict[str, str]:
     """This request's values for the header's holes, escaped: the session's CSRF token and the path."""
     path = request.full_path if request.query_string else request.path
-    return {"csrf": str(escape(csrf_token())), "next": str(escape(path))}
-
-
-def csrf_token() -> str:
-    """This session's signed CSRF token, signed again at most once a minute rather than on every page.
-
-    Flask-WTF signs the session's token with a timestamp on each request that shows a form (every page:
-    the header has two). A token signed up to a minute ago is as good (it is accepted for
-    ``WTF_CSRF_TIME_LIMIT``, an hour by default), so it is reused; later forms on the page get the same
-    one through ``g``, as with Flask-WTF alone.
-    """
-    config = current_app.config
-    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    if field in g:
-        return g.get(field)
-    # Reuse for a sixtieth of the token's lifetime at most (a minute with Flask-WTF's default hour).
-    lifetime = config.get("WTF_CSRF_TIME_LIMIT", 3600)
-    reuse_seconds = min(CSRF_RESIGN_SECONDS, lifetime / 60) if lifetime else CSRF_RESIGN_SECONDS
-    raw = session.get(field)
-    signed = current_app.extensions["csrf_signed"].get(raw) if raw else None
-    if signed is not None and time.monotonic() - signed[0] < reuse_seconds:
-        setattr(g, field, signed[1])
-        return signed[1]
-    token = generate_csrf()
-    current_app.extensions["csrf_signed"].put(session[field], (time.monotonic(), token))
-    return token
+    return {"csrf": str(escape(generate_csrf())), "next": str(escape(path))}

@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import Index, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.accounts.models import utcnow
+from lms.clock import utcnow
 from lms.db import db
 
 KEEP_FOR = timedelta(days=1)

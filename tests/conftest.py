@@ -97,10 +97,12 @@ class IsolatedClient(FlaskClient):
     pytest-flask pushes a request context around every test and Flask reuses its app context for the
     client's requests, so ``g`` and the session would otherwise be shared by all requests of a test (and
     a request-scoped bug would hide). The test's own transaction is ended first, so the request sees what
-    the test wrote and the test then reads what the request committed.
+    the test wrote and the test then reads what the request committed. Responses are read whole and
+    closed, as a server does once it has sent them (jobs that run after the response start then).
     """
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
         if has_app_context():
             db.session.commit()
         try:
@@ -116,7 +118,7 @@ REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
 
 @pytest.fixture
 def worker_app(app_overrides, monkeypatch):
-    """``lms.worker.run_job`` builds its own app on its first job, from the environment; in a test, from
+    """``lms.worker.run_named_job`` builds its own app on its first job, from the environment; in a test, from
     the tests' settings (the same database)."""
     from lms import worker
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from lms.accounts.models import Invitation, LoginFailure, User, utcnow
+from lms.accounts.models import Invitation, LoginFailure, User
+from lms.clock import utcnow
 from lms.db import db
 from lms.institutions.queries import by_code
-from tests.conftest import PASSWORD
-from tests.test_db import IsolatedClient
+from tests.conftest import PASSWORD, IsolatedClient
 
 NEW_PASSWORD = "purple giraffe umbrella"
 

@@ -1,14 +1,11 @@
-"""The application object (``lms.app``): remembered ``ensure_sync`` answers and the security headers."""
+"""The application object (``lms.app``): the security headers."""
 
 from __future__ import annotations
-
-import gc
-import weakref
 
 import pytest
 from flask import Response
 
-from lms.app import XBLOCK_CSP, LmsFlask, create_app
+from lms.app import XBLOCK_CSP, create_app
 
 
 @pytest.fixture(scope="module")
@@ -28,26 +25,6 @@ def own_app(app_overrides):
         return "<p>blocks</p>"
 
     return application
-
-
-def test_the_app_remembers_ensure_sync_answers_without_keeping_callbacks_alive(own_app):
-    assert isinstance(own_app, LmsFlask)
-
-    def view():
-        return "x"
-
-    assert own_app.ensure_sync(view) is view
-    assert own_app.ensure_sync(view) is view
-    assert view in own_app._sync_functions  # noqa: SLF001 - the memory itself
-
-    def per_request_callback(response):  # noqa: ANN001
-        return response
-
-    gone = weakref.ref(per_request_callback)
-    own_app.ensure_sync(per_request_callback)
-    del per_request_callback
-    gc.collect()
-    assert gone() is None
 
 
 def test_a_view_keeps_its_own_security_headers_and_none_is_doubled(own_app):

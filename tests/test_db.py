@@ -1,62 +1,40 @@
-"""The database layer: SQLite tuning, BEGIN kinds per request, one commit per request, after-commit writes."""
+"""The unit of work (``lms.db``): one transaction per request, command or job, committed or rolled back as
+a whole; after-commit work that runs exactly once after the commit; SQLite writers that wait, not fail."""
 
 from __future__ import annotations
 
-import contextvars
-import sqlite3
+import logging
+import threading
+import time
 
 import pytest
-from sqlalchemy import event, func, select, text
+from flask import request
+from sqlalchemy import func, select
 
 from lms.accounts.models import LoginFailure
 from lms.app import create_app
-from lms.db import after_commit as run_after_commit
-from lms.db import after_commit_write, begin_writing, connection, db, end_writing, reads_first, writes
+from lms.db import after_commit, db, unit_of_work, writes
 from lms.institutions.models import Institution
+from lms.tasks import enqueue
 from tests.conftest import IsolatedClient
 
 
-class Statements:
-    """Every statement SQLite runs on the engine's connections while active, as SQLite itself reports them.
-
-    SQLite's trace callback sees what SQLAlchemy's events cannot: the ``BEGIN IMMEDIATE`` that ``lms.db``
-    issues on the raw connection, and the COMMIT or ROLLBACK of pysqlite's ``commit()``/``rollback()``.
-    """
-
-    def __init__(self, engine):
-        self.engine = engine
-        self.log: list[str] = []
-        self._traced: list = []
-
-    def _trace(self, statement: str) -> None:
-        statement = statement.strip()
-        if statement.upper().startswith("PRAGMA"):
-            return  # lms.db's lock polling adjusts busy_timeout around BEGIN IMMEDIATE
-        self.log.append(statement if statement.startswith("BEGIN") else statement.split()[0].upper())
-
-    def _checkout(self, dbapi_connection, _record, _proxy):
-        dbapi_connection.set_trace_callback(self._trace)
-        self._traced.append(dbapi_connection)
-
-    def __enter__(self):
-        event.listen(self.engine, "checkout", self._checkout)
-        return self
-
-    def __exit__(self, *_exc):
-        event.remove(self.engine, "checkout", self._checkout)
-        for dbapi_connection in self._traced:
-            dbapi_connection.set_trace_callback(None)
-
-    @property
-    def begins(self) -> list[str]:
-        return [s for s in self.log if s.startswith("BEGIN")]
+def _add(code: str) -> None:
+    db.session.add(Institution(code=code, name=f"Probe {code}", kind="other"))
+    db.session.flush()
 
 
-@pytest.fixture
-def statements(app):
-    with app.app_context():
-        engine = db.engine
-    return lambda: Statements(engine)
+def _count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Institution).where(Institution.code.like("p-%")))
+
+
+def _codes() -> list[str]:
+    return sorted(db.session.scalars(select(Institution.code).where(Institution.code.like("p-%"))))
+
+
+def add_in_job(code: str) -> None:
+    """A job (module level: jobs are named by module and function)."""
+    _add(code)
 
 
 # --- SQLite tuning -----------------------------------------------------------------------------------
@@ -84,24 +62,6 @@ def test_foreign_keys_are_enforced(app, factory):
         db.session.rollback()
 
 
-# --- BEGIN kinds on the real app --------------------------------------------------------------------------
-
-
-def test_get_opens_a_plain_begin_and_post_an_immediate_one(app, client, factory, statements):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("BEGIN IMMEDIATE is SQLite's")
-    email = factory.user("learner").email  # read now: the test's own reads must not be counted
-    with statements() as get_log:
-        assert client.get("/login").status_code == 200
-        client.post("/login", data={"email": email, "password": "wrong password!"})
-    # The GET ran no SQL at all (an anonymous log-in page); the POST wrote a failure in a write transaction.
-    assert get_log.begins == ["BEGIN IMMEDIATE"]
-    with statements() as log:
-        client.post("/login", data={"email": email, "password": "correct horse battery"})
-        assert client.get("/profile").status_code == 200
-    assert log.begins == ["BEGIN IMMEDIATE", "BEGIN"]
-
-
 def test_failed_login_record_survives_the_401(app, client, factory):
     user = factory.user("learner")
     response = client.post("/login", data={"email": user.email, "password": "not the password"})
@@ -109,289 +69,283 @@ def test_failed_login_record_survives_the_401(app, client, factory):
     assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 1
 
 
-# --- a probe app with views built for the purpose ----------------------------------------------------
+# --- a probe app on the suite's database, with views built for the purpose ---------------------------
 
 
 @pytest.fixture(scope="module")
-def probe_app(tmp_path_factory):
-    """An app of its own (routes cannot be added to the shared one once it served a request)."""
-    from flask import request
+def probe_app(app, app_overrides, tmp_path_factory):
+    """An app of its own (routes cannot be added to the shared one once it served a request), on the same
+    database as the suite (SQLite, or PostgreSQL in CI), whose schema the ``app`` fixture built."""
+    probe = create_app({**app_overrides, "INSTANCE_PATH": str(tmp_path_factory.mktemp("probe"))})
+    probe.config["PROBE_LOG"] = []
+    log = probe.config["PROBE_LOG"]
 
-    folder = tmp_path_factory.mktemp("probe")
-    app = create_app(
-        {
-            "ENV": "testing",
-            "SECRET_KEY": "probe",
-            "INSTANCE_PATH": str(folder),
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'probe.sqlite3'}",
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
-    app.config["PROBE_LOG"] = []
-
-    def add(code: str) -> None:
-        db.session.add(Institution(code=code, name=f"Probe {code}", kind="other"))
-        db.session.flush()
-
-    @app.get("/probe/read")
+    @probe.get("/probe/read")
     def read():
-        return {"n": db.session.scalar(select(func.count()).select_from(Institution))}
+        return {"n": _count()}
 
-    @app.get("/probe/write-get")
+    @probe.get("/probe/write-get")
     @writes
     def write_get():
-        add(request.args["code"])
+        _add(request.args["code"])
         return {"ok": True}
 
-    @app.post("/probe/create")
+    @probe.post("/probe/create")
     def create():
-        add(request.form["code"])  # the service flushed …
-        status = int(request.form.get("status", 200))
-        return {"status": status}, status  # … and the view answers with this status
+        _add(request.form["code"])
+        return {"ok": True}, int(request.form.get("status", 200))
 
-    @app.post("/probe/crash")
-    def crash():
-        add(request.form["code"])
-        raise RuntimeError("boom")
+    @probe.post("/probe/write-then-fail")
+    def write_then_fail():
+        """Writes, then writes more after the part that changes state is done, then fails (defect 2)."""
+        _add(request.form["code"])
+        db.session.execute(select(func.count()).select_from(Institution))
+        _add(request.form["code"] + "-late")
+        if request.form.get("raise"):
+            raise RuntimeError("late failure")
+        return {"error": "late failure"}, 500
 
-    @app.get("/probe/after-commit")
-    def after_commit():
-        log = app.config["PROBE_LOG"]
-        code = request.args["code"]
+    @probe.post("/probe/after-commit")
+    def with_callback():
+        code = request.form["code"]
+
+        def later() -> None:
+            log.append(f"after-commit sees {_codes()}")
+
+        after_commit(later)
+        _add(code)
         log.append("view")
-        after_commit_write(lambda: (log.append("after-commit"), add(code)))
-        return {"n": db.session.scalar(select(func.count()).select_from(Institution))}, int(
-            request.args.get("status", 200)
-        )
+        return {"ok": True}, int(request.form.get("status", 200))
 
-    @app.post("/probe/read-then-write")
-    @reads_first
-    def read_then_write():
-        existing = db.session.scalars(select(Institution)).all()  # the read phase
-        begin_writing()
-        add(request.form["code"])
-        log = app.config["PROBE_LOG"]
-        run_after_commit(lambda: log.append("after-commit"))
-        status = int(request.form.get("status", 200))
-        if status < 400:
-            end_writing()
-            log.append("ended")
-            if "late" in request.form:  # a change after the write phase is still kept
-                db.session.add(Institution(code=request.form["late"], name="Late", kind="other"))
-        # Objects read before the write phase are still loaded: using them reads nothing again.
-        return {"before": sorted(i.code for i in existing)}, status
-
-    # Views that reach the database through lms.db.connection() first, as prepared statements do.
-    count_institutions = select(func.count()).select_from(Institution)
-
-    def committed_count() -> int:
-        # Another connection, outside the pool (so the statement log does not see it): only what was saved.
-        other = sqlite3.connect(folder / "probe.sqlite3")
+    @probe.post("/probe/savepoints")
+    def savepoints():
         try:
-            return other.execute("SELECT count(*) FROM institution").fetchone()[0]
-        finally:
-            other.close()
-
-    @app.get("/probe/core-read")
-    def core_read():
-        return {"n": connection().execute(count_institutions).scalar(), "orm": db.session.registry.has()}
-
-    @app.post("/probe/core-then-orm")
-    def core_then_orm():
-        before = connection().execute(count_institutions).scalar()
-        add(request.form["code"])  # the ORM session joins the request's connection and transaction
-        after = connection().execute(count_institutions).scalar()
-        log = app.config["PROBE_LOG"]
-        run_after_commit(lambda: log.append(f"after-commit sees {committed_count()}"))
-        if "crash" in request.form:
-            raise RuntimeError("boom")
-        status = int(request.form.get("status", 200))
-        return {"before": before, "after": after}, status
-
-    @app.post("/probe/core-write-callback")
-    def core_write_callback():
-        connection().execute(Institution.__table__.insert().values(code="core", name="Core", kind="other"))
-        log = app.config["PROBE_LOG"]
-        run_after_commit(lambda: log.append(f"after-commit sees {committed_count()}"))  # a session, unused
+            with db.session.begin_nested():
+                after_commit(lambda: log.append("from the rolled-back savepoint"))
+                _add("p-dropped")
+                raise ValueError
+        except ValueError:
+            pass
+        with db.session.begin_nested():
+            after_commit(lambda: log.append("from the released savepoint"))
+            _add("p-kept")
         return {"ok": True}
 
-    @app.post("/probe/core-read-then-write")
-    @reads_first
-    def core_read_then_write():
-        before = connection().execute(count_institutions).scalar()
-        begin_writing()
-        add(request.form["code"])
-        end_writing()
-        app.config["PROBE_LOG"].append(f"ended, committed {committed_count()}")
+    @probe.post("/probe/failing-callback")
+    def failing_callback():
+        def fails() -> None:
+            raise RuntimeError("a receiver's bug")
+
+        after_commit(fails)
+        after_commit(lambda: log.append("the next callback still ran"))
+        _add("p-fact")
+        return {"ok": True}
+
+    @probe.post("/probe/chained")
+    def chained():
+        def without_unit_of_work() -> None:
+            after_commit(lambda: log.append("never: no commit follows"))
+
+        def with_unit_of_work() -> None:
+            with unit_of_work():
+                _add("p-second")
+                after_commit(lambda: log.append(f"after the second commit: {_codes()}"))
+            log.append("second unit committed")
+
+        after_commit(without_unit_of_work)
+        after_commit(with_unit_of_work)
+        _add("p-first")
+        return {"ok": True}
+
+    @probe.post("/probe/enqueue")
+    def ask_for_job():
+        enqueue(add_in_job, request.form["code"])
+        enqueue(add_in_job, request.form["code"])  # asked twice: runs once
+        _add(request.form["code"] + "-req")
+        return {"ok": True}, int(request.form.get("status", 200))
+
+    @probe.post("/probe/read-then-write")
+    def read_then_write():
+        before = _count()
+        time.sleep(0.02)  # another writer commits now, if it can
+        _add(f"p-rw{before}")
         return {"before": before}
 
-    with app.app_context():
-        db.create_all()
-    return app
+    return probe
 
 
 @pytest.fixture
 def probe(probe_app):
-    with probe_app.app_context():
-        db.session.execute(text("DELETE FROM institution"))
-        db.session.commit()
-        engine = db.engine
     probe_app.config["PROBE_LOG"].clear()
     client = IsolatedClient(probe_app, probe_app.response_class, use_cookies=True)
-    client.statements = lambda: Statements(engine)
 
     def codes() -> list[str]:
         with probe_app.app_context():
-            return sorted(db.session.scalars(select(Institution.code)))
+            return _codes()
 
     client.codes = codes
+    client.log = probe_app.config["PROBE_LOG"]
     return client
 
 
-def test_view_marked_writes_gets_begin_immediate(probe):
-    with probe.statements() as log:
-        assert probe.get("/probe/read").status_code == 200
-        assert probe.get("/probe/write-get?code=w1").status_code == 200
-    assert log.begins == ["BEGIN", "BEGIN IMMEDIATE"]
-    assert probe.codes() == ["w1"]
+def test_a_safe_view_marked_writes_keeps_what_it_wrote(probe):
+    assert probe.get("/probe/read").get_json() == {"n": 0}
+    assert probe.get("/probe/write-get?code=p-w1").status_code == 200
+    assert probe.codes() == ["p-w1"]
 
 
 @pytest.mark.parametrize("status", [200, 201, 302, 399])
 def test_success_commits(probe, status):
-    with probe.statements() as log:
-        probe.post("/probe/create", data={"code": "ok1", "status": status})
-    assert log.begins == ["BEGIN IMMEDIATE"]
-    assert log.log[-1] == "COMMIT"
-    assert probe.codes() == ["ok1"]
+    probe.post("/probe/create", data={"code": "p-ok", "status": status})
+    assert probe.codes() == ["p-ok"]
 
 
-@pytest.mark.parametrize("status", [400, 404, 409, 422])
-def test_client_error_rolls_back_what_was_flushed(probe, status):
-    with probe.statements() as log:
-        response = probe.post("/probe/create", data={"code": "half", "status": status})
-    assert response.status_code == status
-    assert "INSERT" in log.log  # the row really was flushed …
-    assert "COMMIT" not in log.log and log.log[-1] == "ROLLBACK"
-    assert probe.codes() == []  # … and nothing of it remains
+@pytest.mark.parametrize("status", [400, 404, 409, 422, 500])
+def test_an_error_response_keeps_nothing_it_flushed(probe, status):
+    assert probe.post("/probe/create", data={"code": "p-half", "status": status}).status_code == status
+    assert probe.codes() == []
 
 
-def test_unexpected_error_rolls_back(probe):
+def test_a_request_that_fails_after_its_state_change_keeps_nothing(probe):
+    """Defect 2: every write of the request goes with it, also those after the part that changed state."""
+    assert probe.post("/probe/write-then-fail", data={"code": "p-x"}).status_code == 500
+    assert probe.codes() == []
     with pytest.raises(RuntimeError):  # TESTING propagates exceptions
-        probe.post("/probe/crash", data={"code": "boom"})
+        probe.post("/probe/write-then-fail", data={"code": "p-y", "raise": "1"})
     assert probe.codes() == []
 
 
-def test_after_commit_write_runs_after_the_main_commit_in_a_write_transaction(probe):
-    with probe.statements() as log:
-        response = probe.get("/probe/after-commit?code=late")
+def test_after_commit_work_sees_the_committed_fact(probe):
+    assert probe.post("/probe/after-commit", data={"code": "p-late"}).status_code == 200
+    assert probe.log == ["view", "after-commit sees ['p-late']"]
+
+
+def test_after_commit_work_is_dropped_with_a_rollback_and_not_inherited(probe):
+    assert probe.post("/probe/after-commit", data={"code": "p-never", "status": 400}).status_code == 400
+    assert probe.log == ["view"]
+    assert probe.get("/probe/read").status_code == 200  # the next request does not run the dropped work
+    assert probe.log == ["view"]
+    assert probe.codes() == []
+
+
+def test_after_commit_work_follows_its_savepoint(probe):
+    assert probe.post("/probe/savepoints").status_code == 200
+    assert probe.log == ["from the released savepoint"]
+    assert probe.codes() == ["p-kept"]
+
+
+def test_a_failing_callback_is_logged_and_undoes_nothing(probe, caplog):
+    with caplog.at_level(logging.ERROR, logger="lms.after_commit"):
+        response = probe.post("/probe/failing-callback")
     assert response.status_code == 200
-    assert response.get_json() == {"n": 0}  # the view itself did not see the row
-    assert log.begins == ["BEGIN", "BEGIN IMMEDIATE"]
-    first_commit = log.log.index("COMMIT")
-    assert log.log.index("BEGIN IMMEDIATE") > first_commit
-    assert log.log.index("INSERT") > first_commit
-    assert log.log[-1] == "COMMIT"
-    assert probe.application.config["PROBE_LOG"] == ["view", "after-commit"]
-    assert probe.codes() == ["late"]
+    assert probe.codes() == ["p-fact"]
+    assert probe.log == ["the next callback still ran"]
+    assert "a receiver's bug" in caplog.text
 
 
-def test_after_commit_write_is_dropped_when_the_request_fails(probe):
-    response = probe.get("/probe/after-commit?code=never&status=400")
-    assert response.status_code == 400
-    assert probe.application.config["PROBE_LOG"] == ["view"]
-    assert probe.codes() == []
-    # The next request of the same app does not inherit the dropped job.
-    assert probe.get("/probe/read").status_code == 200
-    assert probe.application.config["PROBE_LOG"] == ["view"]
-    assert probe.codes() == []
+def test_after_commit_inside_after_commit_work_needs_a_unit_of_work(probe, caplog):
+    with caplog.at_level(logging.ERROR, logger="lms.after_commit"):
+        assert probe.post("/probe/chained").status_code == 200
+    assert "open a unit_of_work()" in caplog.text  # the callback that had no commit to follow raised
+    assert probe.log == ["second unit committed", "after the second commit: ['p-first', 'p-second']"]
+    assert probe.codes() == ["p-first", "p-second"]
 
 
-def test_outside_a_request_after_commit_write_runs_at_once(probe_app):
-    ran = []
-
-    def outside_request():  # e.g. a CLI command or a job: no request context at all
-        with probe_app.app_context():
-            after_commit_write(lambda: ran.append(True))
-
-    contextvars.Context().run(outside_request)
-    assert ran == [True]
+def test_jobs_run_once_after_the_commit_and_never_after_a_rollback(probe):
+    assert probe.post("/probe/enqueue", data={"code": "p-job"}).status_code == 200
+    assert probe.codes() == ["p-job", "p-job-req"]
+    assert probe.post("/probe/enqueue", data={"code": "p-job-2", "status": 409}).status_code == 409
+    assert probe.codes() == ["p-job", "p-job-req"]
 
 
-def test_reads_first_view_reads_then_takes_the_write_lock_on_the_same_connection(probe):
-    probe.post("/probe/create", data={"code": "old"})
-    with probe.statements() as log:
-        response = probe.post("/probe/read-then-write", data={"code": "new"})
-    assert response.get_json() == {"before": ["old"]}
-    # One read transaction, then the write transaction: the read objects were not expired and reloaded.
-    assert log.begins == ["BEGIN", "BEGIN IMMEDIATE"], "|".join(log.log)
-    assert [s for s in log.log if s == "SELECT"] == ["SELECT"]
-    assert len(log._traced) == 1  # one connection taken from the pool for both phases
-    assert log.log[-1] == "COMMIT"
-    assert probe.codes() == ["new", "old"]
+def test_concurrent_read_then_write_requests_wait_for_each_other(probe_app):
+    """Each writer reads, pauses, then writes. On SQLite a deferred BEGIN would fail most of them with
+    "database is locked"; the unit of work makes them take turns, and each sees the one before.
+    (PostgreSQL runs such writers side by side: races there meet the constraints, tested per service.)"""
+    with probe_app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's single writer")
+    results: list = []
+
+    def one_request() -> None:
+        client = IsolatedClient(probe_app, probe_app.response_class)
+        response = client.post("/probe/read-then-write")
+        results.append((response.status_code, response.get_json()))
+
+    threads = [threading.Thread(target=one_request) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [status for status, _ in results] == [200] * 5, results
+    assert sorted(body["before"] for _, body in results) == [0, 1, 2, 3, 4]  # each saw all before it
 
 
-def test_reads_first_write_phase_ends_with_its_commit(probe):
-    """``end_writing`` commits there and then (after-commit callbacks run at once), and what the request
-    changes afterwards is kept too."""
-    probe.post("/probe/read-then-write", data={"code": "new", "late": "later"})
-    assert probe.application.config["PROBE_LOG"] == ["after-commit", "ended"]
-    assert probe.codes() == ["later", "new"]
+# --- outside requests: commands and jobs ----------------------------------------------------------------
 
 
-def test_reads_first_view_answering_an_error_keeps_nothing(probe):
-    response = probe.post("/probe/read-then-write", data={"code": "bad", "status": 400})
-    assert response.status_code == 400
-    assert probe.codes() == []
-    assert probe.application.config["PROBE_LOG"] == []  # rolled back: the callback never ran
+def test_a_unit_of_work_commits_then_runs_its_callbacks(app, outside_requests):
+    seen: list = []
+
+    def command() -> None:
+        with app.app_context():
+            with unit_of_work():
+                _add("p-cmd")
+
+                def check() -> None:
+                    with db.engine.connect() as other:  # another connection sees it: it is committed
+                        seen.append(other.scalar(select(Institution.code).where(Institution.code == "p-cmd")))
+
+                after_commit(check)
+                assert seen == []  # not before the commit
+            assert seen == ["p-cmd"]
+
+    outside_requests(command)
 
 
-# --- the request's own connection (SQLite): prepared statements first, the ORM session only if needed --
+def test_a_unit_of_work_that_raises_keeps_nothing_and_runs_no_callback(app, outside_requests):
+    ran: list = []
+
+    def command() -> None:
+        with app.app_context():
+            with pytest.raises(ValueError), unit_of_work():
+                _add("p-gone")
+                after_commit(lambda: ran.append(1))
+                raise ValueError
+            assert _codes() == [] and ran == []
+
+    outside_requests(command)
 
 
-def test_a_request_reading_through_connection_opens_no_orm_session(probe):
-    probe.post("/probe/create", data={"code": "one"})
-    with probe.statements() as log:
-        response = probe.get("/probe/core-read")
-    assert response.get_json() == {"n": 1, "orm": False}
-    assert log.begins == ["BEGIN"] and log.log[-1] == "COMMIT"
+def test_a_job_asked_for_outside_requests_runs_after_the_commit(app, outside_requests):
+    def command() -> None:
+        with app.app_context():
+            with unit_of_work():
+                enqueue(add_in_job, "p-cmd-job")
+                assert _codes() == []  # not inside the unit that asked for it
+            assert _codes() == ["p-cmd-job"]
+
+    outside_requests(command)
 
 
-def test_the_orm_joins_the_request_connection_and_commits_with_it(probe):
-    with probe.statements() as log:
-        response = probe.post("/probe/core-then-orm", data={"code": "joined"})
-    assert response.get_json() == {"before": 0, "after": 1}  # the Core read saw the ORM's flush
-    assert len(log._traced) == 1, "one connection for the Core statements and the session"
-    assert log.begins == ["BEGIN IMMEDIATE"] and log.log[-1] == "COMMIT"
-    assert probe.application.config["PROBE_LOG"] == ["after-commit sees 1"]  # callbacks run once it is saved
-    assert probe.codes() == ["joined"]
+def test_after_commit_outside_any_unit_of_work_of_after_commit_work_raises(app, outside_requests):
+    errors: list = []
 
+    def command() -> None:
+        with app.app_context():
 
-def test_after_commit_callbacks_wait_for_the_request_connection_commit(probe):
-    """The session exists only to hold the callback: the Core write must be saved before it runs."""
-    assert probe.post("/probe/core-write-callback").status_code == 200
-    assert probe.application.config["PROBE_LOG"] == ["after-commit sees 1"]
-    assert probe.codes() == ["core"]
+            def callback() -> None:
+                try:
+                    after_commit(lambda: None)
+                except RuntimeError as error:
+                    errors.append(str(error))
 
+            with unit_of_work():
+                _add("p-raise")
+                after_commit(callback)
 
-def test_a_failed_request_on_its_own_connection_keeps_nothing_and_returns_the_connection(probe):
-    with probe.statements() as log:
-        assert probe.post("/probe/core-then-orm", data={"code": "refused", "status": 422}).status_code == 422
-    assert log.log[-1] == "ROLLBACK"
-    with pytest.raises(RuntimeError):
-        probe.post("/probe/core-then-orm", data={"code": "crashed", "crash": "1"})
-    assert probe.codes() == []
-    assert probe.application.config["PROBE_LOG"] == []
-    with probe.application.app_context():
-        assert db.engine.pool.checkedout() == 0
-
-
-def test_reads_first_switches_to_writing_on_the_request_connection(probe):
-    with probe.statements() as log:
-        response = probe.post("/probe/core-read-then-write", data={"code": "switched"})
-    assert response.get_json() == {"before": 0}
-    assert log.begins == ["BEGIN", "BEGIN IMMEDIATE"] and len(log._traced) == 1
-    assert probe.application.config["PROBE_LOG"] == ["ended, committed 1"]
-    assert probe.codes() == ["switched"]
+    outside_requests(command)
+    assert errors and "unit_of_work" in errors[0]
 
 
 def test_the_migrations_build_the_schema_the_models_declare(app):

@@ -4,7 +4,6 @@ exactly their own menu, language and CSRF token, and the path put into it must b
 from __future__ import annotations
 
 import re
-import time
 
 from lms.app import create_app
 from lms.db import db
@@ -83,22 +82,3 @@ def test_anonymous_header_shows_registration_only_when_open(app_overrides):
     opened = create_app({**app_overrides, "OPEN_REGISTRATION": True})
     assert 'href="/register"' not in _header(_client(closed).get("/login"))
     assert 'href="/register"' in _header(_client(opened).get("/login"))
-
-
-def test_the_signed_csrf_token_is_reused_for_a_minute_then_signed_again(app_overrides, monkeypatch):
-    strict = create_app({**app_overrides, "WTF_CSRF_ENABLED": True})
-    browser = _client(strict)
-
-    def header_token() -> str:
-        return re.search(r'name="csrf_token" value="([^"]+)"', _header(browser.get("/login"))).group(1)
-
-    first, again = header_token(), header_token()
-    assert first == again
-    monkeypatch.setattr("lms.page_chrome.CSRF_RESIGN_SECONDS", 0)
-    later = time.time() + 30  # tokens carry their signing second: sign in a later one
-    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
-    fresh = header_token()
-    assert fresh != first
-    for token in (first, fresh):  # both are valid for this session
-        response = browser.post("/language", data={"lang": "fr", "next": "/login", "csrf_token": token})
-        assert response.status_code == 302

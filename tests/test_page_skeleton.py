@@ -12,9 +12,8 @@ from markupsafe import Markup
 from lms.app import create_app
 from lms.db import db
 from lms.page_skeleton import render_skeleton
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, IsolatedClient
 from tests.courses.helpers import build_course
-from tests.test_db import IsolatedClient
 
 LAYOUT = {"Safety first": {"Isolation": [["html"], ["html", "thumbs"]]}}
 UNIT_TEMPLATE = "courses/courseware/unit.html"

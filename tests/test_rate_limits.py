@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from lms.accounts.models import utcnow
+from lms.clock import utcnow
 from lms.db import db
 from lms.rate_limits import RateEvent
 from tests.test_accounts import (

@@ -112,6 +112,7 @@ def _states(blocks: tuple[AssessedBlock, ...], learner_ids) -> dict[tuple[int, s
         return states
     rows = db.session.execute(
         select(XBlockField.user_id, XBlockField.block_key, XBlockField.field, XBlockField.value).where(
+            XBlockField.branch == PUBLISHED,
             XBlockField.scope == "user_state",
             XBlockField.block_key.in_([block.key for block in blocks]),
             XBlockField.field.in_(STATUS_FIELDS),

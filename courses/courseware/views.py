@@ -19,7 +19,7 @@ from courses.models import Course
 from courses.structure import Structure, Unit, draft_structure, published_structure
 from lms.accounts.session_user import request_user
 from lms.dashboard import register_panel
-from lms.db import after_commit_write
+from lms.db import after_commit, unit_of_work
 from lms.navigation import register_menu_item
 from lms.page_skeleton import render_skeleton
 from lms.permissions import can
@@ -129,14 +129,23 @@ def unit(code: str, usage_key: str):
 
 
 def _record_visit(course: Course, structure: Structure, current: Unit, done: dict[str, float]) -> None:
-    """Queue the visit's writes, only when they would change something."""
+    """Record the visit after the page's read transaction, in a short write of its own, and only when it
+    changes something: the page itself never waits for SQLite's write lock (design B of
+    shared/research/transactions.md; recording twice is harmless, completion only grows)."""
     user_id = current_user.id
     needs_completion = any(done.get(item, 0) < progress.COMPLETE for item in current.viewed_items)
     needs_position = progress.position(user_id, course.id) != current.key
-    if needs_completion:
-        after_commit_write(lambda: progress.mark_unit_viewed(user_id, course, structure, current))
-    if needs_position:
-        after_commit_write(lambda: progress.save_position(user_id, course.id, current.key))
+    if not (needs_completion or needs_position):
+        return
+
+    def record() -> None:
+        with unit_of_work():
+            if needs_completion:
+                progress.mark_unit_viewed(user_id, course, structure, current)
+            if needs_position:
+                progress.save_position(user_id, course.id, current.key)
+
+    after_commit(record)
 
 
 def _render_unit(course: Course, structure: Structure, current: Unit, branch: str, done: dict[str, float]):

@@ -24,8 +24,8 @@ from werkzeug.datastructures import FileStorage
 from courses.olx.errors import OlxError
 from courses.olx.importer import import_archive
 from courses.olx.models import ImportStatus, OlxImport
-from lms.accounts.models import utcnow
-from lms.db import after_commit, after_commit_write, db
+from lms.clock import utcnow
+from lms.db import after_commit, db
 from lms.tasks import enqueue, may_run_for, timed_out
 
 log = logging.getLogger(__name__)
@@ -67,9 +67,7 @@ def start_import(user, upload: FileStorage, code: str = "") -> OlxImport:  # noq
         staging.replace(upload_path(job.id))
     finally:
         staging.unlink(missing_ok=True)  # gone already unless something failed
-    job_id = job.id
-    # After the commit: a queue's worker must find the job's row, and the inline import its own transaction.
-    after_commit_write(lambda: enqueue(run_import, job_id))
+    enqueue(run_import, job.id)  # after the commit: a queue's worker must find the job's row
     return job
 
 

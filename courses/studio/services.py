@@ -165,6 +165,7 @@ def delete_block(course: Course, key: str, by) -> int:  # noqa: ANN001
     db.session.execute(
         delete(XBlockField).where(
             XBlockField.block_key.in_(doomed),
+            XBlockField.branch == DRAFT,
             XBlockField.user_id == NO_USER,
             XBlockField.scope.in_(("content", "settings", "children", "parent")),
         )

@@ -9,17 +9,14 @@ from __future__ import annotations
 import enum
 import hashlib
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.clock import utcnow
 from lms.db import db
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Role(enum.StrEnum):

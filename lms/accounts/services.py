@@ -26,11 +26,10 @@ from lms.accounts.models import (
     User,
     UserRole,
     hash_token,
-    utcnow,
 )
-from lms.db import after_commit, db
+from lms.clock import utcnow
+from lms.db import db
 from lms.rate_limits import seconds_left
-from lms.tasks import enqueue
 
 
 class AccountError(ValueError):
@@ -291,7 +290,7 @@ def _mail(to: str, language: str, subject, *paragraphs) -> None:  # noqa: ANN001
     with force_locale(language):
         subject_text = str(subject)
         body = "\n\n".join(str(paragraph) for paragraph in paragraphs) + "\n"
-    after_commit(lambda: enqueue(mail.send, to, subject_text, body))
+    mail.queue(to, subject_text, body)
 
 
 def send_password_reset(email: str) -> None:

@@ -17,14 +17,13 @@ from sqlalchemy import bindparam, select
 
 from lms.accounts.models import AccountIdentity, User, UserRole
 from lms.db import db
-from lms.prepared import Prepared
 
 _COLUMNS = ("id", "email", "name", "institution_id", "language", "gender", "active", "session_nonce")
 
 _user_table = User.__table__
 _role_table = UserRole.__table__
 # Built once: the user's columns and roles, one row per role (one row with a NULL role for none).
-_LOAD = Prepared(
+_LOAD = (
     select(*(_user_table.c[name] for name in _COLUMNS), _role_table.c.role)
     .select_from(_user_table.outerjoin(_role_table, _role_table.c.user_id == _user_table.c.id))
     .where(_user_table.c.id == bindparam("id"))
@@ -63,7 +62,7 @@ def load_session_user(user_id: str) -> SessionUser | None:
     raw_id, _, nonce = user_id.partition(":")
     if not raw_id.isdigit():
         return None
-    rows = _LOAD.all({"id": int(raw_id)})
+    rows = db.session.connection().execute(_LOAD, {"id": int(raw_id)}).all()
     if not rows:
         return None
     values = dict(zip(_COLUMNS, rows[0][: len(_COLUMNS)], strict=True))

@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from lms import audit
-from lms.accounts.models import ApiToken, User, hash_token, utcnow
+from lms.accounts.models import ApiToken, User, hash_token
 from lms.accounts.services import AccountError
-from lms.db import after_commit_write, db
+from lms.clock import utcnow
+from lms.db import after_commit, db, unit_of_work
 
 API_TOKEN_PREFIX = "tot_"  # noqa: S105 - a public prefix that makes tokens recognisable, not a secret
 
@@ -49,7 +50,10 @@ def user_for_api_token(raw: str) -> User | None:
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         token_id = token.id
-        after_commit_write(
-            lambda: db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
-        )
+
+        def record_use() -> None:  # after the request's (read) commit, in a short write of its own
+            with unit_of_work():
+                db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+
+        after_commit(record_use)
     return token.user

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.accounts.models import utcnow
+from lms.clock import utcnow
 from lms.db import db
 
 cohort_instructor = Table(

@@ -7,7 +7,6 @@ from sqlalchemy import Select, bindparam, func, or_, select
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, cohort_instructor
 from lms.db import db
-from lms.prepared import Prepared
 
 
 def visible_cohorts(user: User, query: str | None = None) -> Select:
@@ -60,7 +59,7 @@ def active_enrollments_of(user: User) -> list[Enrollment]:
     )
 
 
-_ENROLLED = Prepared(
+_ENROLLED = (
     select(Enrollment.id)
     .join(Cohort)
     .where(
@@ -74,7 +73,7 @@ _ENROLLED = Prepared(
 
 def is_enrolled_in_course(user_id: int, course_id: int) -> bool:
     # Asked on every courseware request: the statement is built once (see courses/queries.py).
-    return _ENROLLED.first({"user": user_id, "course": course_id}) is not None
+    return db.session.connection().execute(_ENROLLED, {"user": user_id, "course": course_id}).first() is not None
 
 
 def instructs_course_learner(instructor_id: int, learner_id: int, course_id: int) -> bool:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.accounts.models import utcnow
+from lms.clock import utcnow
 from lms.db import db
 
 

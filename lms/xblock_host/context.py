@@ -12,9 +12,8 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from lms.xblock_host.kvs import SnapshotStore, SqlRows
+from lms.xblock_host.models import DRAFT, PUBLISHED
 
-DRAFT = "draft"
-PUBLISHED = "published"
 BRANCHES = (DRAFT, PUBLISHED)
 
 

@@ -29,6 +29,8 @@ def record(runtime, block, event_type: str, event_data: Any) -> None:  # noqa: A
             usage_key=usage_key,
             event_type=event_type,
             data=data,
+            branch=runtime.context.branch,
+            version_id=runtime.context.version_id,
         )
     )
     signals.xblock_event.send(

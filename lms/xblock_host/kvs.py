@@ -14,16 +14,17 @@ costs the same number of queries whatever number of blocks it holds.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, or_, select
 from xblock.field_data import FieldData
 from xblock.fields import BlockScope, Field, Scope, UserScope
 
-from lms.accounts.models import utcnow
-from lms.db import connection, db, upsert
-from lms.prepared import Prepared
+from lms.clock import utcnow
+from lms.db import db
+from lms.sql import dialect_insert
 from lms.xblock_host.models import NO_USER, XBlockField
 
 AUTHORED_SCOPES = ("content", "settings", "children", "parent")
@@ -44,47 +45,33 @@ def scope_name(scope: Any) -> str:
 
 
 _COLUMNS = (XBlockField.scope, XBlockField.block_key, XBlockField.user_id, XBlockField.field, XBlockField.value)
-
-
-@functools.cache
-def _page_state(key_count: int):
-    """A page's state query for ``key_count`` blocks, built once per size.
-
-    One bind parameter per key rather than an expanding ``IN``: SQLAlchemy re-renders an expanding
-    parameter's SQL on every execution, a third of this query's cost.
-    """
-    keys = [bindparam(f"k{index}") for index in range(key_count)]
-    statement = select(*_COLUMNS).where(
-        or_(
-            and_(
-                XBlockField.block_key.in_(keys),
-                or_(
-                    XBlockField.user_id == bindparam("user"),
-                    and_(XBlockField.user_id == NO_USER, XBlockField.scope == "user_state_summary"),
-                ),
+# A page's rows: the user's state and the shared summaries of its blocks, and the user's user-wide rows.
+_PAGE_STATE = select(*_COLUMNS).where(
+    XBlockField.branch == bindparam("branch"),
+    or_(
+        and_(
+            XBlockField.block_key.in_(bindparam("keys", expanding=True)),
+            or_(
+                XBlockField.user_id == bindparam("user"),
+                and_(XBlockField.user_id == NO_USER, XBlockField.scope == "user_state_summary"),
             ),
-            # Not ``in_``: a list there is an expanding parameter, whose SQL is re-rendered per call.
-            and_(XBlockField.user_id == bindparam("user"), or_(*(XBlockField.scope == s for s in USER_WIDE_SCOPES))),
-        )
-    )
-    return Prepared(statement)
-
-
-@functools.cache
-def _upsert_rows(dialect: str) -> Prepared:
-    """The state upsert, built once per dialect (``dialect`` only keys the cache)."""
-    return Prepared(upsert(XBlockField, {}, ["scope", "block_key", "user_id", "field"], ["value", "updated_at"]))
-
-
-# Pages of more blocks than this (rare) use a statement built for the call.
-_PAGE_CHUNK = 64
+        ),
+        and_(XBlockField.user_id == bindparam("user"), XBlockField.scope.in_(USER_WIDE_SCOPES)),
+    ),
+)
+_ROW_KEY = ["branch", "scope", "block_key", "user_id", "field"]
 
 
 class SqlRows:
-    """Rows of ``xblock_field`` with a cache; the unit of work is one request's runtime."""
+    """Rows of ``xblock_field`` of one branch, with a cache; the unit of work is one request's runtime.
 
-    def __init__(self, context_key: str = ""):
+    ``branch`` keeps a draft's rows apart from the published course's: an author's preview reads and
+    writes the draft's user state (and the draft's authored rows), never a learner's.
+    """
+
+    def __init__(self, context_key: str = "", branch: str = "published"):
         self.context_key = context_key
+        self.branch = branch
         self._cache: dict[tuple[str, str, int, str], Any] = {}
         # What has been loaded in full, so that a miss there is an answer, not a reason to query:
         self._loaded_context: str | None = None  # all authored rows of this course draft
@@ -92,11 +79,21 @@ class SqlRows:
         self._loaded_summaries: set[str] = set()  # block keys whose user_state_summary is loaded
         self._loaded_user_wide: set[int] = set()  # users whose preferences and user_info are loaded
 
+    def _where(self, scope: str, block_key: str, user_id: int, field: str):  # noqa: ANN202
+        return and_(
+            XBlockField.branch == self.branch,
+            XBlockField.scope == scope,
+            XBlockField.block_key == block_key,
+            XBlockField.user_id == user_id,
+            XBlockField.field == field,
+        )
+
     # -- loading -----------------------------------------------------------------------------------
     def prefetch_context_authored(self, context_key: str) -> None:
         """Load every authored row of a course draft (the studio and draft previews)."""
         rows = db.session.execute(
             select(XBlockField.scope, XBlockField.block_key, XBlockField.field, XBlockField.value).where(
+                XBlockField.branch == self.branch,
                 XBlockField.context_key == context_key,
                 XBlockField.user_id == NO_USER,
                 XBlockField.scope.in_(AUTHORED_SCOPES),
@@ -109,28 +106,12 @@ class SqlRows:
     def prefetch_user_blocks(self, block_keys: Iterable[str], user_id: int) -> None:
         """One query for a page: the user's state and the shared summaries of these blocks, and the
         user's preferences and user-wide info."""
-        block_keys = [key for key in set(block_keys) if (key, user_id) not in self._loaded_user_blocks]
+        block_keys = sorted({key for key in block_keys if (key, user_id) not in self._loaded_user_blocks})
         if not block_keys and user_id in self._loaded_user_wide:
             return
-        if block_keys and user_id not in self._loaded_user_wide and len(block_keys) <= _PAGE_CHUNK:
-            # The common case (a page's first read), from a statement built once per size.
-            params = {f"k{index}": key for index, key in enumerate(sorted(block_keys))}
-            rows = _page_state(len(block_keys)).all({**params, "user": user_id})
-        else:
-            conditions = []
-            if block_keys:
-                conditions.append(
-                    and_(
-                        XBlockField.block_key.in_(block_keys),
-                        or_(
-                            XBlockField.user_id == user_id,
-                            and_(XBlockField.user_id == NO_USER, XBlockField.scope == "user_state_summary"),
-                        ),
-                    )
-                )
-            else:
-                conditions.append(and_(XBlockField.user_id == user_id, XBlockField.scope.in_(USER_WIDE_SCOPES)))
-            rows = connection().execute(select(*_COLUMNS).where(or_(*conditions)))
+        rows = db.session.connection().execute(
+            _PAGE_STATE, {"branch": self.branch, "keys": block_keys, "user": user_id}
+        )
         for scope, block_key, row_user, field, value in rows:
             self._cache[(scope, block_key, row_user, field)] = value
         self._loaded_user_blocks.update((key, user_id) for key in block_keys)
@@ -163,14 +144,7 @@ class SqlRows:
         cache_key = (scope, block_key, user_id, field)
         value = self._cache.get(cache_key, _MISSING)
         if value is _MISSING and not self._is_loaded(scope, block_key, user_id):
-            row = db.session.execute(
-                select(XBlockField.value).where(
-                    XBlockField.scope == scope,
-                    XBlockField.block_key == block_key,
-                    XBlockField.user_id == user_id,
-                    XBlockField.field == field,
-                )
-            ).first()
+            row = db.session.execute(select(XBlockField.value).where(self._where(*cache_key))).first()
             value = _MISSING if row is None else row[0]
             self._cache[cache_key] = value
         if value is _MISSING:
@@ -189,8 +163,10 @@ class SqlRows:
         if not items:
             return
         now = utcnow()
-        values = [
-            {
+        # One row per key: the last value wins, as it would field by field.
+        rows = {
+            (scope, block_key, user_id, field): {
+                "branch": self.branch,
                 "scope": scope,
                 "block_key": block_key,
                 "user_id": user_id,
@@ -200,47 +176,53 @@ class SqlRows:
                 "updated_at": now,
             }
             for scope, block_key, user_id, field, value in items
-        ]
-        # One row per key: the last value wins, as it would field by field.
-        deduplicated = {(v["scope"], v["block_key"], v["user_id"], v["field"]): v for v in values}
-        _upsert_rows(db.engine.dialect.name).execute_many(list(deduplicated.values()))
-        for key, row in deduplicated.items():
+        }
+        statement = dialect_insert(XBlockField)
+        statement = statement.on_conflict_do_update(
+            index_elements=_ROW_KEY,
+            set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+        )
+        db.session.connection().execute(statement, list(rows.values()))
+        for key, row in rows.items():
             self._cache[key] = row["value"]
 
     def delete(self, scope: str, block_key: str, user_id: int, field: str) -> None:
-        db.session.execute(
-            delete(XBlockField).where(
-                XBlockField.scope == scope,
-                XBlockField.block_key == block_key,
-                XBlockField.user_id == user_id,
-                XBlockField.field == field,
-            )
-        )
+        db.session.execute(delete(XBlockField).where(self._where(scope, block_key, user_id, field)))
         self._cache[(scope, block_key, user_id, field)] = _MISSING
 
 
 class SnapshotStore:
-    """Authored fields of a published version: ``{usage_key: {"type", "fields", "children", "parent"}}``."""
+    """Authored fields of a published version, shared by every request of the process.
+
+    Immutable by construction: the snapshot (``{usage_key: {"type", "fields", "children", "parent"}}``)
+    is deep-frozen when loaded (tuples and read-only mappings), and every read of a list or dict value
+    returns a fresh mutable copy. Blocks do change field values in place (drag-and-drop-v2 says so); a
+    frozen value handed out as it is would break them, a shared one would leak one learner's change to
+    the next (measured in ``bench/README.md``: a copy costs a few µs per page).
+    """
 
     def __init__(self, snapshot: dict[str, dict[str, Any]]):
-        self.snapshot = snapshot
+        self.snapshot: Mapping[str, Mapping[str, Any]] = freeze(snapshot)
 
     def get(self, scope: str, block_key: str, user_id: int, field: str) -> Any:
         entry = self.snapshot[block_key]
         if scope == "children":
-            return entry["children"]
+            return list(entry["children"])
         if scope == "parent":
             if entry.get("parent") is None:
                 raise KeyError(block_key)
             return entry["parent"]
-        return entry["fields"][field]
+        return thaw(entry["fields"][field])
 
     def has(self, scope: str, block_key: str, user_id: int, field: str) -> bool:
-        try:
-            self.get(scope, block_key, user_id, field)
-        except KeyError:
+        entry = self.snapshot.get(block_key)
+        if entry is None:
             return False
-        return True
+        if scope == "children":
+            return True
+        if scope == "parent":
+            return entry.get("parent") is not None
+        return field in entry["fields"]
 
     def set_many(self, items) -> None:  # noqa: ANN001
         if items:
@@ -248,6 +230,24 @@ class SnapshotStore:
 
     def delete(self, *args) -> None:  # noqa: ANN002
         raise ReadOnlyContent("published course content cannot be changed by a learner-facing view")
+
+
+def freeze(value: Any) -> Any:
+    """A deep, read-only copy of JSON data: lists become tuples, dicts read-only mappings."""
+    if isinstance(value, dict):
+        return MappingProxyType({key: freeze(item) for key, item in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(item) for item in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """A mutable deep copy of :func:`freeze`'s output (scalars are returned as they are)."""
+    if isinstance(value, MappingProxyType):
+        return {key: thaw(item) for key, item in value.items()}
+    if isinstance(value, tuple):
+        return [thaw(item) for item in value]
+    return value
 
 
 @functools.cache

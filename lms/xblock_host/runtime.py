@@ -84,7 +84,7 @@ class LmsRuntime(Runtime):
         self.context = context
         self.acting_user = acting_user
         self.state_user_id = acting_user.id if state_user_id is None else state_user_id
-        self.user_rows = SqlRows(context.context_key)
+        self.user_rows = SqlRows(context.context_key, context.branch)
         # Not ``field_data``: the base class owns that (deprecated) name and resets it.
         self.field_rows = RoutedFieldData(context.authored, self.user_rows)
         self.locale = request_locale()

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, abort, current_app, request, send_from_di
 from xblock.exceptions import DisallowedFileError, NoSuchHandlerError, NoSuchUsage
 
 from lms.accounts.session_user import request_user
-from lms.db import SAFE_METHODS, begin_writing, db, end_writing, reads_first
+from lms.db import SAFE_METHODS, db
 from lms.extensions import csrf
 from lms.xblock_host import context as contexts
 from lms.xblock_host import tokens
@@ -54,7 +54,6 @@ def handler_root(branch, usage_key, state_user_id, token):  # noqa: ARG001
     defaults={"suffix": ""},
 )
 @bp.route("/<branch>/<usage_key>/handler/<int:state_user_id>/<token>/<handler>/<path:suffix>", methods=HANDLER_METHODS)
-@reads_first
 def handler(branch: str, usage_key: str, state_user_id: int, token: str, handler: str, suffix: str):
     user = request_user()
     if not user.is_authenticated:
@@ -77,7 +76,6 @@ def handler(branch: str, usage_key: str, state_user_id: int, token: str, handler
     defaults={"suffix": ""},
 )
 @bp.route("/<branch>/<usage_key>/callback/<int:state_user_id>/<token>/<handler>/<path:suffix>", methods=HANDLER_METHODS)
-@reads_first
 def thirdparty_handler(branch: str, usage_key: str, state_user_id: int, token: str, handler: str, suffix: str):
     """Handlers a block exposes to outside services (``thirdparty=True``): no session, a handler-bound token."""
     if not tokens.check(token, 0, state_user_id, f"{usage_key}|{handler}", branch, "thirdparty"):
@@ -121,12 +119,8 @@ def _serialise_state_changes(block_type: str, usage_key: str, state_user_id: int
 
 def _call_handler(runtime: LmsRuntime, usage_key: str, handler_name: str, suffix: str) -> Response:
     key = UsageKey(usage_key)
-    webob_request = _webob_request()  # built before the write transaction: it needs no database
-    writes = request.method not in SAFE_METHODS
-    if writes:
-        # Authentication and permissions were read above; the block's state is read, changed and written
-        # in one short write transaction (see lms.db.reads_first), committed as soon as the block is done.
-        begin_writing()
+    webob_request = _webob_request()
+    if request.method not in SAFE_METHODS:
         _serialise_state_changes(key.block_type, usage_key, runtime.state_user_id)
     try:
         runtime.prefetch_user_state([key])
@@ -141,8 +135,6 @@ def _call_handler(runtime: LmsRuntime, usage_key: str, handler_name: str, suffix
         abort(404)
     except ReadOnlyContent:
         abort(409, "This handler tried to change published course content.")
-    if writes and result.status_code < 400:
-        end_writing()
     headers = [(name, value) for name, value in result.headerlist if name.lower() != "content-length"]
     return Response(result.body, status=result.status, headers=headers)
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from courses import gating
 from courses.models import BlockCompletion, CoursePosition
-from lms.db import RequestSession, db
+from lms.db import db
 from tests.courses.helpers import build_course, handler_url
 
 LAYOUT = {
@@ -105,27 +104,6 @@ def test_unit_page_queries_do_not_grow_with_components(client, auth, factory, co
         assert not any("course.description" in statement for statement in counter.statements)
     assert len(large.components[large.units[0]]) == 10
     assert counts[0] == counts[1], counts
-
-
-def test_unit_page_and_vote_open_no_orm_session_on_sqlite(client, auth, factory, monkeypatch):
-    """The hottest requests run prepared statements on the request's own connection: beginning and
-    committing an ORM session would cost a seventh of the page (lms.db.connection)."""
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("requests open their own connection on SQLite only")
-    built = build_course(factory, {"M": {"L": [["html", "thumbs"]]}}, code="TOT-NOORM")
-    learner = enrolled(factory, built)
-    auth.login(learner)
-    url = f"/learn/TOT-NOORM/unit/{built.units[0]}"
-    html = client.get(url).get_data(as_text=True)  # first visit: records completion and position
-    sessions = []
-    original = RequestSession.__init__
-    monkeypatch.setattr(
-        RequestSession, "__init__", lambda self, *a, **k: (sessions.append(1), original(self, *a, **k))[1]
-    )
-    assert client.get(url).status_code == 200
-    vote = client.post(handler_url(html, built.components[built.units[0]][1], "vote"), json={"voteType": "up"})
-    assert vote.get_json() == {"up": 1, "down": 0}
-    assert sessions == []
 
 
 def test_thumbs_vote_persists_across_reload(client, auth, factory):

@@ -18,7 +18,7 @@ from courses.models import Course
 from courses.olx import jobs
 from courses.olx.jobs import upload_path
 from courses.olx.models import OlxImport
-from lms.accounts.models import utcnow
+from lms.clock import utcnow
 from lms.db import db
 from tests.olx import olx_course
 
@@ -196,12 +196,12 @@ def test_with_a_queue_the_worker_imports_while_the_page_refreshes(app, client, a
     db.session.rollback()
     assert queries.by_code(olx_course.CODE) is None
 
-    worker_app.run_job(*queued[0], {})
+    worker_app.run_named_job(*queued[0], {})
     db.session.rollback()
     assert queries.by_code(olx_course.CODE) is not None
     html = client.get(f"/studio/imports/{job_id}").get_data(as_text=True)
     assert "imported" in html and "16 blocks and 2 files" in html
-    worker_app.run_job(*queued[0], {})  # delivered twice: nothing happens the second time
+    worker_app.run_named_job(*queued[0], {})  # delivered twice: nothing happens the second time
     db.session.rollback()
 
     assert db.session.scalar(select(func.count()).select_from(Course)) == 1
@@ -257,7 +257,7 @@ def test_a_queued_import_speaks_the_authors_language_in_the_worker(
     monkeypatch.setattr(jobs, "enqueue", lambda fn, *args: queued.append((f"{fn.__module__}:{fn.__qualname__}", args)))
     auth.login(french_author)
     job_id = job_id_of(upload(client, b"not a tarball"))
-    outside_requests(worker_app.run_job, *queued[0], {})  # as in an RQ worker: no request, no session
+    outside_requests(worker_app.run_named_job, *queued[0], {})  # as in an RQ worker: no request, no session
     db.session.rollback()
     job = db.session.get(OlxImport, job_id)
     assert job.status == "failed"
