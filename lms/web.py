@@ -26,8 +26,13 @@ def safe_next(target: str | None, default_endpoint: str = "dashboard.index") -> 
 
 
 def client_ip() -> str:
-    # Behind a proxy, configure werkzeug's ProxyFix in wsgi.py so remote_addr is the client's.
-    return request.remote_addr or "unknown"
+    """The client's address, the one key of every per-client limit (log-in failures, reset mail, checks).
+
+    ``request.remote_addr`` is the client's own address behind the configured ``PROXY_HOPS`` proxies
+    (``create_app`` installs ProxyFix) and the connection's peer without any. Cut to the column's width: a
+    misconfigured proxy may pass on a long header entry, which must not break the page.
+    """
+    return (request.remote_addr or "unknown")[:64]
 
 
 @dataclass
