@@ -149,12 +149,13 @@ def _init_templates(app: Flask) -> None:
     from lms.institutions.forms import kind_choices
     from lms.navigation import cohort_links
     from lms.permissions import can
+    from lms.web import page_url
 
     app.jinja_env.add_extension("jinja2.ext.do")
     # Stored values (roles, institution kinds) are shown through their translated labels.
     app.jinja_env.filters["role_label"] = lambda value: str(dict(role_choices()).get(value, value))
     app.jinja_env.filters["institution_kind"] = lambda value: str(dict(kind_choices()).get(value, value))
-    app.jinja_env.globals.update(can=can, get_locale=get_locale, cohort_links=cohort_links)
+    app.jinja_env.globals.update(can=can, get_locale=get_locale, cohort_links=cohort_links, page_url=page_url)
     page_chrome.init_app(app)
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
 
