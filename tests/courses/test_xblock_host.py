@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -141,7 +142,12 @@ def test_learner_cannot_use_draft_handlers(client, auth, factory, app):
 class EvilNameBlock(XBlock):
     """A block whose name and init arguments try to break out of the wrapper."""
 
-    payload = String(scope=Scope.settings, default="</script><script>window.pwned=1</script>")
+    # "<!--<script>" would put the parser in the "escaped" script state, where the next "</script>" no
+    # longer ends the element; "</script>" ends it at once. Quotes, & and U+2028 ride along.
+    payload = String(
+        scope=Scope.settings,
+        default="<!--<script></script><script>window.pwned=1</script>\"' & \u2028 é",
+    )
 
     def student_view(self, context=None):
         frag = Fragment("<p>evil</p>")
@@ -167,8 +173,12 @@ def test_wrapper_escapes_attributes_and_init_arguments(client, auth, factory):
     html = client.get(f"/studio/courses/HOST-EVIL/preview/{unit}").get_data(as_text=True)
     assert 'onmouseover="alert(1)"' not in html
     assert 'data-name="x&#34; onmouseover=&#34;alert(1)"' in html
-    assert "<script>window.pwned=1</script>" not in html
-    assert "\\u003c/script\\u003e\\u003cscript\\u003ewindow.pwned=1" in html
+    assert "<script>window.pwned=1</script>" not in html and "<!--<script>" not in html
+    # The element ends at its own closing tag and still carries the data unchanged.
+    start = html.index('<script type="json/xblock-args" class="xblock_json_init_args">')
+    content = html[html.index(">", start) + 1 : html.index("</script>", start)]
+    assert "<" not in content and "&" not in content
+    assert json.loads(content) == {"payload": EvilNameBlock.payload.default}
 
 
 def test_block_resources_are_served_with_cache_headers(client):
