@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask, request
 from flask_babel import get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import config as lms_config
 from lms import db as lms_db
@@ -42,6 +43,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session: long forms on slow links
     )
 
+    _trust_proxies(app)
     lms_db.init_app(app)
     tasks.init_app(app)
     migrate.init_app(app, lms_db.db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
@@ -55,6 +57,23 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _init_templates(app)
     app.after_request(_security_headers)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``PROXY_HOPS`` reverse proxies, see the client's address and scheme as the proxies saw them
+    (``request.remote_addr``, which every per-client limit reads through ``lms.web.client_ip``).
+
+    X-Forwarded-For is read ``hops`` entries from the right, as each proxy appends its peer's address:
+    entries further left were written by the client and anyone can forge them. X-Forwarded-Proto is set,
+    not appended to, by proxies (the TLS-terminating one sets it, the others pass it on), so its last value
+    is the one to believe. With no proxy configured no forwarding header is believed at all.
+    X-Forwarded-Host and -Prefix are never believed: a proxy that does not set X-Forwarded-Host itself
+    (nginx sets none unless told to) passes a client's one on unchanged, and reset and invitation links are
+    built from the request's host, so believing it would let a client choose the host in someone else's mail.
+    """
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=1, x_host=0, x_port=0, x_prefix=0)
 
 
 def _init_login(app: Flask) -> None:
@@ -103,12 +122,13 @@ def _init_templates(app: Flask) -> None:
     from lms.institutions.forms import kind_choices
     from lms.navigation import cohort_links
     from lms.permissions import can
+    from lms.web import page_url
 
     app.jinja_env.add_extension("jinja2.ext.do")
     # Stored values (roles, institution kinds) are shown through their translated labels.
     app.jinja_env.filters["role_label"] = lambda value: str(dict(role_choices()).get(value, value))
     app.jinja_env.filters["institution_kind"] = lambda value: str(dict(kind_choices()).get(value, value))
-    app.jinja_env.globals.update(can=can, get_locale=get_locale, cohort_links=cohort_links)
+    app.jinja_env.globals.update(can=can, get_locale=get_locale, cohort_links=cohort_links, page_url=page_url)
     page_chrome.init_app(app)
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
 

@@ -31,12 +31,29 @@ def _list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def _hop_count(value: Any) -> int:
+    """A number of trusted reverse proxies: an integer, 0 or more (0: the app faces clients directly)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError(f"expected a whole number of proxies (0 or more), got {value!r}")
+    try:
+        hops = int(value)
+    except ValueError:
+        raise ValueError(f"expected a whole number of proxies (0 or more), got {value!r}") from None
+    if hops < 0:
+        raise ValueError(f"expected a whole number of proxies (0 or more), got {value!r}")
+    return hops
+
+
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",  # development | production | testing
     "SECRET_KEY": None,
     "SQLALCHEMY_DATABASE_URI": None,  # None: SQLite file in the instance folder
     "INSTANCE_PATH": None,  # None: Flask's default instance folder
     "BASE_URL": "http://127.0.0.1:5000",
+    # Reverse proxies in front of the app that each append the address they received the request from to
+    # X-Forwarded-For (0: clients connect to the app directly). Per-client limits count by the address
+    # that many entries from the right; a wrong number makes every limit site-wide, or lets clients choose.
+    "PROXY_HOPS": 0,
     "OPEN_REGISTRATION": False,
     "DEFAULT_LANGUAGE": "en",
     "LANGUAGES": {"en": "English", "fr": "Français", "rw": "Ikinyarwanda"},
@@ -82,6 +99,7 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "LMS_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "LMS_INSTANCE_PATH": ("INSTANCE_PATH", str),
     "LMS_BASE_URL": ("BASE_URL", str),
+    "LMS_PROXY_HOPS": ("PROXY_HOPS", _hop_count),
     "LMS_OPEN_REGISTRATION": ("OPEN_REGISTRATION", _bool),
     "LMS_DEFAULT_LANGUAGE": ("DEFAULT_LANGUAGE", str),
     "LMS_MAIL_BACKEND": ("MAIL_BACKEND", str),
@@ -123,6 +141,10 @@ def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
             except ValueError as exc:
                 raise ConfigError(f"{name}: {exc}") from exc
     config.update(overrides or {})
+    try:
+        config["PROXY_HOPS"] = _hop_count(config["PROXY_HOPS"])  # an override is checked like the variable
+    except ValueError as exc:
+        raise ConfigError(f"LMS_PROXY_HOPS: {exc}") from exc
     if config["ENV"] not in ENVIRONMENTS:
         raise ConfigError(f"LMS_ENV must be one of {sorted(ENVIRONMENTS)}, got {config['ENV']!r}")
     return config

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
-from sqlalchemy import func, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
 
 from lms.db import db
 
@@ -26,46 +25,35 @@ def safe_next(target: str | None, default_endpoint: str = "dashboard.index") -> 
 
 
 def client_ip() -> str:
-    # Behind a proxy, configure werkzeug's ProxyFix in wsgi.py so remote_addr is the client's.
-    return request.remote_addr or "unknown"
+    """The client's address, the one key of every per-client limit (log-in failures, reset mail, checks).
+
+    ``request.remote_addr`` is the client's own address behind the configured ``PROXY_HOPS`` proxies
+    (``create_app`` installs ProxyFix) and the connection's peer without any. Cut to the column's width: a
+    misconfigured proxy may pass on a long header entry, which must not break the page.
+    """
+    return (request.remote_addr or "unknown")[:64]
 
 
-@dataclass
-class Page:
-    items: list[Any]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    def url_for_page(self, number: int) -> str:
-        # The view's own arguments win over a query argument of the same name (?cohort_id=…), which
-        # would otherwise reach url_for twice.
-        args = {**request.args.to_dict(), **(request.view_args or {}), "page": str(number)}
-        return url_for(request.endpoint, **args)
+# Far past any real list, and small enough that (page - 1) * page size still fits a 64-bit OFFSET: a larger
+# ?page= would make the database (or SQLite's driver) fail instead of answering with an empty or last page.
+LAST_PAGE_NUMBER = 10**9
 
 
-def paginate(stmt, per_page: int | None = None, scalars: bool = True) -> Page:
-    """Run ``stmt`` for the page named by ``?page=`` (two queries: the count and the rows)."""
+def paginate(stmt: Select, per_page: int | None = None) -> Pagination:
+    """The page of ``stmt``'s rows (ORM objects) named by ``?page=``, through Flask-SQLAlchemy's
+    ``db.paginate`` (a count and the rows). A missing or malformed number shows the first page and a
+    number past the end the last one, so an old or edited link still lands on a page."""
     per_page = per_page or current_app.config["PAGE_SIZE"]
-    try:
-        number = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        number = 1
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    # Past the end shows the last page (and keeps a huge ?page= from overflowing the OFFSET).
-    number = min(number, max(1, -(-(total or 0) // per_page)))
-    paged = stmt.limit(per_page).offset((number - 1) * per_page)
-    rows = db.session.scalars(paged).all() if scalars else db.session.execute(paged).all()
-    return Page(items=list(rows), page=number, per_page=per_page, total=total or 0)
+    number = min(max(1, request.args.get("page", 1, type=int)), LAST_PAGE_NUMBER)
+    page = db.paginate(stmt, page=number, per_page=per_page, max_per_page=None, error_out=False)
+    if page.page > page.pages > 0:
+        page = db.paginate(stmt, page=page.pages, per_page=per_page, max_per_page=None, error_out=False)
+    return page
+
+
+def page_url(number: int) -> str:
+    """This page's URL showing page ``number`` of its list, keeping the other query arguments (the
+    pagination macro's links). The view's own arguments win over a query argument of the same name
+    (?cohort_id=…), which would otherwise reach url_for twice."""
+    args = {**request.args.to_dict(), **(request.view_args or {}), "page": str(number)}
+    return url_for(request.endpoint, **args)

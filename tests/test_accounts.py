@@ -499,6 +499,25 @@ def test_admin_user_list_searches_and_filters_by_role(client, auth, factory):
     assert "Alice Author" in by_role and "Lionel Learner" not in by_role
 
 
+def test_admin_user_list_pages_keep_the_search(app, client, auth, factory, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    authors = [factory.user("author", name=f"Author {letter}") for letter in "ABCDE"]
+    factory.user("learner", name="Author Of Nothing")  # matches the search, not the role
+    auth.login(factory.user("admin", name="Zed Admin"))
+
+    def shown(response) -> list[str]:
+        return [user.name for user in authors if f">{user.name}<" in page(response)]
+
+    first = client.get("/admin/users?q=author&role=author")
+    assert shown(first) == ["Author A", "Author B"] and "5 people" in page(first)
+    assert 'href="/admin/users?q=author&amp;role=author&amp;page=2"' in page(first)
+    assert shown(client.get("/admin/users?q=author&role=author&page=2")) == ["Author C", "Author D"]
+    last = client.get("/admin/users?q=author&role=author&page=3")
+    assert shown(last) == ["Author E"] and "Author Of Nothing" not in page(last)
+    assert 'rel="next"' not in page(last) and 'href="/admin/users?q=author&amp;role=author&amp;page=2"' in page(last)
+    assert shown(client.get("/admin/users?q=author&role=author&page=x")) == ["Author A", "Author B"]
+
+
 # --- profile -------------------------------------------------------------------------------------------
 
 

@@ -203,6 +203,15 @@ def test_bad_pagination_arguments_are_a_422_with_errors(client, cohorts, token_f
     assert "page" in json.dumps(body["errors"])
 
 
+@pytest.mark.parametrize("past", ["3", "99999999999999999999999"])
+def test_a_page_past_the_end_is_an_empty_list(client, cohorts, token_for, past):
+    raw = token_for(cohorts["instructor"])
+    response = client.get(f"{API}/cohorts?page_size=1&page={past}", headers=bearer(raw))
+    assert response.status_code == 200 and response.get_json() == []
+    meta = json.loads(response.headers["X-Pagination"])
+    assert meta["total"] == 2 and meta["last_page"] == 2 and "page" not in meta
+
+
 def test_admin_lists_every_cohort(client, factory, cohorts, token_for):
     raw = token_for(factory.user("admin"))
     assert json.loads(client.get(f"{API}/cohorts", headers=bearer(raw)).headers["X-Pagination"])["total"] == 3

@@ -92,6 +92,26 @@ def test_bad_integer_names_the_variable():
         lms_config.load(environ={"LMS_MAIL_PORT": "twenty-five"})
 
 
+def test_proxy_hops_default_to_none_and_are_read_from_the_environment():
+    assert lms_config.load(environ={})["PROXY_HOPS"] == 0
+    assert lms_config.load(environ={"LMS_PROXY_HOPS": " 2 "})["PROXY_HOPS"] == 2
+    assert lms_config.load(environ={"LMS_PROXY_HOPS": "0"})["PROXY_HOPS"] == 0
+
+
+@pytest.mark.parametrize("value", ["-1", "one", "1.5", "", "true"])
+def test_bad_proxy_hops_name_the_variable(value):
+    with pytest.raises(ConfigError) as info:
+        lms_config.load(environ={"LMS_PROXY_HOPS": value})
+    assert "LMS_PROXY_HOPS" in str(info.value)
+    assert "0 or more" in str(info.value)
+
+
+@pytest.mark.parametrize("value", [-1, "2x", 1.5, True, None])
+def test_bad_proxy_hops_in_code_overrides_are_refused_too(value):
+    with pytest.raises(ConfigError, match="LMS_PROXY_HOPS"):
+        lms_config.load({"PROXY_HOPS": value}, environ={})
+
+
 def test_unknown_environment_is_refused():
     with pytest.raises(ConfigError, match="LMS_ENV"):
         lms_config.load(environ={"LMS_ENV": "staging"})

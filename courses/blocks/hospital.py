@@ -1,6 +1,10 @@
 """What the hospital-track blocks (``skill_checklist``, ``procedure_log``) share: handlers that accept a
-JSON body from JavaScript or a plain HTML form without it, the assessor role check, XML helpers for
-authored fields, and the Jinja templates in ``templates/tot_blocks``.
+JSON body from JavaScript or a plain HTML form without it, and :class:`HospitalBlockMixin`, everything
+else both do alike: completion by an assessor, the learner's and the assessor's views, the OLX shape
+(authored attributes, a ``<description>``, the block's own list as child elements), the assessor role
+check, comment rules, and the Jinja templates in ``templates/tot_blocks``.
+
+The mixin is plain XBlock: both blocks run unchanged in the xblock-sdk workbench and in Open edX.
 """
 
 from __future__ import annotations
@@ -12,10 +16,11 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import jinja2
+from lxml import etree
 from markupsafe import escape
 from web_fragments.fragment import Fragment
 from webob import Response
-from xblock.core import XBlock
+from xblock.core import XBlock, XBlockMixin
 from xblock.exceptions import JsonHandlerError
 from xblock.fields import Scope
 
@@ -149,8 +154,99 @@ def element_text(node) -> str:  # noqa: ANN001
     return (node.text or "").strip()
 
 
-class HospitalBlockMixin(OlxAttributesMixin):
-    """Who is acting, may they assess, and the bits of markup every hospital block renders."""
+@XBlock.needs("i18n")
+@XBlock.wants("user")
+class HospitalBlockMixin(OlxAttributesMixin, XBlockMixin):
+    """A hospital block: authored content, a learner's state, an assessor who completes it.
+
+    A block sets its templates and the handlers their forms post to, the field its heading comes from, the
+    field written as child elements in OLX, and defines ``view_context`` (what its templates show beyond
+    the common part), ``read_olx_children`` and ``write_olx_children``. It has ``display_name`` and
+    ``description`` fields of its own (their help text differs).
+    """
+
+    # Only an assessor completes these blocks (a sign-off, enough verified entries): 1/1 and done then.
+    has_custom_completion = True
+    has_score = True
+    icon_class = "problem"
+
+    title_field = ""  # the authored field naming the competency or procedure, shown as the heading
+    olx_child_field = ""  # the authored list written as child elements beside <description>
+    student_template = ""
+    assessor_template = ""
+    student_actions: dict[str, str] = {}  # template variable -> the handler its form posts to
+    assessor_actions: dict[str, str] = {}
+
+    def max_score(self) -> int:
+        return 1
+
+    def publish_completed(self) -> None:
+        """Record the assessor's verdict as the block's grade (1/1) and its completion."""
+        self.runtime.publish(self, "grade", {"value": 1, "max_value": 1})
+        self.runtime.publish(self, "completion", {"completion": 1.0})
+
+    # -- OLX ---------------------------------------------------------------------------------------------
+    @classmethod
+    def parse_xml(cls, node, runtime, keys):  # noqa: ANN001, ANN206
+        """Authored fields from attributes, ``<description>`` text, the other children to the block's
+        ``read_olx_children``; attributes with no field are kept for export."""
+        block = runtime.construct_xblock_from_class(cls, keys)
+        set_authored_attributes(block, node)
+        others = []
+        for child in node:
+            if child.tag == "description":
+                block.description = element_text(child)
+            else:
+                others.append(child)
+        block.read_olx_children(others)
+        cls.keep_unknown_attributes(block, node)
+        return block
+
+    def add_xml_to_node(self, node) -> None:  # noqa: ANN001
+        node.tag = self.scope_ids.block_type
+        node.set("xblock-family", self.entry_point)
+        write_authored_attributes(self, node, skip=("description", self.olx_child_field))
+        self.write_unknown_attributes(node)
+        if self.description:
+            etree.SubElement(node, "description").text = self.description
+        self.write_olx_children(node)
+
+    def read_olx_children(self, children: list) -> None:
+        raise NotImplementedError
+
+    def write_olx_children(self, node) -> None:  # noqa: ANN001
+        raise NotImplementedError
+
+    # -- views -------------------------------------------------------------------------------------------
+    def student_view(self, context=None):  # noqa: ANN001, ANN201, ARG002
+        """The learner's side: the block's state and the forms the learner acts through."""
+        return self.render_view(self.student_template, **self._action_urls(self.student_actions))
+
+    def assessor_view(self, context=None):  # noqa: ANN001, ANN201, ARG002
+        """The assessor's side, rendered by a host with the learner as state user and the assessor as
+        current user (this LMS: ``courses/assessor``)."""
+        return self.render_view(
+            self.assessor_template,
+            can_assess=self.may_assess_this_state(),
+            **self._action_urls(self.assessor_actions),
+        )
+
+    author_view = student_view
+
+    def _action_urls(self, actions: dict[str, str]) -> dict[str, str]:
+        return {name: self.runtime.handler_url(self, handler) for name, handler in actions.items()}
+
+    def view_context(self) -> dict:
+        raise NotImplementedError
+
+    def _context(self) -> dict:
+        return {
+            "_": self.ugettext,
+            "dom_id": self.dom_id,
+            "title": getattr(self, self.title_field) or self.display_name,
+            "description": [p.strip() for p in (self.description or "").split("\n\n") if p.strip()],
+            **self.view_context(),
+        }
 
     def render_view(self, template: str, **extra) -> Fragment:
         """A view: the block's template with its context (plus ``extra``), the shared CSS and JavaScript."""
@@ -160,6 +256,7 @@ class HospitalBlockMixin(OlxAttributesMixin):
         self.add_resources(frag, "TotBlockForms", {"messages": self.js_messages()})
         return frag
 
+    # -- who acts ----------------------------------------------------------------------------------------
     def may_assess_this_state(self) -> bool:
         """An assessor, acting on someone else's state (nobody signs their own work off)."""
         return self.can_assess() and not (self.acting_user_id() is not None and self.is_own_state())
@@ -209,6 +306,15 @@ class HospitalBlockMixin(OlxAttributesMixin):
         if not self.is_own_state():
             raise HandlerError(403, _("Only the learner can change this."))
 
+    def clean_comment(self, data: dict) -> str:
+        """The assessor's comment (may be empty), within ``MAX_COMMENT`` characters."""
+        comment = str(data.get("comment") or "").strip()
+        if len(comment) > MAX_COMMENT:
+            _ = self.ugettext
+            raise HandlerError(400, _("The comment is too long (2,000 characters at most)."), field="comment")
+        return comment
+
+    # -- page resources ----------------------------------------------------------------------------------
     def add_resources(self, frag: Fragment, js_init: str, args: dict) -> None:
         frag.add_css_url(self.runtime.local_resource_url(self, "public/tot_blocks.css"))
         frag.add_javascript_url(self.runtime.local_resource_url(self, "public/tot_blocks.js"))

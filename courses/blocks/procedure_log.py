@@ -20,17 +20,7 @@ from lxml import etree
 from xblock.core import XBlock
 from xblock.fields import Integer, List, Scope, String
 
-from courses.blocks.hospital import (
-    MAX_COMMENT,
-    N_,
-    HandlerError,
-    HospitalBlockMixin,
-    element_text,
-    form_handler,
-    now_iso,
-    set_authored_attributes,
-    write_authored_attributes,
-)
+from courses.blocks.hospital import N_, HandlerError, HospitalBlockMixin, element_text, form_handler, now_iso
 
 DEFAULT_SCALE = [
     N_("Observed"),
@@ -90,14 +80,19 @@ def required_count(min_supervised) -> int:  # noqa: ANN001
         return 1
 
 
-@XBlock.needs("i18n")
-@XBlock.wants("user")
 class ProcedureLogBlock(HospitalBlockMixin, XBlock):
-    """A logbook: entries by the learner, verified one by one by an assessor."""
+    """A logbook: entries by the learner, verified one by one by an assessor.
 
-    has_custom_completion = True
-    has_score = True
-    icon_class = "problem"
+    The learner sees their progress, the form for a new entry and their entries with each review; the
+    assessor verifies or rejects each entry.
+    """
+
+    title_field = "procedure"
+    olx_child_field = "autonomy_scale"
+    student_template = "tot_blocks/procedure_log.html"
+    assessor_template = "tot_blocks/procedure_log_assessor.html"
+    student_actions = {"add_action": "add_entry", "delete_action": "delete_entry"}
+    assessor_actions = {"review_action": "review_entry"}
 
     display_name = String(scope=Scope.settings, default="Procedure logbook", help="Name shown in the outline.")
     procedure = String(scope=Scope.content, default="", help="The procedure logged, e.g. 'Urinary catheterisation'.")
@@ -134,9 +129,6 @@ class ProcedureLogBlock(HospitalBlockMixin, XBlock):
     def verified_count(self) -> int:
         return sum(1 for entry in self.entries or [] if entry.get("status") == VERIFIED)
 
-    def max_score(self) -> int:
-        return 1
-
     @staticmethod
     def assessment_status(fields: dict, state: dict) -> dict:
         """What the assessor's overview shows for one learner, from stored values alone (no runtime)."""
@@ -158,37 +150,21 @@ class ProcedureLogBlock(HospitalBlockMixin, XBlock):
         raise HandlerError(404, self.ugettext("This entry no longer exists. Reload the page."))
 
     # -- XML ----------------------------------------------------------------------------------------------
-    @classmethod
-    def parse_xml(cls, node, runtime, keys):
-        """``<procedure_log procedure=… min_supervised=…><description>…</description>
-        <autonomy_level>Observed</autonomy_level>…</procedure_log>``"""
-        block = runtime.construct_xblock_from_class(cls, keys)
-        set_authored_attributes(block, node)
-        scale = []
-        for child in node:
-            if child.tag == "description":
-                block.description = element_text(child)
-            elif child.tag == "autonomy_level" and element_text(child):
-                scale.append(element_text(child))
+    # ``<procedure_log procedure=… min_supervised=…><description>…</description>
+    # <autonomy_level>Observed</autonomy_level>…</procedure_log>``
+    def read_olx_children(self, children: list) -> None:
+        scale = [element_text(child) for child in children if child.tag == "autonomy_level" and element_text(child)]
         if scale:
-            block.autonomy_scale = scale
-        cls.keep_unknown_attributes(block, node)
-        return block
+            self.autonomy_scale = scale
 
-    def add_xml_to_node(self, node):
-        node.tag = self.scope_ids.block_type
-        node.set("xblock-family", self.entry_point)
-        write_authored_attributes(self, node, skip=("description", "autonomy_scale"))
-        self.write_unknown_attributes(node)
-        if self.description:
-            etree.SubElement(node, "description").text = self.description
+    def write_olx_children(self, node) -> None:  # noqa: ANN001
         if self.fields["autonomy_scale"].is_set_on(self):
             for label in self.autonomy_scale or []:  # as authored, never translated
                 if str(label).strip():
                     etree.SubElement(node, "autonomy_level").text = str(label).strip()
 
     # -- views ----------------------------------------------------------------------------------------
-    def _context(self) -> dict:
+    def view_context(self) -> dict:
         _ = self.ugettext
         scale = self.scale()
         entries = []
@@ -204,10 +180,6 @@ class ProcedureLogBlock(HospitalBlockMixin, XBlock):
             )
         verified, required = self.verified_count(), self.required()
         return {
-            "_": _,
-            "dom_id": self.dom_id,
-            "title": self.procedure or self.display_name,
-            "description": [p.strip() for p in (self.description or "").split("\n\n") if p.strip()],
             "scale": list(enumerate(scale, 1)),
             "entries": entries,
             "verified": verified,
@@ -220,24 +192,6 @@ class ProcedureLogBlock(HospitalBlockMixin, XBlock):
             "max_setting": MAX_SETTING,
             "max_reflection": MAX_REFLECTION,
         }
-
-    def student_view(self, context=None):
-        """The learner's logbook: progress, the form for a new entry, and the entries with their review."""
-        return self.render_view(
-            "tot_blocks/procedure_log.html",
-            add_action=self.runtime.handler_url(self, "add_entry"),
-            delete_action=self.runtime.handler_url(self, "delete_entry"),
-        )
-
-    def assessor_view(self, context=None):
-        """The assessor verifies or rejects each entry (state user = the learner)."""
-        return self.render_view(
-            "tot_blocks/procedure_log_assessor.html",
-            review_action=self.runtime.handler_url(self, "review_entry"),
-            can_assess=self.may_assess_this_state(),
-        )
-
-    author_view = student_view
 
     # -- validation -----------------------------------------------------------------------------------
     def _clean_text(self, data: dict, name: str, limit: int, label: str) -> str:
@@ -327,9 +281,7 @@ class ProcedureLogBlock(HospitalBlockMixin, XBlock):
             raise HandlerError(400, _("Choose to verify or to reject the entry."), field="decision")
         if entry.get("status") != PENDING:
             raise HandlerError(409, _("This entry has already been reviewed."))
-        comment = str(data.get("comment") or "").strip()
-        if len(comment) > MAX_COMMENT:
-            raise HandlerError(400, _("The comment is too long (2,000 characters at most)."), field="comment")
+        comment = self.clean_comment(data)
         if decision == "reject" and not comment:
             raise HandlerError(400, _("Say why you reject the entry, so the learner can correct it."), field="comment")
         if comment and identifier_kind(comment):
@@ -348,8 +300,7 @@ class ProcedureLogBlock(HospitalBlockMixin, XBlock):
         self.entries = entries
         verified, required = self.verified_count(), self.required()
         if verified >= required and not was_complete:
-            self.runtime.publish(self, "grade", {"value": 1, "max_value": 1})
-            self.runtime.publish(self, "completion", {"completion": 1.0})
+            self.publish_completed()
         message = _("Entry verified.") if decision == "verify" else _("Entry rejected.")
         return {"result": "ok", "message": message, "verified": verified, "required": required, "reload": True}
 

@@ -11,20 +11,11 @@ publishes ``grade`` (1/1) and ``completion`` 1.0, the only way this block comple
 
 from __future__ import annotations
 
+from lxml import etree
 from xblock.core import XBlock
 from xblock.fields import Dict, Integer, List, Scope, String
 
-from courses.blocks.hospital import (
-    MAX_COMMENT,
-    N_,
-    HandlerError,
-    HospitalBlockMixin,
-    element_text,
-    form_handler,
-    now_iso,
-    set_authored_attributes,
-    write_authored_attributes,
-)
+from courses.blocks.hospital import N_, HandlerError, HospitalBlockMixin, element_text, form_handler, now_iso
 
 # -- the block -----------------------------------------------------------------------------------------
 
@@ -59,14 +50,19 @@ def normalise_steps(raw) -> list[dict]:  # noqa: ANN001
     return steps
 
 
-@XBlock.needs("i18n")
-@XBlock.wants("user")
 class SkillChecklistBlock(HospitalBlockMixin, XBlock):
-    """A competency with steps; learner self-assessment and assessor sign-off (entrustment 1–5)."""
+    """A competency with steps; learner self-assessment and assessor sign-off (entrustment 1–5).
 
-    has_custom_completion = True
-    has_score = True
-    icon_class = "problem"
+    The learner reads the steps, rates themself on each and sees the assessor's sign-off; the assessor
+    sees the learner's self-assessment and signs off.
+    """
+
+    title_field = "competency"
+    olx_child_field = "steps"
+    student_template = "tot_blocks/skill_checklist.html"
+    assessor_template = "tot_blocks/skill_checklist_assessor.html"
+    student_actions = {"action": "self_assess"}
+    assessor_actions = {"action": "sign_off"}
 
     display_name = String(scope=Scope.settings, default="Skill checklist", help="Name shown in the outline.")
     competency = String(scope=Scope.content, default="", help="The competency being assessed, as a short title.")
@@ -103,9 +99,6 @@ class SkillChecklistBlock(HospitalBlockMixin, XBlock):
     def _competent_from(self) -> int:
         return min(max(int(self.competent_level or 4), 1), 5)
 
-    def max_score(self) -> int:
-        return 1
-
     @staticmethod
     def assessment_status(fields: dict, state: dict) -> dict:
         """What the assessor's overview shows for one learner, from stored values alone (no runtime)."""
@@ -121,34 +114,18 @@ class SkillChecklistBlock(HospitalBlockMixin, XBlock):
         }
 
     # -- XML ----------------------------------------------------------------------------------------------
-    @classmethod
-    def parse_xml(cls, node, runtime, keys):
-        """``<skill_checklist competency=… competent_level=…><description>…</description>
-        <step id="s1" must_pass="true">…</step>…</skill_checklist>``"""
-        block = runtime.construct_xblock_from_class(cls, keys)
-        set_authored_attributes(block, node)
-        raw_steps = []
-        for child in node:
-            if child.tag == "description":
-                block.description = element_text(child)
-            elif child.tag == "step":
-                raw_steps.append(
-                    {"id": child.get("id"), "text": element_text(child), "must_pass": child.get("must_pass")}
-                )
+    # ``<skill_checklist competency=… competent_level=…><description>…</description>
+    # <step id="s1" must_pass="true">…</step>…</skill_checklist>``
+    def read_olx_children(self, children: list) -> None:
+        raw_steps = [
+            {"id": child.get("id"), "text": element_text(child), "must_pass": child.get("must_pass")}
+            for child in children
+            if child.tag == "step"
+        ]
         if raw_steps:
-            block.steps = normalise_steps(raw_steps)
-        cls.keep_unknown_attributes(block, node)
-        return block
+            self.steps = normalise_steps(raw_steps)
 
-    def add_xml_to_node(self, node):
-        from lxml import etree
-
-        node.tag = self.scope_ids.block_type
-        node.set("xblock-family", self.entry_point)
-        write_authored_attributes(self, node, skip=("description", "steps"))
-        self.write_unknown_attributes(node)
-        if self.description:
-            etree.SubElement(node, "description").text = self.description
+    def write_olx_children(self, node) -> None:  # noqa: ANN001
         for step in self.step_list():
             element = etree.SubElement(node, "step", id=step["id"])
             if step["must_pass"]:
@@ -172,13 +149,9 @@ class SkillChecklistBlock(HospitalBlockMixin, XBlock):
         }
         return record
 
-    def _context(self) -> dict:
+    def view_context(self) -> dict:
         _ = self.ugettext
         return {
-            "_": _,
-            "dom_id": self.dom_id,
-            "title": self.competency or self.display_name,
-            "description": [p.strip() for p in (self.description or "").split("\n\n") if p.strip()],
             "steps": self.step_list(),
             "answers": dict(self.self_assessment or {}),
             "self_levels": [(value, _(label)) for value, label in SELF_LEVELS],
@@ -189,20 +162,6 @@ class SkillChecklistBlock(HospitalBlockMixin, XBlock):
             "signoff": self._signoff_context(),
             "history": [dict(h, date=str(h.get("at", ""))[:10]) for h in reversed(self.signoff_history or [])],
         }
-
-    def student_view(self, context=None):
-        """The learner reads the steps, rates themself on each, and sees the assessor's sign-off."""
-        return self.render_view("tot_blocks/skill_checklist.html", action=self.runtime.handler_url(self, "self_assess"))
-
-    def assessor_view(self, context=None):
-        """The assessor sees the learner's self-assessment and signs off (state user = the learner)."""
-        return self.render_view(
-            "tot_blocks/skill_checklist_assessor.html",
-            action=self.runtime.handler_url(self, "sign_off"),
-            can_assess=self.may_assess_this_state(),
-        )
-
-    author_view = student_view
 
     # -- handlers -------------------------------------------------------------------------------------
     @form_handler
@@ -260,9 +219,7 @@ class SkillChecklistBlock(HospitalBlockMixin, XBlock):
             level = None
         if level not in LEVEL_NUMBERS:
             raise HandlerError(400, _("Choose an entrustment level from 1 to 5."), field="level")
-        comment = str(data.get("comment") or "").strip()
-        if len(comment) > MAX_COMMENT:
-            raise HandlerError(400, _("The comment is too long (2,000 characters at most)."), field="comment")
+        comment = self.clean_comment(data)
         competent = level >= self._competent_from()
         if competent:
             unmet = [
@@ -285,8 +242,7 @@ class SkillChecklistBlock(HospitalBlockMixin, XBlock):
             "steps": results,
         }
         if competent:
-            self.runtime.publish(self, "grade", {"value": 1, "max_value": 1})
-            self.runtime.publish(self, "completion", {"completion": 1.0})
+            self.publish_completed()
             message = _("Signed off as competent.")
         else:
             message = _("Sign-off saved: not yet competent at this level.")

@@ -13,6 +13,7 @@ from lms.cohorts import queries, services
 from lms.cohorts.models import Cohort
 from lms.db import db
 from lms.permissions import require
+from lms.web import LAST_PAGE_NUMBER
 
 blp = api_blueprint(
     "api_cohorts", __name__, description="Cohorts (a course offered at an institution) and enrollments."
@@ -54,19 +55,24 @@ class EnrollResultSchema(ma.Schema):
 
 
 class SQLPage(Page):
-    """smorest pagination over a SQLAlchemy select."""
+    """smorest's pager over a SQLAlchemy select, paged by Flask-SQLAlchemy's ``db.paginate`` (a count and
+    the rows; smorest's own Page slices the collection, which a select cannot be). A page past the end
+    is an empty list, as smorest's metadata (no ``page`` key then) describes it."""
+
+    def __init__(self, collection, page_params):  # noqa: ANN001 - smorest's signature
+        number = min(page_params.page, LAST_PAGE_NUMBER)  # smorest checks >= 1, not an upper bound
+        self._page = db.paginate(
+            collection, page=number, per_page=page_params.page_size, max_per_page=None, error_out=False
+        )
+        super().__init__(collection, page_params)
 
     @property
-    def item_count(self):
-        from sqlalchemy import func, select
-
-        return db.session.scalar(select(func.count()).select_from(self.collection.order_by(None).subquery()))
+    def item_count(self) -> int:
+        return self._page.total
 
     @property
-    def items(self):
-        # smorest's Page slices the collection, which a Select does not support: page with OFFSET/LIMIT.
-        params = self.page_params
-        return db.session.scalars(self.collection.offset(params.first_item).limit(params.page_size)).all()
+    def items(self) -> list:
+        return self._page.items
 
 
 def _cohort(cohort_id: int) -> Cohort:

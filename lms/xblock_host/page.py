@@ -7,13 +7,12 @@ blocks' own JavaScript (which defines their initialisers), then our runtime, whi
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass
-from typing import Any
 
 from flask import request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from web_fragments.fragment import Fragment
 
@@ -25,18 +24,6 @@ class PageParts:
     head: Markup
     body: Markup
     foot: Markup
-
-
-def json_for_script(data: Any) -> str:
-    """JSON that can sit inside a <script> element: ``json.dumps`` alone lets "</script>" close it."""
-    return (
-        json.dumps(data)
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
 
 
 @functools.lru_cache(maxsize=32)
@@ -51,7 +38,8 @@ def _runtime_tags(script_root: str, locale: str) -> tuple[str, str, str]:  # noq
     runtime_js = f'<script src="{url_for("xblock_host.runtime_resource", filename="js/runtime.js")}"></script>'
     css = f'<link rel="stylesheet" href="{url_for("xblock_host.runtime_resource", filename="xblock.css")}">'
     # The runtime's own words, translated here (the browser has no catalogue); JSON is not executed.
-    strings = json_for_script({"blockFailed": _("This activity could not start. Reload the page to try again.")})
+    # htmlsafe_json_dumps escapes < > & ' so no "</script>" or "<!--" in a translation can end the element.
+    strings = htmlsafe_json_dumps({"blockFailed": _("This activity could not start. Reload the page to try again.")})
     strings_tag = f'<script type="application/json" id="xblock-runtime-strings">{strings}</script>'
     return css, strings_tag + before, runtime_js
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, url_for
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import escape
 from web_fragments.fragment import Fragment
 from xblock.exceptions import NoSuchServiceError, NoSuchUsage
@@ -22,7 +23,6 @@ from lms.xblock_host import django_setup, events, tokens
 from lms.xblock_host.context import LearningContext
 from lms.xblock_host.keys import InvalidKey, UsageKey, new_block_id, slugify
 from lms.xblock_host.kvs import RoutedFieldData, SqlRows
-from lms.xblock_host.page import json_for_script
 from lms.xblock_host.services import (
     I18nService,
     ReplaceURLsService,
@@ -241,9 +241,11 @@ class LmsRuntime(Runtime):
         )
         init_args = ""
         if getattr(frag, "json_init_args", None) is not None:
+            # Jinja's |tojson escaping (< > & ' as \u escapes): a "</script>" or "<!--" in a block's data
+            # cannot end or confuse the element.
             init_args = (
                 '<script type="json/xblock-args" class="xblock_json_init_args">'
-                f"{json_for_script(frag.json_init_args)}</script>"
+                f"{htmlsafe_json_dumps(frag.json_init_args)}</script>"
             )
         prefix = escape(self.handler_prefix(block))
         wrapped = Fragment(f"{opening}{prefix}{closing}{frag.body_html()}{init_args}</div>")

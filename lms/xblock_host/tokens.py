@@ -1,10 +1,60 @@
-"""Signed handler URLs: an HMAC token binds the session user, the user whose state is used, the block
-and the branch, for a time window.
+"""Signed handler URLs: the token in a handler URL is an HMAC-SHA256 (cut to 128 bits) over
+``purpose|window|acting user|state user|branch|usage key``, made with the server's key.
 
-Handler calls are authenticated by the token in the URL, not by a cookie, so a page of another site
-cannot forge one (no CSRF) and a token copied from one user's page is refused in another's session.
-Windows are two days; the current and previous windows are accepted (a token lives 2–4 days), and the
-first of several configured keys signs while all of them verify (key rotation).
+What a token binds, each checked on every call (``check``), any difference refusing the call:
+
+- the acting user: the session user the page was rendered for. ``views.handler`` recomputes the token
+  with the id of the user logged in *now*, so a token copied from one person's page is refused in
+  another's session, and a page of another site cannot call a handler as the visitor (no CSRF through
+  handler URLs: a cookie alone authorises nothing). Third-party callbacks (``purpose`` "thirdparty",
+  for outside services that have no session) bind acting user 0 instead, and their usage part
+  carries the handler name as well (``<usage key>|<handler>``);
+- the state user: whose ``user_state`` the handler reads and writes (the learner, when an assessor
+  acts for them), from the URL;
+- the usage key: the one block;
+- the branch: "draft" or "published" (a preview token cannot call the published block or the reverse);
+- the purpose: "handler" or "thirdparty", first in the message, so neither kind of token passes for the
+  other;
+- the time window: two-day windows counted from the epoch; the current and the previous windows are
+  accepted, so a token lives between 2 and 4 days;
+- the key: the first of ``XBLOCK_HANDLER_TOKEN_KEYS`` signs, every listed key verifies, so a new key is
+  put first, and the old one removed once its tokens have expired (at most 4 days later), without
+  breaking open pages. Removing a key refuses at once every token it signed. Without that setting the
+  key is derived from ``SECRET_KEY`` (an HMAC with a label of its own, never the secret itself), so
+  changing the secret key also ends every handler URL.
+
+The parts are unambiguous although joined by "|": the ids are integers (the state user's from an
+``int`` URL converter), and although branch and usage key are checked only after the token, a call whose
+branch is not "draft" or "published" or whose usage key is malformed (valid ones contain no "|",
+``keys._PATTERN``) ends in a 404 whatever its token, so moving a "|" between them gains nothing.
+
+What a token does not bind, and what covers it instead:
+
+- the handler name and suffix of session tokens: one token is the signed prefix of all of a block's
+  handlers (the browser runtime appends the name), so it lets its user call any handler of that block
+  on that state. Which handlers exist is the block's business;
+- the HTTP method, body and query: a call with a method other than GET, HEAD or OPTIONS is refused
+  when its Origin is another site (``views._same_origin``);
+- the log-in session: a token names a user, not a session, so it keeps working for that same user after
+  logging out and in again, or on their other devices, until it expires; logging out revokes nothing,
+  but nobody else can use it;
+- permissions: a token is not a capability. Every call checks again that the user may use the course
+  (``can_use``) and, for another user's state, may act for that learner (``can_act_for``), so losing a
+  role takes effect at once. Third-party callbacks are the exception: the token alone authorises them
+  (for an active state user) for its whole lifetime;
+- the course version: "published" means whichever version is published when the call arrives;
+- single use: a token is part of a page and may be replayed within its lifetime by whoever holds it.
+
+The caches are safe because both cached functions are pure: ``_derive_keys`` maps the configured keys
+and the secret to the signing keys, and ``_sign`` maps a key and a message to its HMAC. A cached answer
+is always the one a fresh computation would give, so the cache can only save work: a changed key
+(configuration or secret) is a different argument and a new entry, never a stale hit, and no validity
+decision is cached (``check`` compares the presented token with ``hmac.compare_digest`` each time;
+the token itself is never a cache key). Both caches are bounded LRUs: requests with made-up URLs (the
+third-party route needs no log-in) can at worst evict useful entries, costing a recomputation, never
+memory without bound or a wrong answer. They hold nothing a memory disclosure would not reveal through
+the key itself, and functools' caches are thread-safe. Each worker process keeps its own; tokens are
+deterministic, so any worker verifies what any other signed.
 """
 
 from __future__ import annotations

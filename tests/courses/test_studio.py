@@ -32,6 +32,25 @@ def test_learner_cannot_open_the_studio(client, auth, factory):
     assert "/studio/" not in client.get("/").get_data(as_text=True)  # no menu entry either
 
 
+def test_studio_lists_the_authors_own_courses_page_by_page(app, client, auth, factory, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    author = factory.user("author")
+    titles = [f"Course {letter}" for letter in "ABC"]
+    for n, title in enumerate(titles):
+        factory.course(owner=author, code=f"ST-PG{n}", title=title)
+    factory.course(title="Course Of Someone Else")
+    auth.login(author)
+
+    def listed(response) -> list[str]:
+        return [title for title in titles if f"<strong>{title}</strong>" in response.get_data(as_text=True)]
+
+    first = client.get("/studio/")
+    assert listed(first) == titles[:2] and "Page 1 of 2" in first.get_data(as_text=True)
+    second = client.get("/studio/?page=2")
+    assert listed(second) == titles[2:] and "Course Of Someone Else" not in second.get_data(as_text=True)
+    assert listed(client.get("/studio/?page=9")) == titles[2:]
+
+
 def test_author_cannot_edit_another_authors_course(client, auth, factory):
     built = build_course(factory, {"M": {"L": [["html"]]}}, code="ST-OTHER")
     intruder = factory.user("author")

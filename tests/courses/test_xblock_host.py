@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -138,10 +139,65 @@ def test_learner_cannot_use_draft_handlers(client, auth, factory, app):
     assert client.post(url, json={"voteType": "up"}).status_code == 403
 
 
+BLOCK = "block-v1:HOST-T+type@thumbs+block@one"
+OTHER_BLOCK = "block-v1:HOST-T+type@thumbs+block@two"
+
+
+def test_a_handler_token_binds_users_block_branch_purpose_and_window(app, monkeypatch):
+    """What tokens.py's docstring says a token binds: change any part and it no longer verifies."""
+    with app.test_request_context():
+        token = tokens.make(7, 8, BLOCK, "published")
+        assert tokens.check(token, 7, 8, BLOCK, "published")
+        for acting, state, usage, branch in [
+            (9, 8, BLOCK, "published"),  # another session user
+            (7, 9, BLOCK, "published"),  # another learner's state
+            (7, 8, OTHER_BLOCK, "published"),  # another block
+            (7, 8, BLOCK, "draft"),  # the preview of the same block
+        ]:
+            assert not tokens.check(token, acting, state, usage, branch)
+        assert not tokens.check(token, 7, 8, BLOCK, "published", "thirdparty")  # another purpose
+        callback = tokens.make(0, 8, f"{BLOCK}|vote", "published", "thirdparty")
+        assert tokens.check(callback, 0, 8, f"{BLOCK}|vote", "published", "thirdparty")
+        assert not tokens.check(callback, 0, 8, f"{BLOCK}|other", "published", "thirdparty")  # another handler
+        assert not tokens.check(callback, 0, 8, BLOCK, "published")
+
+        # Issued at the very end of a window, a token still works in the next one, not in the one after.
+        end_of_window = (time.time() // tokens.WINDOW_SECONDS + 1) * tokens.WINDOW_SECONDS - 1
+        monkeypatch.setattr(tokens.time, "time", lambda: end_of_window)
+        late = tokens.make(7, 8, BLOCK, "published")
+        monkeypatch.setattr(tokens.time, "time", lambda: end_of_window + tokens.WINDOW_SECONDS)
+        assert tokens.check(late, 7, 8, BLOCK, "published")
+        monkeypatch.setattr(tokens.time, "time", lambda: end_of_window + tokens.WINDOW_SECONDS + 2)
+        assert not tokens.check(late, 7, 8, BLOCK, "published")
+
+
+def test_handler_token_keys_rotate_without_breaking_open_pages(app, monkeypatch):
+    with app.test_request_context():
+        derived = tokens.make(7, 8, BLOCK, "published")  # no keys configured: derived from SECRET_KEY
+        monkeypatch.setitem(app.config, "XBLOCK_HANDLER_TOKEN_KEYS", ["old key"])
+        old = tokens.make(7, 8, BLOCK, "published")
+        assert not tokens.check(derived, 7, 8, BLOCK, "published")
+        monkeypatch.setitem(app.config, "XBLOCK_HANDLER_TOKEN_KEYS", ["new key", "old key"])
+        new = tokens.make(7, 8, BLOCK, "published")  # the first key signs
+        assert new != old
+        assert tokens.check(new, 7, 8, BLOCK, "published") and tokens.check(old, 7, 8, BLOCK, "published")
+        monkeypatch.setitem(app.config, "XBLOCK_HANDLER_TOKEN_KEYS", ["new key"])  # the old key retired
+        assert tokens.check(new, 7, 8, BLOCK, "published")
+        assert not tokens.check(old, 7, 8, BLOCK, "published")
+        monkeypatch.setitem(app.config, "XBLOCK_HANDLER_TOKEN_KEYS", None)
+        monkeypatch.setitem(app.config, "SECRET_KEY", "another secret key")  # a new secret ends derived tokens
+        assert not tokens.check(derived, 7, 8, BLOCK, "published")
+
+
 class EvilNameBlock(XBlock):
     """A block whose name and init arguments try to break out of the wrapper."""
 
-    payload = String(scope=Scope.settings, default="</script><script>window.pwned=1</script>")
+    # "<!--<script>" would put the parser in the "escaped" script state, where the next "</script>" no
+    # longer ends the element; "</script>" ends it at once. Quotes, & and U+2028 ride along.
+    payload = String(
+        scope=Scope.settings,
+        default="<!--<script></script><script>window.pwned=1</script>\"' & \u2028 é",
+    )
 
     def student_view(self, context=None):
         frag = Fragment("<p>evil</p>")
@@ -167,8 +223,12 @@ def test_wrapper_escapes_attributes_and_init_arguments(client, auth, factory):
     html = client.get(f"/studio/courses/HOST-EVIL/preview/{unit}").get_data(as_text=True)
     assert 'onmouseover="alert(1)"' not in html
     assert 'data-name="x&#34; onmouseover=&#34;alert(1)"' in html
-    assert "<script>window.pwned=1</script>" not in html
-    assert "\\u003c/script\\u003e\\u003cscript\\u003ewindow.pwned=1" in html
+    assert "<script>window.pwned=1</script>" not in html and "<!--<script>" not in html
+    # The element ends at its own closing tag and still carries the data unchanged.
+    start = html.index('<script type="json/xblock-args" class="xblock_json_init_args">')
+    content = html[html.index(">", start) + 1 : html.index("</script>", start)]
+    assert "<" not in content and "&" not in content
+    assert json.loads(content) == {"payload": EvilNameBlock.payload.default}
 
 
 def test_block_resources_are_served_with_cache_headers(client):
