@@ -139,7 +139,8 @@ class CourseAsset(db.Model):
 
 
 class BlockCompletion(db.Model):
-    """How far a learner has completed one leaf block (0..1), from views and completion/grade events."""
+    """How far a learner has completed one completion item (0..1): a leaf block, or a unit without
+    countable leaves; from views and completion/grade events. ``updated_at`` is when it last grew."""
 
     __tablename__ = "block_completion"
     __table_args__ = (
@@ -152,7 +153,32 @@ class BlockCompletion(db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
     usage_key: Mapped[str] = mapped_column(String(255))
     completion: Mapped[float] = mapped_column(default=0.0)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CompletionKind(enum.StrEnum):
+    UNIT = "unit"
+    MODULE = "module"
+    COURSE = "course"
+
+
+class Completion(db.Model):
+    """A unit, module or course a learner completed: a fact written once (the unique key, not a check,
+    makes it once), with its date and the published version the learner completed."""
+
+    __tablename__ = "completion"
+    __table_args__ = (
+        UniqueConstraint("user_id", "usage_key"),
+        Index("ix_completion_course_user", "course_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    usage_key: Mapped[str] = mapped_column(String(255))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("course_version.id", ondelete="SET NULL"))
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class BlockGrade(db.Model):

@@ -1,19 +1,20 @@
-"""Learner progress: completion of blocks, units and courses, grades, and where to resume.
+"""Learner progress: completion of blocks, units, modules and courses, grades, and where to resume.
 
 Sources of completion, as in Open edX: seeing a unit completes its ``view`` leaves; ``completion``,
-``grade`` and (deprecated) ``progress`` events complete ``custom`` leaves. Completion only grows. When
-a unit or the whole course becomes complete, a row for it is written and ``unit_completed`` /
-``course_completed`` are sent (certificates will listen to the latter). Only the published branch
-counts: authors previewing a draft leave no progress behind.
+``grade`` and (deprecated) ``progress`` events complete ``custom`` leaves. Completion only grows. When a
+unit, its module or the whole course becomes complete, a :class:`~courses.models.Completion` row records
+it once, with the date and the published version, and ``unit_completed`` / ``module_completed`` /
+``course_completed`` are announced after the commit (certificates will listen to the last). Only the
+published branch counts: authors previewing a draft leave no progress behind.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, case, select
+from sqlalchemy import bindparam, select
 
-from courses.models import BlockCompletion, BlockGrade, Course, CoursePosition
+from courses.models import BlockCompletion, BlockGrade, Completion, CompletionKind, Course, CoursePosition
 from courses.structure import Structure, Unit, published_structure
 from lms import signals
 from lms.clock import utcnow
@@ -37,20 +38,15 @@ def completions(user_id: int, course_id: int) -> dict[str, float]:
 
 
 def _record(user_id: int, course_id: int, items: dict[str, float]) -> None:
-    """Upsert completions, never lowering one (completion only grows)."""
+    """Upsert completions, never lowering one (completion only grows; the date is when it last grew)."""
     if not items:
         return
     now = utcnow()
     stmt = dialect_insert(BlockCompletion)
     stmt = stmt.on_conflict_do_update(
         index_elements=["user_id", "usage_key"],
-        set_={
-            "completion": case(
-                (BlockCompletion.completion < stmt.excluded.completion, stmt.excluded.completion),
-                else_=BlockCompletion.completion,
-            ),
-            "updated_at": stmt.excluded.updated_at,
-        },
+        set_={"completion": stmt.excluded.completion, "updated_at": stmt.excluded.updated_at},
+        where=BlockCompletion.completion < stmt.excluded.completion,
     )
     db.session.execute(
         stmt,
@@ -65,17 +61,57 @@ def _is_complete(done: dict[str, float], items: list[str]) -> bool:
     return all(done.get(item, 0.0) >= COMPLETE for item in items)
 
 
+_FACTS = select(Completion.usage_key).where(
+    Completion.user_id == bindparam("user"), Completion.course_id == bindparam("course")
+)
+_ANNOUNCED = {
+    CompletionKind.UNIT: (signals.unit_completed, "unit_key"),
+    CompletionKind.MODULE: (signals.module_completed, "module_key"),
+    CompletionKind.COURSE: (signals.course_completed, None),
+}
+
+
 def _roll_up(user_id: int, course: Course, structure: Structure, unit: Unit, done: dict[str, float]) -> None:
-    """Write the unit's and course's own rows when they become complete, and say so."""
-    if done.get(unit.key, 0.0) < COMPLETE and _is_complete(done, unit.completion_items):
-        _record(user_id, course.id, {unit.key: COMPLETE})
-        done[unit.key] = COMPLETE
-        signals.unit_completed.send(course.id, user_id=user_id, unit_key=unit.key)
-    root = structure.root_key
-    if done.get(root, 0.0) < COMPLETE and structure.units and _is_complete(done, structure.completion_items):
-        _record(user_id, course.id, {root: COMPLETE})
-        done[root] = COMPLETE
-        signals.course_completed.send(course.id, user_id=user_id)
+    """Record the unit, its module and the course as completed when they now are, each once."""
+    module = structure.module_of(unit.key)
+    candidates = [
+        (CompletionKind.UNIT, unit.key, unit.completion_items),
+        (CompletionKind.MODULE, module.key, module.completion_items),
+        (CompletionKind.COURSE, structure.root_key, structure.completion_items),
+    ]
+    known = None
+    for kind, key, items in candidates:
+        if not _is_complete(done, items):
+            return  # neither is what contains it
+        if known is None:
+            known = set(db.session.execute(_FACTS, {"user": user_id, "course": course.id}).scalars())
+        if key not in known:
+            _record_fact(user_id, course, kind, key)
+
+
+def _record_fact(user_id: int, course: Course, kind: CompletionKind, key: str) -> None:
+    """Insert the fact unless it exists; announce it only when this insert wrote it (two requests that
+    both see the course complete cannot both announce it: the unique key lets one insert win)."""
+    version_id = course.published_version_id
+    completed_at = utcnow()
+    inserted = db.session.execute(
+        dialect_insert(Completion)
+        .values(
+            user_id=user_id,
+            course_id=course.id,
+            kind=kind,
+            usage_key=key,
+            version_id=version_id,
+            completed_at=completed_at,
+        )
+        .on_conflict_do_nothing(index_elements=["user_id", "usage_key"])
+        .returning(Completion.id)
+    ).scalar()
+    if inserted is None:
+        return
+    signal, key_name = _ANNOUNCED[kind]
+    extra = {key_name: key} if key_name else {}
+    signals.announce(signal, course.id, user_id=user_id, version_id=version_id, completed_at=completed_at, **extra)
 
 
 def mark_unit_viewed(user_id: int, course: Course, structure: Structure, unit: Unit) -> None:
@@ -189,7 +225,7 @@ def course_progress(structure: Structure, done: dict[str, float]) -> CourseProgr
             ModuleProgress(module.key, module.title, sum(1 for i in items if done.get(i, 0) >= COMPLETE), len(items))
         )
     units_done = {unit.key for unit in structure.units if _is_complete(done, unit.completion_items)}
-    return CourseProgress(modules, units_done, done.get(structure.root_key, 0.0) >= COMPLETE)
+    return CourseProgress(modules, units_done, bool(structure.units) and _is_complete(done, structure.completion_items))
 
 
 def resume_unit(structure: Structure, done: dict[str, float], last: str | None) -> Unit | None:

@@ -1,10 +1,14 @@
-"""Read helpers for courses."""
+"""Read helpers for courses, and the questions other packages ask of courses (the part below the line):
+certificates, assessments and reports call these, never courses' models or views."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import Select, bindparam, func, or_, select
 
-from courses.models import Course, CourseAuthor
+from courses.models import BlockGrade, Completion, CompletionKind, Course, CourseAuthor
 from lms.db import db
 
 # Statements on every learner request are built once (bind parameters): SQLAlchemy then skips building
@@ -62,3 +66,79 @@ def enrolled_courses(user) -> list[Course]:  # noqa: ANN001
         .order_by(func.lower(Course.title))
     )
     return list(db.session.scalars(stmt))
+
+
+# -- what other packages ask of courses (certificates, assessments, reports): read only these ------------
+
+
+@dataclass(frozen=True)
+class CourseCompletion:
+    """What a learner has completed of a course: each module's date, and the course's date and version."""
+
+    modules: dict[str, datetime]  # module usage key -> completed at
+    completed_at: datetime | None  # the course, or None while it is not complete
+    version_id: int | None  # the published version the learner completed
+
+    @property
+    def complete(self) -> bool:
+        return self.completed_at is not None
+
+
+def completion(user_id: int, course_id: int) -> CourseCompletion:
+    rows = db.session.execute(
+        select(Completion.kind, Completion.usage_key, Completion.completed_at, Completion.version_id).where(
+            Completion.user_id == user_id,
+            Completion.course_id == course_id,
+            Completion.kind.in_((CompletionKind.MODULE, CompletionKind.COURSE)),
+        )
+    ).all()
+    modules = {key: at for kind, key, at, _v in rows if kind == CompletionKind.MODULE}
+    course = next(((at, version) for kind, _k, at, version in rows if kind == CompletionKind.COURSE), (None, None))
+    return CourseCompletion(modules, *course)
+
+
+@dataclass(frozen=True)
+class CompletedLearner:
+    user_id: int
+    completed_at: datetime
+    version_id: int | None
+
+
+def completed_learners(cohort_id: int) -> list[CompletedLearner]:
+    """The learners actively enrolled in the cohort who completed its course, earliest first."""
+    from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
+
+    rows = db.session.execute(
+        select(Completion.user_id, Completion.completed_at, Completion.version_id)
+        .join(Cohort, Cohort.course_id == Completion.course_id)
+        .join(Enrollment, (Enrollment.cohort_id == Cohort.id) & (Enrollment.user_id == Completion.user_id))
+        .where(
+            Cohort.id == cohort_id,
+            Enrollment.status == EnrollmentStatus.ACTIVE,
+            Completion.kind == CompletionKind.COURSE,
+        )
+        .order_by(Completion.completed_at, Completion.user_id)
+    ).all()
+    return [CompletedLearner(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Grade:
+    """A learner's grade in a course: the sum of the latest (or highest) grade of each graded block."""
+
+    earned: float
+    possible: float
+    graded_blocks: int
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.earned / self.possible if self.possible else None
+
+
+def grade(user_id: int, course_id: int) -> Grade:
+    earned, possible, count = db.session.execute(
+        select(
+            func.coalesce(func.sum(BlockGrade.earned), 0), func.coalesce(func.sum(BlockGrade.possible), 0), func.count()
+        ).where(BlockGrade.user_id == user_id, BlockGrade.course_id == course_id)
+    ).one()
+    return Grade(float(earned), float(possible), count)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from courses import gating
-from courses.models import BlockCompletion, CoursePosition
+from courses.models import BlockCompletion, Completion, CoursePosition
 from lms.db import db
 from tests.courses.helpers import build_course, handler_url
 
@@ -60,7 +60,9 @@ def test_outline_unit_navigation_and_completion_on_view(client, auth, factory):
             select(BlockCompletion.usage_key, BlockCompletion.completion).where(BlockCompletion.user_id == learner.id)
         ).all()
     )
-    assert done[built.components[first][0]] == 1.0 and done[first] == 1.0
+    assert done[built.components[first][0]] == 1.0
+    facts = db.session.execute(select(Completion.kind, Completion.usage_key, Completion.version_id)).all()
+    assert facts == [("unit", first, built.course.published_version_id)]  # the unit, once, with its version
 
     # The second unit holds thumbs, which needs no interaction to count (not completable by view? it is):
     html = client.get(f"/learn/TOT-NAV/unit/{second}").get_data(as_text=True)
@@ -154,8 +156,8 @@ def test_completing_every_unit_completes_the_course(client, auth, factory, app):
     learner = enrolled(factory, built)
     received = []
 
-    def listener(course_id, user_id):
-        received.append((course_id, user_id))
+    def listener(course_id, user_id, version_id, completed_at):
+        received.append((course_id, user_id, version_id))
 
     signals.course_completed.connect(listener)
     try:
@@ -164,7 +166,7 @@ def test_completing_every_unit_completes_the_course(client, auth, factory, app):
             client.get(f"/learn/TOT-END/unit/{unit}")
         outline = client.get("/learn/TOT-END/").get_data(as_text=True)
         assert "100% complete" in outline and "Course completed" in outline
-        assert received == [(built.course.id, learner.id)]
+        assert received == [(built.course.id, learner.id, built.course.published_version_id)]
     finally:
         signals.course_completed.disconnect(listener)
 
