@@ -1,7 +1,8 @@
 """Courses as XBlock learning contexts, and the runtimes built on them.
 
 The draft of a course is read from (and written to) the field store; a published version is read from
-its immutable snapshot, loaded once per process and shared by every request. Who may use a context:
+its immutable snapshot, loaded once per process and shared by every request; likewise its files (the
+draft's ``course_asset`` rows, or the version's ``courses.version_files``). Who may use a context:
 
 * draft: the course's authors and admins (authoring and preview);
 * published: learners enrolled in a cohort of the course, its cohort instructors, authors and admins.
@@ -14,7 +15,7 @@ from typing import Any
 
 from flask import url_for
 
-from courses import queries
+from courses import assets, queries, version_files
 from courses.models import Course, CourseVersion, author_role, course_root_key
 from lms.clock import utcnow
 from lms.cohorts.queries import instructs_course_learner
@@ -62,6 +63,7 @@ class CourseContext:
         self.course_id = course.id
         self.context_key = course.code
         self.branch = branch
+        self._file_hashes: dict[str, str] | None = None  # {filename: sha256}, loaded on the first asset_url
         if branch == DRAFT:
             self.version_id = None
             rows = DraftRows(course)
@@ -98,7 +100,17 @@ class CourseContext:
         return "student"
 
     def asset_url(self, filename: str) -> str:
-        return url_for("courses.asset", code=self.course.code, filename=filename)
+        """The URL of the file's bytes as this branch has them: the draft's file, or the version's."""
+        if self._file_hashes is None:
+            self._file_hashes = (
+                assets.draft_hashes(self.course_id)
+                if self.version_id is None
+                else version_files.hashes(self.version_id)
+            )
+        sha256 = self._file_hashes.get(filename)
+        if sha256 is None:  # no such file: the by-name URL, which answers 404 until there is one
+            return url_for("courses.asset", code=self.course.code, filename=filename)
+        return url_for("courses.file_by_hash", code=self.course.code, sha256=sha256, filename=filename)
 
 
 def course_context(course: Course | PublishedCourse, branch: str) -> CourseContext:

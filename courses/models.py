@@ -138,6 +138,21 @@ class CourseAsset(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class CourseVersionAsset(db.Model):
+    """A file as a published version has it: written with the version (``courses.version_files``), never updated."""
+
+    __tablename__ = "course_version_asset"
+    __table_args__ = (UniqueConstraint("version_id", "filename"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("course_version.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(255))
+
+
 class BlockCompletion(db.Model):
     """How far a learner has completed one completion item (0..1): a leaf block, or a unit without
     countable leaves; from views and completion/grade events. ``updated_at`` is when it last grew."""

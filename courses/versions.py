@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from courses import version_files
 from courses.models import Course, CourseVersion
 from lms import audit, signals
 from lms.db import db
@@ -71,6 +72,7 @@ def publish(course: Course, by, note: str = "") -> CourseVersion:  # noqa: ANN00
     )
     db.session.add(version)
     db.session.flush()
+    version_files.record(version)
     course.published_version_id = version.id
     # The version's time is the reference for "unpublished changes"; align the draft stamp with it.
     if course.draft_changed_at > version.published_at:

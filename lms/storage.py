@@ -3,6 +3,10 @@
 ``save`` returns a key; ``open``/``path`` read it back. Files are stored once per content hash under the
 instance folder's ``storage/``, so importing the same course twice does not double the disk use. Another
 backend (S3-compatible object storage) can replace this module's functions behind the same three calls.
+
+Nothing deletes a stored file, and nothing may while a row names its key: the draft's files
+(``course_asset``), every published version's (``course_version_asset``, which learners download) and the
+files an OLX import kept (``course_olx_file``). A clean-up of unused files must keep all of those keys.
 """
 
 from __future__ import annotations

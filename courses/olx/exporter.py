@@ -7,7 +7,7 @@ The layout is Studio's, so Open edX and this LMS can both import it again::
     course/{chapter,sequential,vertical}/<id>.xml
     course/html/<id>.xml + <id>.html           attributes + the HTML verbatim
     course/<type>/<id>.xml                     blocks this LMS cannot run that came as pointers
-    course/static/<file>                       the course's files
+    course/static/<file>                       the course's files (the published version's, or the draft's)
     course/policies/<run>/policy.json          {"course/<run>": {…}}
     course/policies/<run>/grading_policy.json
     course/about/…, info/…, tabs/…             kept as they came from an import (``courses.olx.kept``)
@@ -27,7 +27,7 @@ from typing import IO, Any
 from flask_babel import gettext as _
 from lxml import etree
 
-from courses import assets
+from courses import assets, version_files
 from courses.context import course_context
 from courses.models import Course
 from courses.olx import kept
@@ -101,7 +101,8 @@ def write_archive(course: Course, user, out: IO[bytes], published: bool = False)
     with tarfile.open(fileobj=out, mode="w:gz") as tar:
         for path in sorted(files):
             _add(tar, path, io.BytesIO(files[path]), len(files[path]), mtime)
-        course_assets = assets.assets_of(course)
+        # A published version's own files, which the draft's may since have replaced or lost.
+        course_assets = version_files.files_of(course.published_version_id) if published else assets.assets_of(course)
         for asset in course_assets:
             with storage.open_(asset.storage_key) as stream:
                 _add(tar, f"static/{asset.filename}", stream, asset.size, mtime)

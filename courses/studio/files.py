@@ -46,14 +46,17 @@ def delete_file(code: str, asset_id: int):
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        assets.delete_asset(asset)
+        assets.delete_asset(course, asset)
         flash(_("%(name)s deleted.", name=asset.filename), "info")
         return redirect(url_for("studio.files", code=code))
     return render_template(
         "confirm.html",
         form=form,
         title=_("Delete %(name)s?", name=asset.filename),
-        message=_("Pages that show this file, including published ones, will show a broken link."),
+        message=_(
+            "Draft pages that show this file will show a broken link; learners keep the published copy until "
+            "you publish again."
+        ),
         cancel_url=url_for("studio.files", code=code),
         danger=True,
         confirm_label=_("Delete"),

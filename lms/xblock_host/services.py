@@ -123,7 +123,12 @@ class SettingsService:
         return current_app.config.get("XBLOCK_SETTINGS", {}).get(bucket, {} if default is None else default)
 
 
-_STATIC = re.compile(r"""(?P<quote>["'(])/static/(?P<path>[^"')?#\s]+)""")
+# A quoted reference runs to its closing quote, so file names may have spaces (as Open edX reads them); one in
+# an unquoted CSS url(...) stops at white space.
+_STATIC = re.compile(
+    r"""(?P<quote>["'])/static/(?P<path>[^"'?#\n]+?)(?=[?#]|(?P=quote))"""
+    r"""|(?P<paren>\()/static/(?P<bare>[^"')?#\s]+)"""
+)
 
 
 class ReplaceURLsService:
@@ -133,7 +138,12 @@ class ReplaceURLsService:
         self._asset_url = asset_url
 
     def replace_urls(self, text: str, static_replace_only: bool = False) -> str:  # noqa: ARG002
-        return _STATIC.sub(lambda m: m.group("quote") + self._asset_url(m.group("path")), text or "")
+        return _STATIC.sub(self._replace, text or "")
+
+    def _replace(self, match: re.Match) -> str:
+        if match.group("quote"):
+            return match.group("quote") + self._asset_url(match.group("path"))
+        return "(" + self._asset_url(match.group("bare"))
 
 
 def request_locale() -> str:

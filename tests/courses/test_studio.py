@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 
@@ -278,7 +279,8 @@ def test_files_upload_and_static_references(client, auth, factory):
     )
     client.post("/studio/courses/ST-FILE/publish", data={})
     preview = client.get(f"/studio/courses/ST-FILE/preview/{built.units[0]}").get_data(as_text=True)
-    assert 'src="/courses/ST-FILE/assets/wiring diagram.png"' in preview
+    sha = hashlib.sha256(png).hexdigest()
+    assert f'src="/courses/ST-FILE/files/{sha}/wiring%20diagram.png"' in preview  # the file's bytes, by content
     assert client.get("/courses/ST-FILE/assets/wiring diagram.png").data == png
     auth.logout()
     learner = factory.user("learner")

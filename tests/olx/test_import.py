@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from lxml import etree
 
@@ -194,10 +196,11 @@ def test_published_unit_renders_html_with_asset_url_and_placeholders(app, client
     page = client.get(f"/learn/{course.code}/unit/{key('vertical', 'ppe_intro')}")
     assert page.status_code == 200, page.get_data(as_text=True)
     html = page.get_data(as_text=True)
-    image_url = f"/courses/{course.code}/assets/images/gloves.png"
+    image_url = f"/courses/{course.code}/files/{hashlib.sha256(olx_course.PNG).hexdigest()}/images/gloves.png"
     assert f'src="{image_url}"' in html and "/static/images/gloves.png" not in html
     assert "test before touch" in html
     assert client.get(image_url).data == olx_course.PNG
+    assert client.get(f"/courses/{course.code}/assets/images/gloves.png").data == olx_course.PNG  # by name too
 
     page = client.get(f"/learn/{course.code}/unit/{key('vertical', 'ppe_check')}")
     assert page.status_code == 200
