@@ -23,7 +23,7 @@ from sqlalchemy import select
 from courses import queries, version_files
 from courses.models import Course, CourseAsset, CourseVersionAsset
 from lms import audit, storage
-from lms.accounts.models import utcnow
+from lms.clock import utcnow
 from lms.db import db
 from lms.permissions import can
 

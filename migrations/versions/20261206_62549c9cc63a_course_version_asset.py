@@ -6,7 +6,7 @@ published (``courses.version_files``). Versions published before this migration 
 they are today: the best truth there is (the bytes they had before are not known any more).
 
 Revision ID: 62549c9cc63a
-Revises: 5d1e0c2a9b7f
+Revises: c3d4e5f6a7b8
 Create Date: 2026-12-06 10:00:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '62549c9cc63a'
-down_revision = '5d1e0c2a9b7f'
+down_revision = 'c3d4e5f6a7b8'
 branch_labels = None
 depends_on = None
 
