@@ -17,17 +17,15 @@ from flask import url_for
 
 from courses import assets, queries, version_files
 from courses.models import Course, CourseVersion, author_role, course_root_key
+from lms import caches
 from lms.clock import utcnow
 from lms.cohorts.queries import instructs_course_learner
 from lms.db import db
-from lms.lru import LruCache
 from lms.per_request import request_state
 from lms.permissions import can
 from lms.xblock_host.context import DRAFT, PUBLISHED
 from lms.xblock_host.kvs import SnapshotStore, SqlRows
 from lms.xblock_host.runtime import LmsRuntime
-
-_SNAPSHOTS = LruCache[SnapshotStore](32)
 
 
 def snapshot_store(version_id: int) -> SnapshotStore:
@@ -37,7 +35,7 @@ def snapshot_store(version_id: int) -> SnapshotStore:
         snapshot = db.session.scalar(db.select(CourseVersion.snapshot).where(CourseVersion.id == version_id))
         return SnapshotStore(snapshot or {})
 
-    return _SNAPSHOTS.get_or_build(version_id, load)
+    return caches.PUBLISHED_SNAPSHOTS.get_or_build(version_id, load)
 
 
 class DraftRows(SqlRows):

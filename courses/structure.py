@@ -15,27 +15,30 @@ A unit with no countable leaf is completed by being seen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from flask import current_app
 from xblock.completable import XBlockCompletionMode
 
-from lms.lru import LruCache
+from lms import caches
 from lms.xblock_host.unavailable import UnavailableBlock
 
+_EMPTY: Mapping[str, str] = MappingProxyType({})
 CONTAINERS = ("course", "chapter", "sequential", "vertical")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Unit:
     key: str
     title: str
     chapter_key: str
     sequential_key: str
     index: int  # position in reading order
-    leaves: list[str] = field(default_factory=list)
-    countable: dict[str, str] = field(default_factory=dict)  # leaf key -> "view" | "custom"
+    leaves: tuple[str, ...] = ()
+    countable: Mapping[str, str] = _EMPTY  # leaf key -> "view" | "custom"
 
     @property
     def completion_items(self) -> list[str]:
@@ -49,19 +52,19 @@ class Unit:
         return viewed if self.countable else [self.key]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Lesson:
     key: str
     title: str
-    units: list[Unit] = field(default_factory=list)
+    units: tuple[Unit, ...] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Module:
     key: str
     title: str
     index: int
-    lessons: list[Lesson] = field(default_factory=list)
+    lessons: tuple[Lesson, ...] = ()
 
     @property
     def units(self) -> list[Unit]:
@@ -72,18 +75,25 @@ class Module:
         return [item for unit in self.units for item in unit.completion_items]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Structure:
+    """Immutable, so one structure can serve every request of the process (``lms.caches``)."""
+
     root_key: str
     title: str
-    modules: list[Module]
-    units: list[Unit]
-    unit_by_key: dict[str, Unit]
-    unit_of_leaf: dict[str, Unit]
+    modules: tuple[Module, ...]
+    units: tuple[Unit, ...]
+    unit_by_key: Mapping[str, Unit]
+    unit_of_leaf: Mapping[str, Unit]
 
     @property
     def completion_items(self) -> list[str]:
         return [item for module in self.modules for item in module.completion_items]
+
+    @property
+    def size(self) -> int:
+        """Roughly how many bytes it holds (the cache's bound)."""
+        return 1000 + 400 * len(self.units) + 200 * len(self.unit_of_leaf)
 
     def neighbours(self, unit_key: str) -> tuple[Unit | None, Unit | None]:
         unit = self.unit_by_key[unit_key]
@@ -113,44 +123,50 @@ def _title(entry: dict[str, Any], fallback: str) -> str:
     return (entry.get("fields") or {}).get("display_name") or fallback
 
 
-def build(snapshot: dict[str, dict[str, Any]], root_key: str) -> Structure:
-    root = snapshot.get(root_key, {"children": [], "fields": {}})
-    modules, units = [], []
+def build(snapshot: Mapping[str, Mapping[str, Any]], root_key: str) -> Structure:
+    root = snapshot.get(root_key, {"children": (), "fields": {}})
+    units: list[Unit] = []
     unit_of_leaf: dict[str, Unit] = {}
     kinds: dict[str, str | None] = {}
 
     def children(key: str) -> list[str]:
-        return [child for child in snapshot.get(key, {}).get("children", []) if child in snapshot]
+        return [child for child in snapshot.get(key, {}).get("children", ()) if child in snapshot]
 
-    for m_index, chapter_key in enumerate(children(root_key)):
-        module = Module(chapter_key, _title(snapshot[chapter_key], f"Module {m_index + 1}"), m_index)
-        for sequential_key in children(chapter_key):
-            lesson = Lesson(sequential_key, _title(snapshot[sequential_key], "Lesson"))
-            for unit_key in children(sequential_key):
-                unit = Unit(unit_key, _title(snapshot[unit_key], "Unit"), chapter_key, sequential_key, len(units))
-                for leaf_key in children(unit_key):
-                    unit.leaves.append(leaf_key)
-                    leaf_type = snapshot[leaf_key].get("type") or leaf_key.split("+type@", 1)[1].split("+", 1)[0]
-                    if leaf_type not in kinds:
-                        kinds[leaf_type] = completion_kind(leaf_type)
-                    if kinds[leaf_type]:
-                        unit.countable[leaf_key] = kinds[leaf_type]
-                    unit_of_leaf[leaf_key] = unit
-                lesson.units.append(unit)
-                units.append(unit)
-            module.lessons.append(lesson)
-        modules.append(module)
+    def kind(leaf_key: str) -> str | None:
+        leaf_type = snapshot[leaf_key].get("type") or leaf_key.split("+type@", 1)[1].split("+", 1)[0]
+        if leaf_type not in kinds:
+            kinds[leaf_type] = completion_kind(leaf_type)
+        return kinds[leaf_type]
+
+    def unit(unit_key: str, chapter_key: str, sequential_key: str) -> Unit:
+        leaves = tuple(children(unit_key))
+        countable = {leaf: how for leaf in leaves if (how := kind(leaf))}
+        built = Unit(
+            unit_key, _title(snapshot[unit_key], "Unit"), chapter_key, sequential_key, len(units), leaves,
+            MappingProxyType(countable),
+        )  # fmt: skip
+        units.append(built)
+        unit_of_leaf.update(dict.fromkeys(leaves, built))
+        return built
+
+    def lesson(sequential_key: str, chapter_key: str) -> Lesson:
+        title = _title(snapshot[sequential_key], "Lesson")
+        return Lesson(
+            sequential_key, title, tuple(unit(key, chapter_key, sequential_key) for key in children(sequential_key))
+        )
+
+    modules = tuple(
+        Module(key, _title(snapshot[key], f"Module {index + 1}"), index, tuple(lesson(s, key) for s in children(key)))
+        for index, key in enumerate(children(root_key))
+    )
     return Structure(
         root_key=root_key,
         title=_title(root, "Course"),
         modules=modules,
-        units=units,
-        unit_by_key={unit.key: unit for unit in units},
-        unit_of_leaf=unit_of_leaf,
+        units=tuple(units),
+        unit_by_key=MappingProxyType({unit.key: unit for unit in units}),
+        unit_of_leaf=MappingProxyType(unit_of_leaf),
     )
-
-
-_PUBLISHED = LruCache[Structure](64)  # per published version, which never changes
 
 
 def published_structure(course) -> Structure | None:  # noqa: ANN001
@@ -160,7 +176,9 @@ def published_structure(course) -> Structure | None:  # noqa: ANN001
     version_id = course.published_version_id
     if version_id is None:
         return None
-    return _PUBLISHED.get_or_build(version_id, lambda: build(snapshot_store(version_id).snapshot, course.root_key))
+    return caches.PUBLISHED_STRUCTURES.get_or_build(
+        version_id, lambda: build(snapshot_store(version_id).snapshot, course.root_key)
+    )
 
 
 def draft_structure(course) -> Structure:  # noqa: ANN001

@@ -17,11 +17,8 @@ from __future__ import annotations
 from sqlalchemy import insert, literal, select
 
 from courses.models import CourseAsset, CourseVersion, CourseVersionAsset
+from lms import caches
 from lms.db import db
-from lms.lru import LruCache
-
-# {filename: sha256} per version id, process-wide: a version's files never change once written.
-_HASHES = LruCache[dict[str, str]](64)
 
 
 def record(version: CourseVersion) -> int:
@@ -68,7 +65,7 @@ def hashes(version_id: int) -> dict[str, str]:
         )
         return dict(rows.all())
 
-    return _HASHES.get_or_build(version_id, load)
+    return caches.PUBLISHED_FILES.get_or_build(version_id, load)
 
 
 def any_version_has(course_id: int, filename: str, sha256: str) -> CourseVersionAsset | None:

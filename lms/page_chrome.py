@@ -1,12 +1,6 @@
-"""The site header every page shows (menu, log-out form, language switch), rendered once per distinct
-menu and locale, then reused with this request's CSRF token and path put into its two holes
-(``lms.page_skeleton``).
-
-Rendering the header costs more than the rest of a page's layout together (a dozen translated strings,
-ten URL builds, permission checks): measured, about half a millisecond of every page. What it shows
-depends only on the key below — the locale, the script root, and the menu as this user sees it, which is
-worked out on every request (its answers are remembered permission checks) — so reusing the HTML for an
-equal key gives exactly the page a fresh render would.
+"""The site header every page shows (menu, log-out form, language switch), and what it contributes to kept
+page skeletons (``lms.page_skeleton``): the viewer's menu (part of a skeleton's key) and the header's two
+per-request holes, this session's CSRF token and the path to come back to.
 """
 
 from __future__ import annotations
@@ -20,11 +14,8 @@ from markupsafe import Markup, escape
 
 from lms import page_skeleton
 from lms.accounts.session_user import request_user
-from lms.lru import LruCache
 from lms.navigation import menu_links, visible_menu_keys
 from lms.permissions import can
-
-CACHE_SIZE = 256
 
 
 @dataclass(frozen=True)
@@ -40,7 +31,6 @@ class Menu:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["page_chrome"] = LruCache[tuple[str, ...]](CACHE_SIZE)
     app.jinja_env.globals["site_header"] = site_header
     page_skeleton.init_app(app, viewer=current_menu, layout_holes=header_holes)
 
@@ -61,23 +51,15 @@ def current_menu() -> Menu:
 def site_header() -> Markup:
     menu = current_menu()
     locale = str(get_locale())
-    parts = current_app.extensions["page_chrome"].get_or_build(
-        (locale, request.script_root, menu),
-        lambda: page_skeleton.split(
-            render_template(
-                "_site_header.html",
-                menu=menu,
-                links=menu_links(menu.items),
-                locale=locale,
-                csrf_slot=page_skeleton.hole("csrf"),
-                next_slot=page_skeleton.hole("next"),
-            )
-        ),
-    )
     if page_skeleton.rendering_skeleton():
-        # The page around it is being kept as a skeleton: its own fill puts this request's values in.
-        return Markup(page_skeleton.unfilled(parts))  # noqa: S704
-    return Markup(page_skeleton.fill(parts, header_holes()))  # noqa: S704
+        # The page around it is kept as a skeleton: its own fill puts this request's values in the holes.
+        slots = {"csrf_slot": page_skeleton.hole("csrf"), "next_slot": page_skeleton.hole("next")}
+    else:
+        holes = header_holes()
+        slots = {"csrf_slot": Markup(holes["csrf"]), "next_slot": Markup(holes["next"])}  # noqa: S704 - escaped
+    return Markup(  # noqa: S704 - a rendered template
+        render_template("_site_header.html", menu=menu, links=menu_links(menu.items), locale=locale, **slots)
+    )
 
 
 def header_holes() -> dict[str, str]:

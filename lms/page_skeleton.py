@@ -27,10 +27,9 @@ from flask import Flask, current_app, render_template, request, session
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
-from lms.lru import LruCache
+from lms import caches
 from lms.per_request import request_state
 
-DEFAULT_CACHE_SIZE = 1024
 # A control character Jinja never escapes and HTML text never needs, around a nonce drawn at start-up.
 _NONCE = secrets.token_hex(8)
 _MARKER = re.compile(f"\x1e{_NONCE}:([a-z_]+)\x1e")
@@ -39,19 +38,17 @@ _RENDERING_SKELETON = "page_skeleton_rendering"
 
 @dataclass(frozen=True)
 class Skeletons:
-    """The app's skeleton cache and what the site layout contributes: the viewer's shape (part of every
-    key) and the layout's own holes' values (the header's)."""
+    """Whether the app keeps skeletons (``lms.caches.PAGE_SKELETONS``), and what the site layout
+    contributes: the viewer's shape (part of every key) and the layout's own holes' values (the header's)."""
 
-    cache: LruCache[tuple[str, ...]] | None
+    enabled: bool
     viewer: Callable[[], Hashable]
     layout_holes: Callable[[], dict[str, str]]
 
 
 def init_app(app: Flask, viewer: Callable[[], Hashable], layout_holes: Callable[[], dict[str, str]]) -> None:
-    """Called by the layout (``lms.page_chrome``); ``PAGE_SKELETON_CACHE_SIZE = 0`` renders every page afresh."""
-    size = app.config.get("PAGE_SKELETON_CACHE_SIZE", DEFAULT_CACHE_SIZE)
-    cache = LruCache[tuple[str, ...]](size) if size else None
-    app.extensions["page_skeletons"] = Skeletons(cache, viewer, layout_holes)
+    """Called by the layout (``lms.page_chrome``); ``PAGE_SKELETONS = False`` renders every page afresh."""
+    app.extensions["page_skeletons"] = Skeletons(app.config.get("PAGE_SKELETONS", True), viewer, layout_holes)
 
 
 def hole(name: str) -> Markup:
@@ -88,10 +85,11 @@ def render_skeleton(key: Hashable, template: str, holes: Mapping[str, Any], **co
     request.
     """
     skeletons: Skeletons = current_app.extensions["page_skeletons"]
-    if skeletons.cache is None or session.get("_flashes"):
+    if not skeletons.enabled or session.get("_flashes"):
         return render_template(template, **holes, **context)
-    full_key = (key, template, str(get_locale()), request.script_root, skeletons.viewer())
-    parts = skeletons.cache.get_or_build(full_key, lambda: _render_parts(template, holes, context))
+    app = id(current_app._get_current_object())  # noqa: SLF001 - apps of other settings keep their own
+    full_key = (app, key, template, str(get_locale()), request.script_root, skeletons.viewer())
+    parts = caches.PAGE_SKELETONS.get_or_build(full_key, lambda: _render_parts(template, holes, context))
     values = {name: str(escape(value)) for name, value in holes.items()}
     return fill(parts, {**values, **skeletons.layout_holes()})
 

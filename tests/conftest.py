@@ -303,14 +303,19 @@ class QueryCounter:
 
 @pytest.fixture
 def count_queries(app):
-    """``with count_queries() as counter: …`` counts the SQL statements run (BEGIN/COMMIT excluded)."""
+    """``with count_queries() as counter: …`` counts the SQL statements run (transaction control and
+    SQLite's PRAGMAs excluded)."""
 
     @contextlib.contextmanager
     def counting():
         counter = QueryCounter()
 
         def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-            if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            if (
+                not statement.lstrip()
+                .upper()
+                .startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA"))
+            ):
                 counter.statements.append(statement)
 
         with app.app_context():

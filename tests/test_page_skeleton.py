@@ -48,7 +48,7 @@ def test_a_filled_skeleton_is_the_page_a_fresh_render_gives(app_overrides, facto
     alice, bob = factory.user("learner"), factory.user("learner")
     factory.cohort(course=built.course, learners=[alice, bob])
     kept = create_app(app_overrides)
-    fresh = create_app({**app_overrides, "PAGE_SKELETON_CACHE_SIZE": 0})
+    fresh = create_app({**app_overrides, "PAGE_SKELETONS": False})
     renders = _Renders(kept, UNIT_TEMPLATE)
     first, second = (f"/learn/SKEL-1/unit/{key}" for key in built.units)
     pages = {}

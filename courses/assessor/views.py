@@ -13,8 +13,8 @@ Who may assess a cohort: admins, and the cohort's instructors (``course.assess``
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, url_for
@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from courses.context import course_context, runtime_for, snapshot_store
 from courses.models import Course
+from lms import caches
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
 from lms.cohorts.queries import cohort_enrollments, enrollment_counts, visible_cohorts
 from lms.db import db
@@ -66,10 +67,9 @@ class AssessedBlock:
     block_type: str
     title: str
     module: str
-    fields: dict[str, Any] = field(hash=False, compare=False)
+    fields: Mapping[str, Any] = field(hash=False, compare=False)  # read-only: shared by every request
 
 
-@lru_cache(maxsize=64)
 def _assessed_blocks(version_id: int) -> tuple[AssessedBlock, ...]:
     """The checklists and logbooks of a published version in reading order (versions never change)."""
     snapshot = snapshot_store(version_id).snapshot
@@ -85,7 +85,7 @@ def _assessed_blocks(version_id: int) -> tuple[AssessedBlock, ...]:
             module = fields.get("display_name") or ""
         if entry.get("type") in ASSESSED_TYPES:
             title = fields.get("competency") or fields.get("procedure") or fields.get("display_name") or key
-            found.append(AssessedBlock(key, entry["type"], title, module, dict(fields)))
+            found.append(AssessedBlock(key, entry["type"], title, module, fields))
         for child in entry.get("children") or []:
             walk(child, module)
 
@@ -97,7 +97,7 @@ def _assessed_blocks(version_id: int) -> tuple[AssessedBlock, ...]:
 def assessed_blocks(version_id: int | None) -> tuple[AssessedBlock, ...]:
     if version_id is None:
         return ()
-    return _assessed_blocks(version_id)
+    return caches.ASSESSED_BLOCKS.get_or_build(version_id, lambda: _assessed_blocks(version_id))
 
 
 def _block_class(block_type: str):  # noqa: ANN202

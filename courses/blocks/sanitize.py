@@ -7,9 +7,9 @@ video, details) stay. Published content is immutable, so a cleaned result is cac
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import nh3
+
+from lms import caches
 
 TAGS = {
     "a",
@@ -90,13 +90,12 @@ ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel", "data"}
 
 
-@lru_cache(maxsize=2048)
 def clean_html(html: str) -> str:
+    return caches.SANITIZED_HTML.get_or_build(html or "", lambda: _clean(html or ""))
+
+
+def _clean(html: str) -> str:
     return nh3.clean(
-        html or "",
-        tags=TAGS,
-        attributes=ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
+        html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener noreferrer",
         strip_comments=True,
-    )
+    )  # fmt: skip

@@ -14,6 +14,7 @@ costs the same number of queries whatever number of blocks it holds.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -203,6 +204,7 @@ class SnapshotStore:
 
     def __init__(self, snapshot: dict[str, dict[str, Any]]):
         self.snapshot: Mapping[str, Mapping[str, Any]] = freeze(snapshot)
+        self.size = len(json.dumps(snapshot))  # roughly its bytes in memory, for the process cache's bound
 
     def get(self, scope: str, block_key: str, user_id: int, field: str) -> Any:
         entry = self.snapshot[block_key]

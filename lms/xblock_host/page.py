@@ -6,7 +6,6 @@ blocks' own JavaScript (which defines their initialisers), then our runtime, whi
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from flask import request, url_for
@@ -16,6 +15,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from web_fragments.fragment import Fragment
 
+from lms import caches
 from lms.per_request import request_state
 
 
@@ -26,8 +26,11 @@ class PageParts:
     foot: Markup
 
 
-@functools.lru_cache(maxsize=32)
-def _runtime_tags(script_root: str, locale: str) -> tuple[str, str, str]:  # noqa: ARG001 - both key the cache
+def _runtime_tags(script_root: str, locale: str) -> tuple[str, str, str]:
+    return caches.RUNTIME_TAGS.get_or_build((script_root, locale), _build_runtime_tags)
+
+
+def _build_runtime_tags() -> tuple[str, str, str]:
     """The runtime's own tags (stylesheet; strings and libraries; runtime script), the same on every page
     of a locale: built once instead of five ``url_for`` calls per page."""
     base = [

@@ -18,7 +18,6 @@ from xblock.exceptions import NoSuchServiceError, NoSuchUsage
 from xblock.fields import ScopeIds, UserScope
 from xblock.runtime import IdGenerator, IdReader, Runtime
 
-from lms.lru import LruCache
 from lms.xblock_host import django_setup, events, tokens
 from lms.xblock_host.context import LearningContext
 from lms.xblock_host.keys import InvalidKey, UsageKey, new_block_id, slugify
@@ -33,12 +32,6 @@ from lms.xblock_host.services import (
 )
 
 RUNTIME_JS_VERSION = 1
-
-
-# Rendered fragments (as dicts) of immutable published content, process-wide.
-fragment_cache = LruCache[dict](4096)
-# Block wrappers' opening tags, split around the per-user handler prefix: (opening, closing).
-_wrapper_parts = LruCache[tuple[str, str]](8192)
 
 
 class KeyIds(IdReader, IdGenerator):
@@ -202,26 +195,6 @@ class LmsRuntime(Runtime):
         events.record(self, block, event_type, event_data)
 
     # -- rendering ---------------------------------------------------------------------------------
-    def render(self, block, view_name, context=None):
-        """Render, reusing the view's fragment when it cannot differ between users.
-
-        A published version never changes, so a view that reads only authored fields gives the same
-        fragment to everyone: blocks say so with ``user_independent_views`` (our ``html`` does). The
-        wrapper around it — which carries this user's signed handler URL — is still made per request.
-        """
-        key = self._fragment_cache_key(block, view_name, context)
-        if key is None:
-            return super().render(block, view_name, context)
-        data = fragment_cache.get_or_build(key, lambda: getattr(block, view_name)(context).to_dict())
-        return self.wrap_xblock(block, view_name, Fragment.from_dict(data), context)
-
-    def _fragment_cache_key(self, block, view_name, context):
-        if self.context.version_id is None or context:
-            return None
-        if view_name not in getattr(block, "user_independent_views", ()):
-            return None
-        return (self.context.version_id, str(block.scope_ids.usage_id), view_name, self.locale)
-
     def render_template(self, template_name, **kwargs):
         """Django templates of the SDK sample blocks (the workbench's runtime offers the same)."""
         from django.template import loader
@@ -234,11 +207,13 @@ class LmsRuntime(Runtime):
 
     def _wrap_ele(self, block, view, frag, extra_data=None):
         """Like the base wrapper, but every attribute and the init arguments are escaped."""
-        extra = tuple((extra_data or {}).items())
-        shape = (type(block), block.scope_ids.usage_id, view, extra, frag.js_init_fn, frag.js_init_version)
-        opening, closing = _wrapper_parts.get_or_build(
-            shape, lambda: self._wrapper_parts(block, view, frag, extra_data)
-        )
+        ids = block.scope_ids
+        classes = " ".join(self._css_classes_for(block, view))
+        data = {**(extra_data or {})}
+        if frag.js_init_fn:
+            data["init"] = frag.js_init_fn
+            data["runtime-version"] = frag.js_init_version or RUNTIME_JS_VERSION
+        attributes = "".join(f' data-{name}="{escape(str(value))}"' for name, value in data.items())
         init_args = ""
         if getattr(frag, "json_init_args", None) is not None:
             # Jinja's |tojson escaping (< > & ' as \u escapes): a "</script>" or "<!--" in a block's data
@@ -248,24 +223,13 @@ class LmsRuntime(Runtime):
                 f"{htmlsafe_json_dumps(frag.json_init_args)}</script>"
             )
         prefix = escape(self.handler_prefix(block))
-        wrapped = Fragment(f"{opening}{prefix}{closing}{frag.body_html()}{init_args}</div>")
+        wrapped = Fragment(
+            f'<div class="{escape(classes)}" data-usage="{escape(str(ids.usage_id))}" '
+            f'data-block-type="{escape(ids.block_type)}" data-runtime-class="LmsRuntime" '
+            f'data-handler-prefix="{prefix}"{attributes}>{frag.body_html()}{init_args}</div>'
+        )
         wrapped.add_fragment_resources(frag)
         return wrapped
-
-    def _wrapper_parts(self, block, view, frag, extra_data) -> tuple[str, str]:
-        """The wrapper's opening tag around the handler prefix, the one attribute that differs per user."""
-        ids = block.scope_ids
-        classes = " ".join(self._css_classes_for(block, view))
-        data = {**(extra_data or {})}
-        if frag.js_init_fn:
-            data["init"] = frag.js_init_fn
-            data["runtime-version"] = frag.js_init_version or RUNTIME_JS_VERSION
-        attributes = "".join(f' data-{name}="{escape(str(value))}"' for name, value in data.items())
-        opening = (
-            f'<div class="{escape(classes)}" data-usage="{escape(str(ids.usage_id))}" '
-            f'data-block-type="{escape(ids.block_type)}" data-runtime-class="LmsRuntime" data-handler-prefix="'
-        )
-        return opening, f'"{attributes}>'
 
     # -- the experimental query API some SDK samples use -------------------------------------------
     def query(self, block):

@@ -53,19 +53,20 @@ decision is cached (``check`` compares the presented token with ``hmac.compare_d
 the token itself is never a cache key). Both caches are bounded LRUs: requests with made-up URLs (the
 third-party route needs no log-in) can at worst evict useful entries, costing a recomputation, never
 memory without bound or a wrong answer. They hold nothing a memory disclosure would not reveal through
-the key itself, and functools' caches are thread-safe. Each worker process keeps its own; tokens are
+the key itself, and they live in ``lms.caches`` (thread-safe). Each worker process keeps its own; tokens are
 deterministic, so any worker verifies what any other signed.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import time
 from collections.abc import Callable
 
 from flask import current_app
+
+from lms import caches
 
 WINDOW_SECONDS = 2 * 24 * 3600
 
@@ -75,19 +76,23 @@ def _keys() -> tuple[bytes, ...]:
     return _derive_keys(tuple(config.get("XBLOCK_HANDLER_TOKEN_KEYS") or ()), config["SECRET_KEY"])
 
 
-@functools.lru_cache(maxsize=8)
 def _derive_keys(configured: tuple[str, ...], secret: str) -> tuple[bytes, ...]:
     """Signing keys from the configuration, derived once (a page signs one token per block)."""
-    if configured:
-        return tuple(key.encode() for key in configured)
-    return (hmac.new(secret.encode(), b"xblock-handler-token", hashlib.sha256).digest(),)
+
+    def derive() -> tuple[bytes, ...]:
+        if configured:
+            return tuple(key.encode() for key in configured)
+        return (hmac.new(secret.encode(), b"xblock-handler-token", hashlib.sha256).digest(),)
+
+    return caches.HANDLER_TOKEN_KEYS.get_or_build((configured, secret), derive)
 
 
-@functools.lru_cache(maxsize=16384)
 def _sign(key: bytes, message: str) -> str:
     """Remembered: a page signs one token per block, and the same ones again on every reload until the
     window turns (a pure function of its arguments, so the cache can only save work)."""
-    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()[:32]
+    return caches.HANDLER_SIGNATURES.get_or_build(
+        (key, message), lambda: hmac.new(key, message.encode(), hashlib.sha256).hexdigest()[:32]
+    )
 
 
 def _message(purpose: str, acting_id: int, state_id: int, usage_key: str, branch: str, window: int) -> str:

@@ -181,7 +181,7 @@ def test_page_works_at_phone_width_without_javascript_markup(client, auth, facto
     assert 'rel="next"' in html and "<a " in html
 
 
-def test_handler_call_costs_five_statements_and_no_orm_course(client, auth, factory, count_queries):
+def test_a_handler_call_costs_a_handful_of_queries_and_no_orm_course(client, auth, factory, count_queries):
     built = build_course(factory, {"M": {"L": [["thumbs"]]}}, code="TOT-HQ")
     learner = enrolled(factory, built)
     auth.login(learner)
@@ -191,7 +191,8 @@ def test_handler_call_costs_five_statements_and_no_orm_course(client, auth, fact
     client.post(url, json={"voteType": "up"})
     with count_queries() as counter:
         assert client.post(url, json={"voteType": "down"}).get_json() == {"up": 1, "down": 1}
-    # user, course row, enrolment, the block's state, the upsert (and PostgreSQL's advisory lock that
-    # serialises changes to the state); the ORM course (all its texts) is not loaded.
-    assert counter.count == (6 if db.engine.dialect.name == "postgresql" else 5), counter.statements
+    # A ceiling, not a recipe: the user, the course row, the enrolment, the block's state, the upsert (and
+    # on PostgreSQL the advisory lock that serialises changes to shared state). The ORM course (all its
+    # texts) is not loaded.
+    assert counter.count <= 6, counter.statements
     assert not any("course.description" in statement for statement in counter.statements)

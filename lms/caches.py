@@ -1,0 +1,112 @@
+"""Every process-wide cache of the LMS, in one place: what each holds, its key, its bound, and why it
+cannot go stale. Each worker process has its own; nothing here is shared between processes or written
+back. Per-request memory lives in ``lms.per_request``, not here.
+
+The caches are cachetools LRU caches behind a lock (cachetools' own caches are not thread-safe). Where
+entries vary in size the bound is in bytes (``getsizeof`` gives each entry's approximate size); where
+they do not, in entries. A cache holds only values that are pure functions of their key: a published
+course version never changes once committed (publishing writes a new version with a new id; ids are never
+reused once committed: ``course_version`` is AUTOINCREMENT on SQLite and a sequence on PostgreSQL, and
+publishing reads nothing of the version it writes into these caches), so neither does anything derived
+from it.
+
+=========================  ===================================  =================  ==========================
+cache                      key → value                          bound              why it cannot go stale
+=========================  ===================================  =================  ==========================
+``PUBLISHED_SNAPSHOTS``    version id → frozen snapshot store   64 MiB (JSON size) the version is immutable
+``PUBLISHED_STRUCTURES``   version id → course structure        16 MiB (estimate)  derived from the snapshot
+``PUBLISHED_FILES``        version id → {file name: sha256}     8 MiB              pinned at publication
+``ASSESSED_BLOCKS``        version id → checklists and logbooks 256 entries        derived from the snapshot
+``PAGE_SKELETONS``         (page key, template, locale, root,   32 MiB (HTML size) the page's non-hole parts
+                           menu) → a unit page split at holes                      are functions of the key
+``SANITIZED_HTML``         authored HTML → sanitised HTML       16 MiB             sanitising is a pure function
+``HANDLER_TOKEN_KEYS``     (configured keys, secret) → keys     8 entries          a pure derivation
+``HANDLER_SIGNATURES``     (key, message) → HMAC                16,384 entries     a pure function (no token
+                                                                                   is ever a key; checking
+                                                                                   compares afresh)
+``RUNTIME_TAGS``           (script root, locale) → the runtime  64 entries         static files' URLs and a
+                           script and style tags                                   translated string
+=========================  ===================================  =================  ==========================
+
+Not caches but loaded once per process and listed so nothing is hidden, each bounded by what is
+installed: the installed XBlock types (``installed_types`` in ``lms.xblock_host.registry``: entry points
+do not change while a process runs), each block class's field routes (``_route`` in
+``lms.xblock_host.kvs``: a class's fields do not change), and translation catalogues shipped with the
+code (``_parsed`` and ``_wtforms_catalogue`` in ``lms.i18n``, ``_translations`` in
+``lms.xblock_host.services``, per language and package).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import cachetools
+
+MiB = 1024 * 1024
+_MISSING = object()
+
+
+class ProcessCache:
+    """A named LRU cache safe to share between threads, with ``get_or_build``."""
+
+    def __init__(self, name: str, maxsize: int, getsizeof: Callable[[Any], int] | None = None):
+        self.name = name
+        self._cache: cachetools.LRUCache = cachetools.LRUCache(maxsize, getsizeof=getsizeof)
+        self._lock = threading.Lock()
+
+    def get_or_build(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """The cached value, or ``build()``'s (built outside the lock: two threads may build the same
+        entry at once, and either result is right, being a function of the key)."""
+        with self._lock:
+            value = self._cache.get(key, _MISSING)
+        if value is _MISSING:
+            value = build()
+            with self._lock, contextlib.suppress(ValueError):  # larger than the whole cache: used, not kept
+                self._cache[key] = value
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+
+def _text_size(parts: Any) -> int:
+    """Approximate bytes of a string or of a tuple of strings."""
+    if isinstance(parts, str):
+        return len(parts) + 50
+    return sum(len(part) for part in parts) + 50
+
+
+PUBLISHED_SNAPSHOTS = ProcessCache("published snapshots", 64 * MiB, getsizeof=lambda store: store.size)
+PUBLISHED_STRUCTURES = ProcessCache("published structures", 16 * MiB, getsizeof=lambda structure: structure.size)
+PUBLISHED_FILES = ProcessCache("published files", 8 * MiB, getsizeof=lambda files: 150 * len(files) + 50)
+ASSESSED_BLOCKS = ProcessCache("assessed blocks", 256)
+PAGE_SKELETONS = ProcessCache("page skeletons", 32 * MiB, getsizeof=_text_size)
+SANITIZED_HTML = ProcessCache("sanitized HTML", 16 * MiB, getsizeof=_text_size)
+HANDLER_TOKEN_KEYS = ProcessCache("handler token keys", 8)
+HANDLER_SIGNATURES = ProcessCache("handler token signatures", 16_384)
+RUNTIME_TAGS = ProcessCache("runtime tags", 64)
+
+ALL = (
+    PUBLISHED_SNAPSHOTS,
+    PUBLISHED_STRUCTURES,
+    PUBLISHED_FILES,
+    ASSESSED_BLOCKS,
+    PAGE_SKELETONS,
+    SANITIZED_HTML,
+    HANDLER_TOKEN_KEYS,
+    HANDLER_SIGNATURES,
+    RUNTIME_TAGS,
+)
+
+
+def clear_all() -> None:
+    """Empty every cache (tests that build apps with other settings; nothing in production needs it)."""
+    for cache in ALL:
+        cache.clear()
