@@ -14,9 +14,9 @@ from markupsafe import escape
 from web_fragments.fragment import Fragment
 from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
-from xblock.fields import Boolean, Integer, Scope, String
+from xblock.fields import Boolean, Dict, Integer, Scope, String
 
-from courses.blocks.olx import OlxAttributesMixin
+from courses.blocks.olx import BOOKKEEPING_FIELDS, OlxAttributesMixin, OlxElementsMixin, runs_in
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ class DateString(String):
 
 
 @XBlock.needs("i18n")
-class _Container(OlxAttributesMixin, XBlock):
+class _Container(OlxAttributesMixin, OlxElementsMixin, XBlock):
     has_children = True
     completion_mode = XBlockCompletionMode.AGGREGATOR
 
@@ -40,13 +40,19 @@ class _Container(OlxAttributesMixin, XBlock):
 
     @classmethod
     def parse_xml(cls, node, runtime, keys):
+        for name in BOOKKEEPING_FIELDS:  # ours, not OLX: an archive does not get to set them
+            node.attrib.pop(name, None)
+        kept = cls.take_unknown_elements(node, runs_in(runtime))
         block = super().parse_xml(node, runtime, keys)
         cls.keep_unknown_attributes(block, node)
+        if kept:
+            block.olx_elements = kept
         return block
 
     def add_xml_to_node(self, node):
         super().add_xml_to_node(node)
         self.write_unknown_attributes(node)
+        self.write_unknown_elements(node)
 
     def _title(self) -> str:
         return self.display_name or self.ugettext("Untitled")
@@ -62,6 +68,10 @@ class _Container(OlxAttributesMixin, XBlock):
 
 class CourseBlock(_Container):
     """The root of a course."""
+
+    # The course's entry of an imported policies/<run>/policy.json, as JSON: its values come in as XML
+    # attributes (text), and the export writes each one back with its JSON type while it is unchanged.
+    olx_policy = Dict(scope=Scope.settings, default={}, help="The imported policy.json entry, kept for export.")
 
 
 class ChapterBlock(_Container):

@@ -4,15 +4,17 @@ The layout is Studio's, so Open edX and this LMS can both import it again::
 
     course/course.xml                          <course url_name="<run>" org=… course=…/>
     course/course/<run>.xml                    the course element, chapters as pointers
-    course/{chapter,sequential,vertical}/<id>.xml
+    course/{chapter,sequential,vertical,video}/<id>.xml
     course/html/<id>.xml + <id>.html           attributes + the HTML verbatim
     course/<type>/<id>.xml                     blocks this LMS cannot run that came as pointers
     course/static/<file>                       the course's files (the published version's, or the draft's)
-    course/policies/<run>/policy.json          {"course/<run>": {…}}
+    course/policies/<run>/policy.json          {"course/<run>": {…}}, values typed as they were imported
     course/policies/<run>/grading_policy.json
     course/about/…, info/…, tabs/…             kept as they came from an import (``courses.olx.kept``)
 
 Other XBlocks are written inline in their unit with ``xblock-family``; see ``courses/olx/runtime.py``.
+Attributes and elements an import did not understand come back from the blocks that kept them
+(``courses/blocks/olx.py``).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from courses.context import course_context
 from courses.models import Course
 from courses.olx import kept
 from courses.olx.errors import OlxError
-from courses.olx.pointers import BLOCK_TAG
+from courses.olx.pointers import BLOCK_TAG, policy_value
 from courses.olx.runtime import ExportRuntime
 from lms import storage
 from lms.xblock_host.context import DRAFT, PUBLISHED
@@ -54,6 +56,20 @@ def policy_json_value(value: str) -> Any:
     return value
 
 
+def policy_entry(attributes: dict[str, str], imported: dict[str, Any]) -> dict[str, Any]:
+    """The course's policy.json entry, names in order: a scalar the imported policy.json gave keeps its JSON
+    type while the attribute still has that value (a number stays a number, the string "true" a string);
+    everything else is :func:`policy_json_value` of the attribute, whose text keeps the keys of a JSON
+    object in the order they came (sorting them would change the attribute a re-import reads)."""
+    entry = {}
+    for name in sorted(attributes):
+        value = attributes[name]
+        typed = imported.get(name)
+        unchanged = name in imported and policy_value(typed) == value
+        entry[name] = typed if unchanged and not isinstance(typed, (list, dict)) else policy_json_value(value)
+    return entry
+
+
 def course_files(course: Course, user, branch: str) -> dict[str, bytes]:  # noqa: ANN001
     """``{path in the course folder: bytes}`` for everything but the static files."""
     runtime = ExportRuntime(course_context(course, branch), user)
@@ -72,8 +88,9 @@ def course_files(course: Course, user, branch: str) -> dict[str, bytes]:  # noqa
     files.update(runtime.files)
     files[f"course/{run}.xml"] = _xml(node)
     files["course.xml"] = _xml(etree.Element("course", {"url_name": run, "org": org, "course": number}))
-    policy = {f"course/{run}": {name: policy_json_value(value) for name, value in node.attrib.items()}}
-    files[f"policies/{run}/policy.json"] = _json(policy)
+    imported_policy = getattr(root_block, "olx_policy", None) or {}
+    policy = {f"course/{run}": policy_entry(dict(node.attrib), imported_policy)}
+    files[f"policies/{run}/policy.json"] = _json(policy, sort_keys=False)  # policy_entry orders the names
     files[f"policies/{run}/grading_policy.json"] = _json(course.grading_policy or {})
     return files
 
@@ -82,8 +99,8 @@ def _xml(node) -> bytes:  # noqa: ANN001
     return etree.tostring(node, encoding="utf-8") + b"\n"
 
 
-def _json(data: Any) -> bytes:
-    return (json.dumps(data, indent=4, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+def _json(data: Any, sort_keys: bool = True) -> bytes:
+    return (json.dumps(data, indent=4, sort_keys=sort_keys, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _add(tar: tarfile.TarFile, path: str, stream: IO[bytes], size: int, mtime: float) -> None:

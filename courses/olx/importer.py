@@ -108,6 +108,7 @@ def import_archive(stream: IO[bytes], author, code: str | None = None) -> Import
         # Where an export writes course.xml and policies/<run>/ from (see exporter).
         identity = {"url_name": tree.run, "org": tree.org, "course": tree.number}
         root.olx_attributes = {**root.olx_attributes, **{k: v for k, v in identity.items() if v}}
+        root.olx_policy = tree.course_policy
         root.save()
         for filename, handle in static_files:
             assets.save_asset(course, filename, handle)

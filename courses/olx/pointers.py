@@ -7,8 +7,11 @@ is parsed this pass (research note §2.2):
   ``{url_name, org, course}``) — by its definition ``<tag>/<url_name with ':' → '/'>.xml``, keeping the
   ``url_name`` (the stable block id);
 * inlines ``html`` definitions' ``filename`` → ``html/<filename>.html`` as the element's text;
-* overlays ``policies/<run>/policy.json`` (``"<tag>/<url_name>": {attribute: value}``) on the elements;
-* turns ``<wiki slug>`` under the course into the ``wiki_slug`` attribute Open edX also accepts.
+* overlays ``policies/<run>/policy.json`` (``"<tag>/<url_name>": {attribute: value}``) on the elements.
+
+Children of the outline levels that are not blocks here (``<wiki slug>``, ``<textbook>``…, see
+``courses.blocks.olx``) are left exactly as they are: no pointer followed, no policy applied, so the course's
+containers keep them verbatim and the files they point to stay unread (kept by ``courses.olx.kept``).
 
 Blocks this installation cannot run are kept verbatim; their ``xblock-family`` attribute records how they
 came (present: inline in the unit, as Studio writes pure XBlocks; absent: a pointer file) so the export
@@ -21,12 +24,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
 from lxml import etree
 
+from courses.blocks.olx import is_block_element
 from courses.olx.archive import Archive
 from courses.olx.errors import OlxError
 
@@ -45,6 +49,7 @@ class CourseTree:
     number: str  # Open edX's "course" attribute
     run: str
     grading_policy: dict[str, Any] | None
+    course_policy: dict[str, Any] = field(default_factory=dict)  # policy.json's "course/<run>" entry, as JSON
 
 
 def parse_xml(data: bytes, path: str):  # noqa: ANN201
@@ -163,6 +168,8 @@ class _Inliner:
                 continue
             if etree.QName(child).namespace == OPTION_NAMESPACE:
                 continue  # XBlock's <option:field> values
+            if container and not is_block_element(node.tag, child, self.is_runnable):
+                continue  # kept verbatim by the container (module docstring)
             if container and not BLOCK_TAG.match(child.tag):
                 message = _(
                     "%(file)s, line %(line)s: <%(tag)s> is not a block type.",
@@ -211,14 +218,6 @@ class _Inliner:
             else:
                 node.set(name, _XML_INVALID.sub("", attribute))
 
-    @staticmethod
-    def wiki_to_attribute(node) -> None:  # noqa: ANN001
-        for child in list(node):
-            if child.tag == "wiki":
-                if child.get("slug") and node.get("wiki_slug") is None:
-                    node.set("wiki_slug", child.get("slug"))
-                node.remove(child)
-
 
 def build_tree(archive: Archive, is_runnable: Callable[[str], bool]) -> CourseTree:
     """The whole course as one ``<course>`` element (raises :class:`OlxError` with file and line)."""
@@ -249,6 +248,13 @@ def build_tree(archive: Archive, is_runnable: Callable[[str], bool]) -> CourseTr
         if value:
             root.set(name, value)
     inliner.apply_policy(root)
-    inliner.wiki_to_attribute(root)
     inliner.resolve_children(root, path, (path,))
-    return CourseTree(root=root, org=org, number=number, run=run, grading_policy=grading)
+    course_policy = policy.get(f"course/{run}")
+    return CourseTree(
+        root=root,
+        org=org,
+        number=number,
+        run=run,
+        grading_policy=grading,
+        course_policy=course_policy if isinstance(course_policy, dict) else {},
+    )

@@ -6,8 +6,8 @@ passes no slug), so usage keys are stable and a re-export writes the same ``url_
 installation cannot run keep ``url_name`` and ``xblock-family`` in their verbatim OLX.
 
 ``ExportRuntime`` lets every block serialise itself (``add_xml_to_node``) and decides only *where* the
-result goes: containers, ``html`` and pointer-style unavailable blocks into their own files, every other
-XBlock inline in its unit with ``xblock-family``.
+result goes, as Studio does: containers, ``html``, ``video`` and pointer-style unavailable blocks into
+their own files, every other XBlock inline in its unit with ``xblock-family``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from lxml import etree
 from xblock.fields import ScopeIds
 
-from courses.blocks.olx import OlxAttributesMixin
+from courses.blocks.olx import BOOKKEEPING_FIELDS, OlxAttributesMixin
 from courses.olx.errors import OlxError
 from courses.olx.pointers import BLOCK_TAG, FAMILY, STRUCTURE
 from lms.xblock_host.keys import UsageKey, new_block_id, slugify
@@ -137,6 +137,11 @@ def _url_name_first(node, url_name: str) -> None:  # noqa: ANN001
         node.set(name, value)
 
 
+# Types Studio writes to their own <type>/<id>.xml (edx-platform's XmlMixin blocks) that also run here; html,
+# which also has its .html file, is handled on its own.
+POINTER_FILE_TYPES = frozenset({*STRUCTURE, "video"})
+
+
 class ExportRuntime(LmsRuntime):
     """A read-only runtime (draft or published) that collects ``{path: bytes}`` of an OLX course folder."""
 
@@ -160,8 +165,9 @@ class ExportRuntime(LmsRuntime):
                 )
             ) from exc
         _drop_empty_none_fields(block, node)
-        # OlxAttributesMixin's dict is written back attribute by attribute; the field itself is not OLX.
-        node.attrib.pop("olx_attributes", None)
+        # What courses.blocks.olx keeps is written back attribute by attribute; the fields are not OLX.
+        for name in BOOKKEEPING_FIELDS:
+            node.attrib.pop(name, None)
         node.attrib.pop("url_name", None)
         return node
 
@@ -182,7 +188,7 @@ class ExportRuntime(LmsRuntime):
         block_type = block.scope_ids.block_type
         block_id = block.scope_ids.usage_id.block_id
         definition = self.serialise(block)
-        if block_type in STRUCTURE:
+        if block_type in POINTER_FILE_TYPES and not isinstance(block, UnavailableBlock):
             definition.attrib.pop(FAMILY, None)
             _indent_children(definition)
             self._pointer(node, definition, block_id)

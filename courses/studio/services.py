@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, ScopeIds, String
 
+from courses.blocks.olx import BOOKKEEPING_FIELDS
 from courses.context import runtime_for
 from courses.models import Course
 from lms import audit
@@ -178,7 +179,7 @@ def delete_block(course: Course, key: str, by) -> int:  # noqa: ANN001
 # --- editing fields without a studio_view ---------------------------------------------------------------
 
 EDITABLE_TYPES = (String, Integer, Float, Boolean, List, Dict)
-HIDDEN_FIELDS = {"parent", "children", "olx_attributes", "editor", "xml_attributes"}
+HIDDEN_FIELDS = {"parent", "children", "editor", "xml_attributes", *BOOKKEEPING_FIELDS}
 
 
 def editable_fields(block) -> list[tuple[str, Any]]:  # noqa: ANN001

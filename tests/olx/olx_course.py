@@ -163,3 +163,93 @@ def gzip_bytes(data: bytes) -> bytes:
 
 def archive() -> bytes:
     return tar_gz(course_files())
+
+
+# --- a Studio export full of what this LMS does not use ---------------------------------------------------
+# Everything below is laid out as Open edX Studio writes it (pointer files for the outline, html and video;
+# pure XBlocks inline with xblock-family), so an export of it can be compared with it part for part.
+# What this LMS does not understand: elements under the course (<textbook>, <wiki>, <pdf_textbooks> holding
+# a <chapter> that is not a block), an aside under a chapter, a CAPA problem placed straight in a sequential
+# (its file stays unread), unknown attributes on every kind of block, and a policy.json whose values are
+# typed JSON (lists, objects, booleans, numbers).
+
+EXTRAS_RUN = "2025_T2"
+EXTRAS_CODE = "RP-NURS201-2025_T2"
+EXTRAS_COURSE_XML = f'<course url_name="{EXTRAS_RUN}" org="RP" course="NURS201"/>\n'
+TEXTBOOK = '<textbook title="Wound care handbook" book_url="https://books.example.org/wounds/"/>'
+WIKI = f'<wiki slug="RP.NURS201.{EXTRAS_RUN}"/>'
+# Inner whitespace and text on purpose: it must come back as it was.
+PDF_TEXTBOOKS = """<pdf_textbooks>
+    <pdf_textbook tab_title="Atlas of wounds">
+      <chapter title="Dressings" url="/static/atlas.pdf"/>
+      Colour plates   are in the appendix.
+    </pdf_textbook>
+  </pdf_textbooks>"""
+ASIDE = '<tagging_aside xblock-family="xblock_asides.v1" tags="wounds;hygiene"/>'
+STRAY_PROBLEM = '<problem url_name="stray_check"/>'
+STRAY_PROBLEM_FILE = '<problem display_name="Stray check">\n  <stringresponse answer="saline"/>\n</problem>\n'
+EXTRAS_POLICY = {
+    f"course/{EXTRAS_RUN}": {
+        "advanced_modules": ["resource"],
+        "cert_html_view_enabled": True,
+        "course_image": "nurses.jpg",
+        "days_early_for_beta": 2,
+        "discussion_topics": {"General": {"id": "course"}},
+        "display_name": "Wound care",
+        "language": "en",
+        "minimum_grade_credit": 0.8,
+        "pdf_textbooks": [{"tab_title": "Atlas of wounds", "chapters": [{"title": "Dressings", "url": "/a.pdf"}]}],
+        "start": "2025-02-01T00:00:00Z",
+        "tabs": [{"type": "courseware", "name": "Course"}, {"type": "wiki", "name": "Wiki"}],
+        "xml_attributes": {"filename": [f"course/{EXTRAS_RUN}.xml", f"course/{EXTRAS_RUN}.xml"]},
+    }
+}
+STEPS_HTML = "<ol><li>Wash your hands.</li><li>Clean from the centre <em>outwards</em>.</li></ol>"
+
+
+def extras_files() -> dict[str, bytes]:
+    files = {
+        "course.xml": EXTRAS_COURSE_XML,
+        f"course/{EXTRAS_RUN}.xml": f"""<course advanced_modules="[&quot;resource&quot;]" cert_html_view_enabled="true" course_image="nurses.jpg" display_name="Wound care" language="en" start="2025-02-01T00:00:00Z" catalog_visibility="both">
+  <chapter url_name="basics"/>
+  {TEXTBOOK}
+  <chapter url_name="practice"/>
+  {WIKI}
+  {PDF_TEXTBOOKS}
+</course>
+""",
+        "chapter/basics.xml": f"""<chapter display_name="Basics" start="2025-02-01T00:00:00Z" visible_to_staff_only="false">
+  <sequential url_name="cleaning"/>
+  {ASIDE}
+</chapter>
+""",
+        "chapter/practice.xml": '<chapter display_name="Practice">\n  <sequential url_name="dressing"/>\n</chapter>\n',
+        "sequential/cleaning.xml": f"""<sequential display_name="Cleaning a wound" format="Homework" graded="true" due="2025-03-01T00:00:00Z" hide_after_due="true" show_correctness="past_due">
+  <vertical url_name="cleaning_1"/>
+  {STRAY_PROBLEM}
+</sequential>
+""",
+        "problem/stray_check.xml": STRAY_PROBLEM_FILE,
+        "vertical/cleaning_1.xml": """<vertical display_name="Steps" visible_to_staff_only="false" format="lesson">
+  <html url_name="steps_text"/>
+  <video url_name="steps_video"/>
+  <resource url_name="steps_files" xblock-family="xblock.v1" display_name="Handouts" tot_colour="blue">
+    <intro>Print these.</intro>
+    <file title="Checklist" url="/static/checklist.pdf"/>
+  </resource>
+</vertical>
+""",
+        "html/steps_text.xml": '<html filename="steps_text" display_name="Steps" editor="raw" use_latex_compiler="false"/>\n',
+        "html/steps_text.html": STEPS_HTML,
+        "video/steps_video.xml": """<video display_name="Cleaning a wound" youtube="1.00:abcdefghijk" youtube_id_1_0="abcdefghijk" download_video="false" show_captions="true" edx_video_id="" sub="">
+  <transcript language="fr" src="steps-fr.srt"/>
+</video>
+""",
+        "sequential/dressing.xml": '<sequential display_name="Dressing">\n  <vertical url_name="dressing_1"/>\n</sequential>\n',
+        "vertical/dressing_1.xml": '<vertical display_name="Apply a dressing">\n  <html url_name="dressing_text"/>\n</vertical>\n',
+        "html/dressing_text.xml": '<html filename="dressing_text" display_name="Dressing"/>\n',
+        "html/dressing_text.html": "<p>Cover the wound with a sterile dressing.</p>",
+        f"policies/{EXTRAS_RUN}/policy.json": json.dumps(EXTRAS_POLICY, indent=4),
+        f"policies/{EXTRAS_RUN}/grading_policy.json": json.dumps(GRADING_POLICY, indent=4),
+    }
+    return {path: data.encode() if isinstance(data, str) else data for path, data in files.items()}

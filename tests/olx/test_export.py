@@ -38,11 +38,11 @@ def test_export_writes_open_edx_layout(imported, author):
     assert (top.tag, dict(top.attrib)) == ("course", {"url_name": run, "org": "RP", "course": "ELEC101"})
     course = xml(files, f"course/{run}.xml")
     assert course.get("display_name") == "Electrical Installation for Trainers"
-    assert course.get("wiki_slug") == "RP.ELEC101.2025_T1"
     assert course.get("olx_attributes") is None and course.get("url_name") is None
     assert [(c.tag, dict(c.attrib)) for c in course] == [
         ("chapter", {"url_name": "safety"}),
         ("chapter", {"url_name": "wiring"}),
+        ("wiki", {"slug": "RP.ELEC101.2025_T1"}),  # back as it came, where it came
     ]
     assert [dict(c.attrib) for c in xml(files, "sequential/ppe.xml")] == [
         {"url_name": "ppe_intro"},

@@ -128,7 +128,8 @@ def test_import_sets_fields_from_attributes_html_files_and_policies(imported, au
     root = draft_block(course, author, course.root_key)
     kept = root.olx_attributes
     assert kept["url_name"] == olx_course.RUN and kept["org"] == "RP" and kept["course"] == "ELEC101"
-    assert kept["wiki_slug"] == "RP.ELEC101.2025_T1"  # <wiki slug> becomes the attribute Open edX also reads
+    assert "wiki_slug" not in kept  # <wiki slug> is not a block: the course keeps it as an element
+    assert root.olx_elements == [{"at": 2, "xml": '<wiki slug="RP.ELEC101.2025_T1"/>'}]
     assert kept["advanced_modules"] == '["poll", "lti"]' and kept["self_paced"] == "true"
     assert course.grading_policy == olx_course.GRADING_POLICY
     assert course.language == "en"
