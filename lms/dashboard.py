@@ -1,8 +1,9 @@
 """The dashboard: one page per person, assembled from panels that each package registers.
 
 A panel is a template plus a function that builds its context; ``when`` decides whom it is for. The core
-registers the admin, instructor and verifier panels; courses adds "my courses" (learner and author), and
-certificates will add "my certificates" — without the core importing either.
+registers the admin and instructor panels; the domain packages (``lms.domains``) register theirs from their
+``init_app`` with their own templates — courses "my courses", certificates "my certificates" and the verify
+box — without the core importing or linking to any of them.
 """
 
 from __future__ import annotations
@@ -68,11 +69,9 @@ def _instructor_context(user) -> dict[str, Any]:  # noqa: ANN001
 
 
 def register_core_panels() -> None:
-    from lms.accounts.models import Role
     from lms.permissions import can
 
     register_panel("admin", "dashboard/admin.html", lambda u: u.is_admin, _admin_context, order=10)
     register_panel(
         "cohorts", "dashboard/cohorts.html", lambda u: can("cohort.list", user=u), _instructor_context, order=30
     )
-    register_panel("verify", "dashboard/verify.html", lambda u: u.has_role(Role.VERIFIER, Role.ADMIN), order=40)

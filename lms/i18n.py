@@ -2,9 +2,9 @@
 
 The locale is the logged-in user's preferred language, else the one chosen with the switcher (kept in
 the session), else the browser's best match; outside a request (commands, queued jobs) the default
-language, which a job forces to its person's with ``flask_babel.force_locale``. Each top-level package
-keeps its own catalogue in ``<package>/translations``; Flask-Babel merges them. WTForms' validation
-messages come from WTForms' own catalogues, completed by ours
+language, which a job forces to its person's with ``flask_babel.force_locale``. The core and each domain
+package (``lms.domains``) keep their own catalogue in ``<package>/translations``; Flask-Babel merges them.
+WTForms' validation messages come from WTForms' own catalogues, completed by ours
 (``lms/translations/<lang>/LC_MESSAGES/wtforms.po``) for the languages WTForms has none for,
 Kinyarwanda: :func:`wtforms_translations`, which every form uses (``lms.forms``).
 """
@@ -21,13 +21,13 @@ from flask_login import current_user
 from jinja2 import pass_context
 from wtforms.i18n import messages_path
 
+from lms import domains
 from lms.accounts.session_user import request_user
 from lms.db import db
 from lms.extensions import babel
 
 bp = Blueprint("i18n", __name__)
 
-TRANSLATED_PACKAGES = ("lms", "courses", "assessments", "certificates")
 WTFORMS_DOMAIN = "wtforms"
 OUR_WTFORMS_CATALOGUES = Path(__file__).resolve().parent / "translations"
 
@@ -58,9 +58,9 @@ def _parsed(language: str) -> Locale:
 
 
 def translation_directories() -> str:
-    root = Path(__file__).resolve().parent.parent
-    folders = [root / package / "translations" for package in TRANSLATED_PACKAGES]
-    return ";".join(str(folder) for folder in folders if folder.is_dir())
+    """The core's catalogue, then each domain's (Flask-Babel merges them in this order, the last one winning
+    for a string two catalogues translate; tests/test_i18n.py keeps such strings' translations equal)."""
+    return ";".join(str(folder) for folder in domains.translation_folders())
 
 
 def wtforms_translations() -> support.NullTranslations:

@@ -9,10 +9,8 @@ from __future__ import annotations
 import gettext
 import hashlib
 import hmac
-import importlib.util
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date, format_datetime, format_time
@@ -21,7 +19,13 @@ from flask_babel import get_locale
 from xblock.reference.user_service import UserService as _UserServiceBase
 from xblock.reference.user_service import XBlockUser
 
-OUR_PACKAGES = ("lms", "courses", "assessments", "certificates")
+from lms import domains
+
+
+def _ours(module: str) -> bool:
+    """A module of the core or of a domain package (``lms.domains``): its blocks share that package's
+    Flask-Babel catalogue."""
+    return module.split(".")[0] in domains.catalogued_packages()
 
 
 def anonymous_user_id(user_id: int, context_key: str) -> str:
@@ -56,12 +60,10 @@ class UserService(_UserServiceBase):
 
 @lru_cache(maxsize=256)
 def _translations(package: str, locale: str) -> gettext.NullTranslations:
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
+    root = domains.package_folder(package)
+    if root is None:
         return gettext.NullTranslations()
-    root = Path(next(iter(spec.submodule_search_locations)))
-    if package.split(".")[0] in OUR_PACKAGES:
-        # Our blocks share their package's Flask-Babel catalogue.
+    if _ours(package):  # our blocks share their package's Flask-Babel catalogue
         candidates = [(root / "translations", "messages")]
     else:
         # The conventions of community XBlocks (as Open edX's XBlockI18nService reads them).
@@ -85,7 +87,7 @@ class I18nService:
 
     def __init__(self, block_class: type, locale: str):
         module = getattr(block_class, "unmixed_class", block_class).__module__
-        package = module.split(".")[0] if module.split(".")[0] in OUR_PACKAGES else module.rpartition(".")[0] or module
+        package = module.split(".")[0] if _ours(module) else module.rpartition(".")[0] or module
         self._locale = locale
         self._translations = _translations(package, locale)
 
