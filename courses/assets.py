@@ -18,12 +18,13 @@ from sqlalchemy import select
 from courses import queries
 from courses.models import Course, CourseAsset
 from lms import audit, storage
-from lms.db import db
+from lms.db import db, upsert
 from lms.permissions import can
 
 # This blueprint also carries the template folder of the whole courses package.
 bp = Blueprint("courses", __name__, url_prefix="/courses", template_folder="templates")
 
+_ASSET_KEY = ["course_id", "filename"]
 FILENAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()/-]{0,254}$")
 
 
@@ -46,14 +47,10 @@ def save_asset(course: Course, filename: str, stream, content_type: str | None =
     if size > current_app.config["ASSET_MAX_BYTES"]:
         raise AssetError(_("The file is too large."))
     content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    asset = db.session.scalar(
-        select(CourseAsset).where(CourseAsset.course_id == course.id, CourseAsset.filename == filename)
-    )
-    if asset is None:
-        asset = CourseAsset(course_id=course.id, filename=filename)
-        db.session.add(asset)
-    asset.content_type, asset.size, asset.sha256, asset.storage_key = content_type, size, sha, key
-    db.session.flush()
+    # Saving a name again replaces the file; one statement, so two uploads of one name at once keep one row.
+    stored = {"content_type": content_type, "size": size, "sha256": sha, "storage_key": key}
+    statement = upsert(CourseAsset, {"course_id": course.id, "filename": filename, **stored}, _ASSET_KEY, list(stored))
+    asset = db.session.scalars(statement.returning(CourseAsset), execution_options={"populate_existing": True}).one()
     audit.record("asset.saved", "course", course.id, filename=filename, size=size)
     return asset
 
