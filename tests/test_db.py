@@ -396,6 +396,7 @@ def test_reads_first_switches_to_writing_on_the_request_connection(probe):
 
 # SQLite cannot reflect an index on an expression (course codes' lower(code)); PostgreSQL's run compares it.
 @pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index:UserWarning")
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_the_migrations_build_the_schema_the_models_declare(app):
     """The test database is built by the Alembic migrations: a model change without its migration fails."""
     from alembic.autogenerate import compare_metadata
