@@ -26,10 +26,12 @@ from lms import audit, storage
 from lms.clock import utcnow
 from lms.db import db
 from lms.permissions import can
+from lms.sql import upsert
 
 # This blueprint also carries the template folder of the whole courses package.
 bp = Blueprint("courses", __name__, url_prefix="/courses", template_folder="templates")
 
+_ASSET_KEY = ["course_id", "filename"]
 FILENAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()/-]{0,254}$")
 SHA256 = re.compile(r"[0-9a-f]{64}")
 IMMUTABLE_MAX_AGE = 365 * 24 * 3600
@@ -54,15 +56,11 @@ def save_asset(course: Course, filename: str, stream, content_type: str | None =
     if size > current_app.config["ASSET_MAX_BYTES"]:
         raise AssetError(_("The file is too large."))
     content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    asset = db.session.scalar(
-        select(CourseAsset).where(CourseAsset.course_id == course.id, CourseAsset.filename == filename)
-    )
-    if asset is None:
-        asset = CourseAsset(course_id=course.id, filename=filename)
-        db.session.add(asset)
-    asset.content_type, asset.size, asset.sha256, asset.storage_key = content_type, size, sha, key
+    # Saving a name again replaces the file; one statement, so two uploads of one name at once keep one row.
+    stored = {"content_type": content_type, "size": size, "sha256": sha, "storage_key": key}
+    statement = upsert(CourseAsset, {"course_id": course.id, "filename": filename, **stored}, _ASSET_KEY, list(stored))
+    asset = db.session.scalars(statement.returning(CourseAsset), execution_options={"populate_existing": True}).one()
     course.draft_changed_at = utcnow()  # learners get the file at the next publication
-    db.session.flush()
     audit.record("asset.saved", "course", course.id, filename=filename, size=size)
     return asset
 

@@ -12,7 +12,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from lms.clock import utcnow
@@ -81,6 +81,11 @@ class Course(db.Model):
 
     def __repr__(self) -> str:
         return f"<Course {self.code}>"
+
+
+# Codes are looked up in any case (``courses.queries.by_code``), so they are unique in any case: this index is
+# what refuses a second "abc" beside "ABC" when two are created at once, and it serves those lookups.
+Index("uq_course_code_lower", func.lower(Course.code), unique=True)
 
 
 def author_role(course_id: int, user_id: int) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, case, select
 
 from courses.models import BlockCompletion, BlockGrade, Completion, CompletionKind, Course, CoursePosition
 from courses.structure import Structure, Unit, published_structure
@@ -141,19 +141,28 @@ def position(user_id: int, course_id: int) -> str | None:
 
 
 def _record_grade(user_id: int, course_id: int, usage_key: str, earned: float, possible: float, only_if_higher: bool):
-    existing = db.session.scalar(
-        select(BlockGrade).where(BlockGrade.user_id == user_id, BlockGrade.usage_key == usage_key)
+    """Upsert the learner's grade of one block; with ``only_if_higher``, a lower score leaves it as it was.
+
+    One statement, so that two grades of the same block at once (a double click) keep one row.
+    """
+    stmt = dialect_insert(BlockGrade).values(
+        user_id=user_id, course_id=course_id, usage_key=usage_key, earned=earned, possible=possible, updated_at=utcnow()
     )
-    if existing is None:
-        db.session.add(
-            BlockGrade(user_id=user_id, course_id=course_id, usage_key=usage_key, earned=earned, possible=possible)
+    replace = None
+    if only_if_higher:
+        kept_ratio = case((BlockGrade.possible > 0, BlockGrade.earned / BlockGrade.possible), else_=0.0)
+        replace = kept_ratio < (earned / possible if possible else 0.0)
+    db.session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["user_id", "usage_key"],
+            set_={
+                "earned": stmt.excluded.earned,
+                "possible": stmt.excluded.possible,
+                "updated_at": stmt.excluded.updated_at,
+            },
+            where=replace,
         )
-    else:
-        old_ratio = existing.earned / existing.possible if existing.possible else 0.0
-        new_ratio = earned / possible if possible else 0.0
-        if not only_if_higher or new_ratio > old_ratio:
-            existing.earned, existing.possible = earned, possible
-    db.session.flush()
+    )
 
 
 def on_xblock_event(block, user_id: int, event_type: str, event_data, context, **_kwargs) -> None:  # noqa: ANN001

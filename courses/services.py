@@ -16,6 +16,7 @@ from lms import audit
 from lms.accounts.models import Role, User
 from lms.clock import utcnow
 from lms.db import db
+from lms.sql import dialect_insert, recheck_on_conflict
 
 
 class CourseError(ValueError):
@@ -63,8 +64,9 @@ def create_course(
         owner_id=owner.id,
         authors=[CourseAuthor(user_id=owner.id, role=AuthorRole.OWNER)],
     )
-    db.session.add(course)
-    db.session.flush()
+    # Two authors creating one code at once both pass the look above; the unique code (in any case) decides.
+    with recheck_on_conflict(lambda: check_new_code(code)):
+        db.session.add(course)
     from courses.studio.services import create_root_block
 
     create_root_block(course)
@@ -91,11 +93,17 @@ def add_co_author(course: Course, user: User) -> CourseAuthor:
         raise CourseError(
             _("%(name)s does not have the author role; ask an admin to grant it.", name=user.name), "email"
         )
-    if course.author_role(user) is not None:
+    # The primary key (course, user) is the check: of two requests adding the same person at once, the second
+    # finds the row made and gets the same message as if it came later.
+    author = db.session.scalar(
+        dialect_insert(CourseAuthor)
+        .values(course_id=course.id, user_id=user.id, role=AuthorRole.CO_AUTHOR)
+        .on_conflict_do_nothing(index_elements=["course_id", "user_id"])
+        .returning(CourseAuthor)
+    )
+    if author is None:
         raise CourseError(_("%(name)s is already an author of this course.", name=user.name), "email")
-    author = CourseAuthor(course=course, user_id=user.id, role=AuthorRole.CO_AUTHOR)
-    db.session.add(author)
-    db.session.flush()
+    db.session.expire(course, ["authors"])
     audit.record("course.co_author_added", "course", course.id, user=user.id)
     return author
 

@@ -59,6 +59,10 @@ def publish(course: Course, by, note: str = "") -> CourseVersion:  # noqa: ANN00
     snapshot = draft_snapshot(course)
     if course.root_key not in snapshot:
         raise PublishError(_("The course has no content to publish."))
+    # Versions are numbered per course: lock the course row until this transaction ends, so that a second
+    # publish at once waits here and then counts this version (SQLite has no row locks and needs none: its
+    # writers take the database's write lock in turn).
+    db.session.execute(select(Course.id).where(Course.id == course.id).with_for_update())
     number = (
         db.session.scalar(select(func.max(CourseVersion.number)).where(CourseVersion.course_id == course.id)) or 0
     ) + 1

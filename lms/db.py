@@ -128,6 +128,8 @@ def _finish_request(response: Response) -> Response:
 
 
 def _end_request(_error: BaseException | None) -> None:
+    if not serving_request():
+        return  # a request context pushed inside other work (a test, a job): that work's unit decides
     if db.session.registry.has() and db.session().info.pop(_OPEN, False):  # the view raised: keep nothing
         db.session.rollback()
     token = request_state().pop("db_writes_token", None)

@@ -30,6 +30,7 @@ from lms.accounts.models import (
 from lms.clock import utcnow
 from lms.db import db
 from lms.rate_limits import seconds_left
+from lms.sql import dialect_insert, recheck_on_conflict
 
 
 class AccountError(ValueError):
@@ -96,6 +97,11 @@ def get_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
+def _check_address_free(email: str) -> None:
+    if get_by_email(email) is not None:
+        raise AccountError(_("An account with this e-mail address already exists."), "email")
+
+
 def create_user(
     email: str,
     name: str,
@@ -110,8 +116,7 @@ def create_user(
     name = name.strip()
     if not name or len(name) > NAME_MAX_LENGTH:
         raise AccountError(_("Give a name of at most %(n)d characters.", n=NAME_MAX_LENGTH), "name")
-    if get_by_email(email) is not None:
-        raise AccountError(_("An account with this e-mail address already exists."), "email")
+    _check_address_free(email)
     if password is not None:
         problem = password_problem(password, email)
         if problem:
@@ -128,8 +133,9 @@ def create_user(
         gender=gender or None,
         role_rows=[UserRole(role=str(role)) for role in sorted(set(roles))],
     )
-    db.session.add(user)
-    db.session.flush()
+    # Two sign-ups with one address at once both pass the look above; the unique address decides.
+    with recheck_on_conflict(lambda: _check_address_free(email)):
+        db.session.add(user)
     audit.record("user.created", "user", user.id, via=via, roles=sorted(user.roles))
     signals.user_registered.send(user, via=via)
     return user
@@ -144,10 +150,14 @@ def set_roles(user: User, roles: list[str]) -> None:
         raise AccountError(_("Choose at least one role."), "roles")
     if user.is_admin and Role.ADMIN not in wanted and _is_last_active_admin(user):
         raise AccountError(_("This is the last programme admin: make someone else admin first."), "roles")
-    user.role_rows = [row for row in user.role_rows if row.role in wanted] + [
-        UserRole(role=role) for role in sorted(wanted - user.roles)
-    ]
-    db.session.flush()
+    # Statements rather than the ORM collection, which would insert what it found missing and delete what it
+    # found present: a second request doing the same at once would hit the primary key or a vanished row.
+    db.session.execute(delete(UserRole).where(UserRole.user_id == user.id, UserRole.role.not_in(wanted)))
+    db.session.execute(
+        dialect_insert(UserRole).on_conflict_do_nothing(index_elements=["user_id", "role"]),
+        [{"user_id": user.id, "role": role} for role in sorted(wanted)],
+    )
+    db.session.expire(user, ["role_rows"])
     audit.record("user.roles", "user", user.id, roles=sorted(wanted))
 
 
@@ -327,8 +337,7 @@ def send_welcome(user: User) -> None:
 
 def create_invitation(email: str, roles: list[str], institution_id: int | None, by: User) -> tuple[Invitation, str]:
     email = normalize_email(email)
-    if get_by_email(email) is not None:
-        raise AccountError(_("An account with this e-mail address already exists."), "email")
+    _check_address_free(email)
     unknown = set(roles) - {r.value for r in Role}
     if unknown or not roles:
         raise AccountError(_("Choose at least one valid role."), "roles")

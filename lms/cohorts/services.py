@@ -13,15 +13,16 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from wtforms.validators import Email, ValidationError
 
 from lms import audit, signals
 from lms.accounts import services as accounts
 from lms.accounts.models import Gender, Role, User
-from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
+from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, cohort_instructor
 from lms.db import db
 from lms.institutions import queries as institutions
+from lms.sql import dialect_insert
 
 
 class CohortError(ValueError):
@@ -54,24 +55,53 @@ def save_cohort(
     cohort.course_id = course_id
     cohort.institution_id = institution_id
     cohort.starts_on, cohort.ends_on = starts_on, ends_on
-    cohort.instructors = list({user.id: user for user in instructors}.values())
     db.session.flush()
+    _set_instructors(cohort, {user.id for user in instructors})
     audit.record("cohort.created" if created else "cohort.updated", "cohort", cohort.id, name=cohort.name)
     return cohort
 
 
-def enroll(cohort: Cohort, user: User) -> tuple[Enrollment, bool]:
-    """Enroll ``user``; returns the enrollment and whether it is new (re-enrolling re-activates)."""
-    enrollment = db.session.scalar(
-        select(Enrollment).where(Enrollment.cohort_id == cohort.id, Enrollment.user_id == user.id)
+def _set_instructors(cohort: Cohort, user_ids: set[int]) -> None:
+    # Statements rather than the ORM collection, which inserts the pairs it found missing and deletes those it
+    # found present: the same form sent twice at once (a double click) would hit the primary key.
+    db.session.execute(
+        delete(cohort_instructor).where(
+            cohort_instructor.c.cohort_id == cohort.id, cohort_instructor.c.user_id.not_in(user_ids)
+        )
     )
-    if enrollment is not None and enrollment.is_active:
-        return enrollment, False
+    if user_ids:
+        db.session.execute(
+            dialect_insert(cohort_instructor).on_conflict_do_nothing(),
+            [{"cohort_id": cohort.id, "user_id": user_id} for user_id in sorted(user_ids)],
+        )
+    db.session.expire(cohort, ["instructors"])
+
+
+def enroll(cohort: Cohort, user: User) -> tuple[Enrollment, bool]:
+    """Enroll ``user``; returns the enrollment and whether it is new (re-enrolling re-activates).
+
+    The unique (cohort, user) pair is the check, so enrolling the same person twice at once (a double
+    click, two instructors) makes one enrollment: one request inserts or re-activates it, the other finds
+    it done, exactly as if it came second.
+    """
+    enrollment = db.session.scalar(
+        dialect_insert(Enrollment)
+        .values(cohort_id=cohort.id, user_id=user.id, status=EnrollmentStatus.ACTIVE)
+        .on_conflict_do_nothing(index_elements=["cohort_id", "user_id"])
+        .returning(Enrollment)
+    )
     if enrollment is None:
-        enrollment = Enrollment(cohort=cohort, user_id=user.id)
-        db.session.add(enrollment)
-    enrollment.status = EnrollmentStatus.ACTIVE
-    db.session.flush()
+        this = (Enrollment.cohort_id == cohort.id, Enrollment.user_id == user.id)
+        # A conditional update: of two re-activations at once, the second finds nothing left to change.
+        enrollment = db.session.scalar(
+            update(Enrollment)
+            .where(*this, Enrollment.status != EnrollmentStatus.ACTIVE)
+            .values(status=EnrollmentStatus.ACTIVE)
+            .returning(Enrollment),
+            execution_options={"populate_existing": True},
+        )
+        if enrollment is None:
+            return db.session.scalars(select(Enrollment).where(*this)).one(), False
     audit.record("enrollment.created", "enrollment", enrollment.id, cohort=cohort.id, user=user.id)
     signals.enrolled.send(enrollment)
     return enrollment, True
@@ -95,15 +125,25 @@ def enroll_by_email(cohort: Cohort, email: str, name: str | None) -> tuple[Enrol
         if not (name or "").strip():
             raise CohortError(_("No account uses this address yet: give the learner's name to create one."), "name")
         try:
-            user = accounts.create_user(
-                email, name, roles=[Role.LEARNER], institution_id=cohort.institution_id, via="enrollment"
-            )
+            user, created = _new_learner(email, name, institution_id=cohort.institution_id, via="enrollment")
         except accounts.AccountError as error:
             raise CohortError(error.message, error.field) from error
-        accounts.send_welcome(user)
-        created = True
     enrollment, new = enroll(cohort, user)
     return enrollment, created, new
+
+
+def _new_learner(email: str, name: str, **details) -> tuple[User, bool]:
+    """A new learner account, mailed its welcome, and True; or, when another request has just created an
+    account for this address (both found none), that account and False: enrolling it is what was asked."""
+    try:
+        user = accounts.create_user(email, name, roles=[Role.LEARNER], **details)
+    except accounts.AccountError:
+        existing = accounts.get_by_email(email)
+        if existing is None:
+            raise
+        return existing, False
+    accounts.send_welcome(user)
+    return user, True
 
 
 # --- CSV import --------------------------------------------------------------------------------------
@@ -231,17 +271,16 @@ def import_enrollments_csv(cohort: Cohort, data: bytes) -> ImportReport:
     for row in checked:
         user = row.user
         if user is None:
-            user = accounts.create_user(
+            user, created = _new_learner(
                 row.email,
                 row.name,
-                roles=[Role.LEARNER],
                 institution_id=row.institution_id,
                 language=row.language,
                 gender=row.gender,
                 via="import",
             )
-            accounts.send_welcome(user)
-            report.accounts_created += 1
+            if created:
+                report.accounts_created += 1
         _enrollment, new = enroll(cohort, user)
         if new:
             report.enrolled += 1

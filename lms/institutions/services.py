@@ -11,6 +11,7 @@ from lms import audit
 from lms.db import db
 from lms.institutions.defaults import IPRCS
 from lms.institutions.models import Institution, InstitutionKind
+from lms.sql import dialect_insert, recheck_on_conflict
 
 
 class InstitutionError(ValueError):
@@ -26,13 +27,14 @@ CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 def ensure_default_institutions() -> int:
     """Create any of the eight IPRCs that is missing; returns how many were added (idempotent)."""
     existing = set(db.session.scalars(select(Institution.code)))
-    added = 0
-    for iprc in IPRCS:
-        if iprc["code"] not in existing:
-            db.session.add(Institution(kind=InstitutionKind.IPRC, **iprc))
-            added += 1
-    db.session.flush()
-    return added
+    missing = [{"kind": InstitutionKind.IPRC, **iprc} for iprc in IPRCS if iprc["code"] not in existing]
+    if not missing:
+        return 0
+    # Two seedings at once (two workers starting) both find the same IPRCs missing: the second adds nothing.
+    inserted = db.session.execute(
+        dialect_insert(Institution).values(missing).on_conflict_do_nothing().returning(Institution.id)
+    )
+    return len(inserted.all())
 
 
 def _check_unique(code: str, name: str, exclude_id: int | None = None) -> None:
@@ -51,13 +53,15 @@ def save_institution(institution: Institution | None, *, code: str, name: str, k
         raise InstitutionError(_("Use 2–40 lower-case letters, digits and hyphens."), "code")
     if kind not in {k.value for k in InstitutionKind}:
         raise InstitutionError(_("Unknown kind of institution."), "kind")
-    _check_unique(code, name, institution.id if institution else None)
+    exclude_id = institution.id if institution else None
+    _check_unique(code, name, exclude_id)
     created = institution is None
-    if created:
-        institution = Institution()
-        db.session.add(institution)
-    institution.code, institution.name, institution.kind, institution.city = code, name, kind, (city or None)
-    db.session.flush()
+    # Another admin saving the same code or name at once passes the look above too; the constraint decides.
+    with recheck_on_conflict(lambda: _check_unique(code, name, exclude_id)):
+        if created:
+            institution = Institution()
+            db.session.add(institution)
+        institution.code, institution.name, institution.kind, institution.city = code, name, kind, (city or None)
     audit.record("institution.created" if created else "institution.updated", "institution", institution.id)
     return institution
 
