@@ -80,6 +80,9 @@ class Structure:
     units: list[Unit]
     unit_by_key: dict[str, Unit]
     unit_of_leaf: dict[str, Unit]
+    # Every block of a module (its chapter, lessons, units, components and their children) -> the module;
+    # blocks outside every module (the course itself) are not in it.
+    module_of_block: dict[str, Module] = field(default_factory=dict)
 
     @property
     def completion_items(self) -> list[str]:
@@ -92,8 +95,7 @@ class Structure:
         return previous, following
 
     def module_of(self, unit_key: str) -> Module:
-        unit = self.unit_by_key[unit_key]
-        return next(module for module in self.modules if module.key == unit.chapter_key)
+        return self.module_of_block[unit_key]
 
 
 def completion_kind(block_type: str) -> str | None:
@@ -117,6 +119,7 @@ def build(snapshot: dict[str, dict[str, Any]], root_key: str) -> Structure:
     root = snapshot.get(root_key, {"children": [], "fields": {}})
     modules, units = [], []
     unit_of_leaf: dict[str, Unit] = {}
+    module_of_block: dict[str, Module] = {}
     kinds: dict[str, str | None] = {}
 
     def children(key: str) -> list[str]:
@@ -140,6 +143,13 @@ def build(snapshot: dict[str, dict[str, Any]], root_key: str) -> Structure:
                 units.append(unit)
             module.lessons.append(lesson)
         modules.append(module)
+        # Everything below the chapter belongs to its module, down to the children of components.
+        stack = [chapter_key]
+        while stack:
+            key = stack.pop()
+            if key not in module_of_block:
+                module_of_block[key] = module
+                stack.extend(children(key))
     return Structure(
         root_key=root_key,
         title=_title(root, "Course"),
@@ -147,6 +157,7 @@ def build(snapshot: dict[str, dict[str, Any]], root_key: str) -> Structure:
         units=units,
         unit_by_key={unit.key: unit for unit in units},
         unit_of_leaf=unit_of_leaf,
+        module_of_block=module_of_block,
     )
 
 
