@@ -6,10 +6,11 @@ draft's ``course_asset`` rows, or the version's ``courses.version_files``). Who 
 
 * draft: the course's authors and admins (authoring and preview);
 * published: learners enrolled in a cohort of the course, its cohort instructors, authors and admins;
-  a learner, moreover, only the blocks of modules no gate locks for them (``courses.gating``).
+  a learner, moreover, only the blocks of modules no gate locks for them (``courses.gating``), and the
+  course files such a module refers to or no module does (``courses.file_refs``).
 
 :meth:`CourseContext.can_use` is the one place that decides, for every path to a published course's
-blocks: unit pages, the outline and "Continue", XBlock handler calls (the host asks it).
+blocks: unit pages, the outline and "Continue", XBlock handler calls (the host asks it) and course files.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 
-from courses import assets, gating, queries, version_files
+from courses import assets, file_refs, gating, queries, version_files
 from courses.models import Course, CourseVersion, author_role, course_root_key
 from courses.structure import Structure, published_structure
 from lms.clock import utcnow
@@ -115,6 +116,19 @@ class CourseContext:
         if not self._gated(user):
             return {}
         return {m.key: reason for m in self.structure.modules if (reason := gating.lock_reason(user, self.course, m))}
+
+    def can_use_file(self, user: Any, filename: str) -> bool:
+        """Whether ``user`` may fetch the course file: they may use the course and, for a learner, a module
+        open to them refers to the file or no module does (course-wide files)."""
+        if not self.can_use(user):
+            return False
+        if not self._gated(user):
+            return True
+        modules = file_refs.modules_referencing(self.version_id, self.authored.snapshot, self.structure).get(filename)
+        if not modules:
+            return True
+        module_of = self.structure.module_of_block
+        return any(gating.lock_reason(user, self.course, module_of[key]) is None for key in modules)
 
     @property
     def structure(self) -> Structure:

@@ -1,17 +1,21 @@
 """Module gates hold on every path to a published block: unit pages, the outline and "Continue", handler
-calls (with tokens issued while the module was open); staff and instructors are never
+calls (with tokens issued while the module was open), and course files; staff and instructors are never
 gated; a gate that needs one query costs at most one per page."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 from dataclasses import dataclass, field
 
 import pytest
 from flask import url_for
 from sqlalchemy import func, select
 
-from courses import gating
+from courses import assets, gating
 from courses.models import BlockCompletion
+from courses.studio import services as studio
+from courses.versions import publish
 from lms.db import db
 from lms.xblock_host import tokens
 from tests.courses.helpers import build_course, handler_url
@@ -80,6 +84,58 @@ def test_handler_token_issued_while_open_is_refused_once_the_module_locks(client
     assert client.post(callback, json={"voteType": "up"}).status_code == 403  # the outside service's too
     gate.closed.clear()
     assert client.post(url, json={"voteType": "down"}).get_json() == {"up": 2, "down": 1}  # nothing counted
+
+
+def _file_course(factory):
+    """Module "Open" shows open.pdf and both.pdf; "Closed" shows closed.pdf and both.pdf, and a video whose
+    address is the whole field value (clip.mp4); wide.pdf is in no module: a course-wide file."""
+    built = build_course(
+        factory, {"Open": {"L": [["html"]]}, "Closed": {"L": [["html", "video"]]}}, code="G-FILES", publish_it=False
+    )
+    course, author = built.course, built.author
+    data = {name: f"%PDF-1.4 {name}".encode() for name in ("open.pdf", "closed.pdf", "both.pdf", "wide.pdf")}
+    data["clip.mp4"] = b"\x00\x00\x00\x18ftypmp42 clip"
+    for name, content in data.items():
+        assets.save_asset(course, name, io.BytesIO(content))
+    open_html = built.components[built.units[0]][0]
+    closed_html, video = built.components[built.units[1]]
+    for key, links in ((open_html, ("open.pdf", "both.pdf")), (closed_html, ("closed.pdf", "both.pdf"))):
+        content = " ".join(f'<a href="/static/{name}">{name}</a>' for name in links)
+        assert studio.save_fields(course, key, {"display_name": "Text", "data": content}, author) == {}
+    assert studio.save_fields(course, video, {"display_name": "Clip", "video_url": "/static/clip.mp4"}, author) == {}
+    publish(course, author)
+    db.session.commit()
+    return built, data
+
+
+def test_files_of_a_locked_module_are_refused_to_learners(client, auth, factory, gate):
+    built, data = _file_course(factory)
+    learner = enrolled(factory, built)
+    gate.closed.add("Closed")
+
+    def fetch(name):
+        by_name = client.get(f"/courses/G-FILES/assets/{name}")
+        by_hash = client.get(f"/courses/G-FILES/files/{hashlib.sha256(data[name]).hexdigest()}/{name}")
+        assert by_name.status_code == by_hash.status_code, name
+        if by_name.status_code == 200:
+            assert by_name.data == by_hash.data == data[name]
+        return by_name.status_code
+
+    auth.login(learner)
+    assert {name: fetch(name) for name in data} == {
+        "open.pdf": 200,
+        "both.pdf": 200,  # an open module shows it too
+        "wide.pdf": 200,  # course-wide
+        "closed.pdf": 403,
+        "clip.mp4": 403,
+    }
+    gate.closed.clear()
+    assert fetch("closed.pdf") == 200 and fetch("clip.mp4") == 200
+    gate.closed.add("Closed")
+    auth.logout()
+
+    auth.login(built.author)  # staff are never gated
+    assert {name: fetch(name) for name in data} == dict.fromkeys(data, 200)
 
 
 def test_resume_never_lands_on_a_locked_unit(client, auth, factory, gate):
