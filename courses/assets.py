@@ -7,7 +7,9 @@ pages. A URL names its bytes, so replacing or deleting the draft's file never ch
 shows, and no cache can mix a draft's bytes with a version's. The older ``/courses/<code>/assets/<name>``
 (:func:`asset`) keeps working: the draft's file for authors, the published version's for everyone else.
 Files are served to whoever may use the course (authors, learners, instructors), with ranges so videos seek
-on slow links. Stored bytes are never deleted (see ``lms.storage``): deleting a draft file removes its row.
+on slow links; a learner gets a file of the published version only when a module open to them refers to it,
+or no module does (``CourseContext.can_use_file``: files are gated with their modules). Stored bytes are
+never deleted (see ``lms.storage``): deleting a draft file removes its row.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from lms.clock import utcnow
 from lms.db import db
 from lms.permissions import can
 from lms.sql import upsert
+from lms.xblock_host.context import PUBLISHED
 
 # This blueprint also carries the template folder of the whole courses package.
 bp = Blueprint("courses", __name__, url_prefix="/courses", template_folder="templates")
@@ -93,17 +96,19 @@ def draft_file(course_id: int, filename: str) -> CourseAsset | None:
     )
 
 
-def may_read_assets(course: Course) -> bool:
-    return can("course.edit", course) or (
-        course.published_version_id is not None and (can("course.learn", course) or can("course.assess", course))
-    )
-
-
-def _readable_course(code: str) -> Course:
+def _readable_course(code: str, filename: str) -> Course:
+    """The course, when the current user may fetch its file ``filename``: course staff any, others the
+    published version's files their course context lets them use."""
     course = queries.by_code(code) or abort(404)
     if not current_user.is_authenticated:
         abort(401)
-    if not may_read_assets(course):
+    if can("course.edit", course):
+        return course
+    if course.published_version_id is None:
+        abort(403)
+    from courses.context import course_context  # the context module builds on this one (draft_hashes)
+
+    if not course_context(course, PUBLISHED).can_use_file(current_user, filename):
         abort(403)
     return course
 
@@ -133,7 +138,7 @@ def file_by_hash(code: str, sha256: str, filename: str):
     """
     if not SHA256.fullmatch(sha256):
         abort(404)
-    course = _readable_course(code)
+    course = _readable_course(code, filename)
     found: CourseAsset | CourseVersionAsset | None = None
     if course.published_version_id is not None:
         found = version_files.file_of(course.published_version_id, filename)
@@ -155,7 +160,7 @@ def asset(code: str, filename: str):
     Authors get the draft's file, everyone else the published version's. The answer differs between them
     and changes with each upload or publication, so browsers check it again each time (a cheap 304).
     """
-    course = _readable_course(code)
+    course = _readable_course(code, filename)
     if can("course.edit", course):
         found = draft_file(course.id, filename)
     else:

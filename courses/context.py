@@ -5,7 +5,12 @@ its immutable snapshot, loaded once per process and shared by every request; lik
 draft's ``course_asset`` rows, or the version's ``courses.version_files``). Who may use a context:
 
 * draft: the course's authors and admins (authoring and preview);
-* published: learners enrolled in a cohort of the course, its cohort instructors, authors and admins.
+* published: learners enrolled in a cohort of the course, its cohort instructors, authors and admins;
+  a learner, moreover, only the blocks of modules no gate locks for them (``courses.gating``), and the
+  course files such a module refers to or no module does (``courses.file_refs``).
+
+:meth:`CourseContext.can_use` is the one place that decides, for every path to a published course's
+blocks: unit pages, the outline and "Continue", XBlock handler calls (the host asks it) and course files.
 """
 
 from __future__ import annotations
@@ -14,9 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
 
-from courses import assets, queries, version_files
+from courses import assets, file_refs, gating, queries, version_files
 from courses.models import Course, CourseVersion, author_role, course_root_key
+from courses.structure import Structure, published_structure
 from lms import caches
 from lms.clock import utcnow
 from lms.cohorts.queries import instructs_course_learner
@@ -78,12 +85,64 @@ class CourseContext:
     def is_staff(self, user: Any) -> bool:
         return can("course.edit", self.course, user=user)
 
-    def can_use(self, user: Any) -> bool:
+    def can_use(self, user: Any, usage_key: str | None = None) -> bool:
+        """Whether ``user`` may use the course, and (``usage_key``) that block of it now."""
+        if not self._may_enter(user):
+            return False
+        return usage_key is None or self.lock_reason(user, usage_key) is None
+
+    def refusal(self, user: Any, usage_key: str | None = None) -> str:
+        """Why ``can_use`` said no, in words for ``user``."""
+        reason = self.lock_reason(user, usage_key) if usage_key and self._may_enter(user) else None
+        if reason:
+            return _("This part of the course is locked for you: %(reason)s", reason=reason)
+        return _("You do not have access to this course.")
+
+    def lock_reason(self, user: Any, usage_key: str) -> str | None:
+        """The gate's message when the module holding ``usage_key`` is locked for the learner ``user``.
+
+        None for everyone who is not a learner of the course (staff, instructors), in drafts, and for blocks
+        outside every module. Only the one module asked about is evaluated.
+        """
+        if not self._gated(user):
+            return None
+        module = self.structure.module_of_block.get(usage_key)
+        return gating.lock_reason(user, self.course, module) if module is not None else None
+
+    def module_locks(self, user: Any) -> dict[str, str]:
+        """``{module key: lock message}`` of every locked module (the outline's view)."""
+        if not self._gated(user):
+            return {}
+        return {m.key: reason for m in self.structure.modules if (reason := gating.lock_reason(user, self.course, m))}
+
+    def can_use_file(self, user: Any, filename: str) -> bool:
+        """Whether ``user`` may fetch the course file: they may use the course and, for a learner, a module
+        open to them refers to the file or no module does (course-wide files)."""
+        if not self.can_use(user):
+            return False
+        if not self._gated(user):
+            return True
+        modules = file_refs.modules_referencing(self.version_id, self.authored.snapshot, self.structure).get(filename)
+        if not modules:
+            return True
+        module_of = self.structure.module_of_block
+        return any(gating.lock_reason(user, self.course, module_of[key]) is None for key in modules)
+
+    @property
+    def structure(self) -> Structure:
+        """The published structure (process-cached per version); published contexts only."""
+        return published_structure(self.course)
+
+    def _may_enter(self, user: Any) -> bool:
         if self.is_staff(user):
             return True
         if self.branch == DRAFT:
             return False
         return can("course.learn", self.course, user=user) or can("course.assess", self.course, user=user)
+
+    def _gated(self, user: Any) -> bool:
+        """Gates lock learners out; staff must see what they build, instructors what they assess."""
+        return self.branch == PUBLISHED and self.user_role(user) == "student"
 
     def can_act_for(self, acting_user: Any, state_user_id: int) -> bool:
         if acting_user.is_admin or self.is_staff(acting_user):

@@ -10,6 +10,7 @@ published branch counts: authors previewing a draft leave no progress behind.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, case, select
@@ -237,11 +238,16 @@ def course_progress(structure: Structure, done: dict[str, float]) -> CourseProgr
     return CourseProgress(modules, units_done, bool(structure.units) and _is_complete(done, structure.completion_items))
 
 
-def resume_unit(structure: Structure, done: dict[str, float], last: str | None) -> Unit | None:
-    """Where to continue: the last unit seen, else the first not yet complete, else the first."""
-    if last and last in structure.unit_by_key:
+def resume_unit(
+    structure: Structure, done: dict[str, float], last: str | None, is_open: Callable[[Unit], bool] = lambda unit: True
+) -> Unit | None:
+    """Where to continue: the last unit seen, else the first not yet complete, among the units ``is_open``
+    lets the learner into (a gate may have locked the last one seen since); None when there is none (the
+    caller shows the outline, which says what is locked and why). ``is_open`` is asked lazily, about the
+    candidates only, so a unit page's gates run for the modules of those units alone."""
+    if last and last in structure.unit_by_key and is_open(structure.unit_by_key[last]):
         return structure.unit_by_key[last]
     for unit in structure.units:
-        if not _is_complete(done, unit.completion_items):
+        if not _is_complete(done, unit.completion_items) and is_open(unit):
             return unit
-    return structure.units[0] if structure.units else None
+    return None

@@ -27,6 +27,7 @@ from lms import caches
 from lms.xblock_host.unavailable import UnavailableBlock
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
+_EMPTY_MODULES: Mapping[str, Any] = MappingProxyType({})
 CONTAINERS = ("course", "chapter", "sequential", "vertical")
 
 
@@ -85,6 +86,9 @@ class Structure:
     units: tuple[Unit, ...]
     unit_by_key: Mapping[str, Unit]
     unit_of_leaf: Mapping[str, Unit]
+    # Every block of a module (its chapter, lessons, units, components and their children) -> the module;
+    # blocks outside every module (the course itself) are not in it.
+    module_of_block: Mapping[str, Module] = _EMPTY_MODULES
 
     @property
     def completion_items(self) -> list[str]:
@@ -102,8 +106,7 @@ class Structure:
         return previous, following
 
     def module_of(self, unit_key: str) -> Module:
-        unit = self.unit_by_key[unit_key]
-        return next(module for module in self.modules if module.key == unit.chapter_key)
+        return self.module_of_block[unit_key]
 
 
 def completion_kind(block_type: str) -> str | None:
@@ -127,6 +130,7 @@ def build(snapshot: Mapping[str, Mapping[str, Any]], root_key: str) -> Structure
     root = snapshot.get(root_key, {"children": (), "fields": {}})
     units: list[Unit] = []
     unit_of_leaf: dict[str, Unit] = {}
+    module_of_block: dict[str, Module] = {}
     kinds: dict[str, str | None] = {}
 
     def children(key: str) -> list[str]:
@@ -159,6 +163,14 @@ def build(snapshot: Mapping[str, Mapping[str, Any]], root_key: str) -> Structure
         Module(key, _title(snapshot[key], f"Module {index + 1}"), index, tuple(lesson(s, key) for s in children(key)))
         for index, key in enumerate(children(root_key))
     )
+    module_of_block: dict[str, Module] = {}
+    for module in modules:  # everything below the chapter belongs to its module, down to components' children
+        stack = [module.key]
+        while stack:
+            key = stack.pop()
+            if key not in module_of_block:
+                module_of_block[key] = module
+                stack.extend(children(key))
     return Structure(
         root_key=root_key,
         title=_title(root, "Course"),
@@ -166,6 +178,7 @@ def build(snapshot: Mapping[str, Mapping[str, Any]], root_key: str) -> Structure
         units=tuple(units),
         unit_by_key=MappingProxyType({unit.key: unit for unit in units}),
         unit_of_leaf=MappingProxyType(unit_of_leaf),
+        module_of_block=MappingProxyType(module_of_block),
     )
 
 

@@ -10,23 +10,24 @@ reused once committed: ``course_version`` is AUTOINCREMENT on SQLite and a seque
 publishing reads nothing of the version it writes into these caches), so neither does anything derived
 from it.
 
-=========================  ===================================  =================  ==========================
-cache                      key → value                          bound              why it cannot go stale
-=========================  ===================================  =================  ==========================
-``PUBLISHED_SNAPSHOTS``    version id → frozen snapshot store   64 MiB (JSON size) the version is immutable
-``PUBLISHED_STRUCTURES``   version id → course structure        16 MiB (estimate)  derived from the snapshot
-``PUBLISHED_FILES``        version id → {file name: sha256}     8 MiB              pinned at publication
-``ASSESSED_BLOCKS``        version id → checklists and logbooks 256 entries        derived from the snapshot
-``PAGE_SKELETONS``         (page key, template, locale, root,   32 MiB (HTML size) the page's non-hole parts
-                           menu) → a unit page split at holes                      are functions of the key
-``SANITIZED_HTML``         authored HTML → sanitised HTML       16 MiB             sanitising is a pure function
-``HANDLER_TOKEN_KEYS``     (configured keys, secret) → keys     8 entries          a pure derivation
-``HANDLER_SIGNATURES``     (key, message) → HMAC                16,384 entries     a pure function (no token
-                                                                                   is ever a key; checking
-                                                                                   compares afresh)
-``RUNTIME_TAGS``           (script root, locale) → the runtime  64 entries         static files' URLs and a
-                           script and style tags                                   translated string
-=========================  ===================================  =================  ==========================
+Each cache: key → value; bound; why it cannot go stale.
+
+* ``PUBLISHED_SNAPSHOTS``: version id → the frozen snapshot store; 64 MiB (JSON size); the version is
+  immutable.
+* ``PUBLISHED_STRUCTURES``: version id → the course structure (frozen); 16 MiB (estimate); derived from
+  the snapshot.
+* ``PUBLISHED_FILES``: version id → {file name: sha256}; 8 MiB; pinned when the version was published.
+* ``PUBLISHED_FILE_REFERENCES``: version id → {file name: modules that refer to it}; 8 MiB; derived
+  from the snapshot.
+* ``ASSESSED_BLOCKS``: version id → its checklists and logbooks; 256 entries; derived from the snapshot.
+* ``PAGE_SKELETONS``: (app, page key, template, locale, script root, menu) → a unit page split at its
+  holes; 32 MiB (HTML size); everything but the holes is a function of the key.
+* ``SANITIZED_HTML``: authored HTML → sanitised HTML; 16 MiB; sanitising is a pure function.
+* ``HANDLER_TOKEN_KEYS``: (configured keys, secret) → signing keys; 8 entries; a pure derivation.
+* ``HANDLER_SIGNATURES``: (key, message) → HMAC; 16,384 entries; a pure function (no token is ever a
+  key: checking a token compares afresh).
+* ``RUNTIME_TAGS``: (script root, locale) → the runtime's script and style tags; 64 entries; URLs of
+  static files and a translated string shipped with the code.
 
 Not caches but loaded once per process and listed so nothing is hidden, each bounded by what is
 installed: the installed XBlock types (``installed_types`` in ``lms.xblock_host.registry``: entry points
@@ -86,6 +87,9 @@ def _text_size(parts: Any) -> int:
 PUBLISHED_SNAPSHOTS = ProcessCache("published snapshots", 64 * MiB, getsizeof=lambda store: store.size)
 PUBLISHED_STRUCTURES = ProcessCache("published structures", 16 * MiB, getsizeof=lambda structure: structure.size)
 PUBLISHED_FILES = ProcessCache("published files", 8 * MiB, getsizeof=lambda files: 150 * len(files) + 50)
+PUBLISHED_FILE_REFERENCES = ProcessCache(
+    "published file references", 8 * MiB, getsizeof=lambda refs: 50 + sum(100 + 80 * len(m) for m in refs.values())
+)
 ASSESSED_BLOCKS = ProcessCache("assessed blocks", 256)
 PAGE_SKELETONS = ProcessCache("page skeletons", 32 * MiB, getsizeof=_text_size)
 SANITIZED_HTML = ProcessCache("sanitized HTML", 16 * MiB, getsizeof=_text_size)
@@ -97,6 +101,7 @@ ALL = (
     PUBLISHED_SNAPSHOTS,
     PUBLISHED_STRUCTURES,
     PUBLISHED_FILES,
+    PUBLISHED_FILE_REFERENCES,
     ASSESSED_BLOCKS,
     PAGE_SKELETONS,
     SANITIZED_HTML,

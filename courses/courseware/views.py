@@ -1,6 +1,10 @@
 """Learner courseware: my courses, a course's outline with progress per module, unit pages with
 previous/next, resume where I left off, completion on view, and module gates.
 
+Who may see what is asked of the course's context (``CourseContext.can_use``), the one place that also
+answers the XBlock host and the file routes; gates are evaluated for the one module a unit page shows, and
+for every module (from one preparation per gate) on the outline.
+
 Everything but the inside of interactive blocks works without JavaScript. A unit page reads in one
 transaction; recording the visit (completion of what was seen, the resume position) happens after the
 response's commit in a short write of its own, and only when something changed.
@@ -13,8 +17,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from courses import gating, progress, queries
-from courses.context import PublishedCourse, published_course, runtime_for
+from courses import progress, queries
+from courses.context import CourseContext, PublishedCourse, course_context, published_course, runtime_for
 from courses.models import Course
 from courses.structure import Structure, Unit, draft_structure, published_structure
 from lms.accounts.session_user import request_user
@@ -34,21 +38,16 @@ def init_app(app) -> None:  # noqa: ANN001
     register_panel("my_courses", "courses/panels/my_courses.html", lambda u: True, _my_courses_context, order=5)
 
 
-def _may_view_published(course: Course) -> bool:
-    return can("course.learn", course) or can("course.assess", course) or can("course.edit", course)
-
-
-def _published_course(code: str, whole: bool = True) -> tuple[Course | PublishedCourse, Structure]:
-    """The course (``whole``: the ORM object; else the row unit pages need) and its published structure."""
+def _published_course(code: str, whole: bool = True) -> tuple[Course | PublishedCourse, Structure, CourseContext]:
+    """The course (``whole``: the ORM object; else the row unit pages need), its published structure and
+    context, once the context says the user may use the course."""
     course = queries.by_code(code) if whole else published_course(code)
-    if course is None:
+    if course is None or course.published_version_id is None:
         abort(404)
-    if not _may_view_published(course):
+    context = course_context(course, PUBLISHED)
+    if not context.can_use(request_user()):
         abort(403)
-    structure = published_structure(course)
-    if structure is None:
-        abort(404)
-    return course, structure
+    return course, context.structure, context
 
 
 def _course_cards(user) -> list[dict]:  # noqa: ANN001
@@ -74,22 +73,18 @@ def my_courses():
     return render_template("courses/courseware/my_courses.html", cards=_course_cards(current_user))
 
 
-def _locks(course: Course, structure: Structure) -> dict[str, str]:
-    if can("course.edit", course):
-        return {}
-    return {m.key: reason for m in structure.modules if (reason := gating.lock_reason(current_user, course, m))}
-
-
 @bp.get("/<code>/")
 @login_required
 def outline(code: str):
-    course, structure = _published_course(code)
+    course, structure, context = _published_course(code)
     done = progress.completions(current_user.id, course.id)
     course_progress = progress.course_progress(structure, done)
-    locks = _locks(course, structure)
+    user = request_user()
+    locks = context.module_locks(user)
     for module in course_progress.modules:
         module.locked = locks.get(module.key)
-    resume = progress.resume_unit(structure, done, progress.position(current_user.id, course.id))
+    last = progress.position(user.id, course.id)
+    resume = progress.resume_unit(structure, done, last, is_open=lambda unit: context.can_use(user, unit.key))
     return render_template(
         "courses/courseware/outline.html",
         course=course,
@@ -103,9 +98,11 @@ def outline(code: str):
 @bp.get("/<code>/resume")
 @login_required
 def resume(code: str):
-    course, structure = _published_course(code, whole=False)
-    done = progress.completions(current_user.id, course.id)
-    unit = progress.resume_unit(structure, done, progress.position(current_user.id, course.id))
+    course, structure, context = _published_course(code, whole=False)
+    user = request_user()
+    done = progress.completions(user.id, course.id)
+    last = progress.position(user.id, course.id)
+    unit = progress.resume_unit(structure, done, last, is_open=lambda unit: context.can_use(user, unit.key))
     if unit is None:
         return redirect(url_for("courseware.outline", code=code))
     return redirect(url_for("courseware.unit", code=code, usage_key=unit.key))
@@ -114,13 +111,13 @@ def resume(code: str):
 @bp.get("/<code>/unit/<usage_key>")
 @login_required
 def unit(code: str, usage_key: str):
-    course, structure = _published_course(code, whole=False)
+    course, structure, context = _published_course(code, whole=False)
     current = structure.unit_by_key.get(usage_key)
     if current is None:
         abort(404)
-    module = structure.module_of(usage_key)
-    reason = _locks(course, structure).get(module.key)
-    if reason:
+    user = request_user()
+    if not context.can_use(user, usage_key):  # the course is open to them (above): the module is locked
+        module, reason = structure.module_of(usage_key), context.lock_reason(user, usage_key)
         return render_template("courses/courseware/locked.html", course=course, module=module, reason=reason), 403
     done = progress.completions(current_user.id, course.id)
     if can("course.learn", course):

@@ -3,7 +3,8 @@
 The host does not know what a course is. A domain package registers a *resolver* that turns a
 context key (the course code) and a branch ("draft" or "published") into a :class:`LearningContext`,
 which supplies the authored store and answers the permission questions the host must ask before it runs
-a handler.
+a handler: may this user use this block, may they act for that user. What makes a block usable (a
+course, enrolment, locked modules) is the context's business alone.
 """
 
 from __future__ import annotations
@@ -24,8 +25,13 @@ class LearningContext(Protocol):
     version_id: int | None  # the published version, or None for a draft
     authored: SqlRows | SnapshotStore
 
-    def can_use(self, user: Any) -> bool:
-        """Whether ``user`` may view blocks and call handlers with their own state."""
+    def can_use(self, user: Any, usage_key: str | None = None) -> bool:
+        """Whether ``user`` may use the context and (``usage_key``) that block of it now: view it and call
+        its handlers. The host asks on every handler call, so a change (a lost role, a block the context
+        has since closed to the user) takes effect at once, whatever links the user still holds."""
+
+    def refusal(self, user: Any, usage_key: str | None = None) -> str:
+        """Why ``can_use`` said no, in words for the user (shown with the 403)."""
 
     def can_act_for(self, acting_user: Any, state_user_id: int) -> bool:
         """Whether ``acting_user`` may call handlers on another user's state (an assessor signing off)."""

@@ -133,6 +133,11 @@ _STATIC = re.compile(
 )
 
 
+def static_references(text: str) -> list[str]:
+    """The file names ``text`` refers to as ``/static/<name>``, by the rule ``replace_urls`` rewrites them."""
+    return [match.group("path") or match.group("bare") for match in _STATIC.finditer(text or "")]
+
+
 class ReplaceURLsService:
     """Rewrites ``/static/<file>`` references (OLX convention) to the course's asset URLs."""
 

@@ -38,10 +38,10 @@ What a token does not bind, and what covers it instead:
 - the log-in session: a token names a user, not a session, so it keeps working for that same user after
   logging out and in again, or on their other devices, until it expires; logging out revokes nothing,
   but nobody else can use it;
-- permissions: a token is not a capability. Every call checks again that the user may use the course
-  (``can_use``) and, for another user's state, may act for that learner (``can_act_for``), so losing a
-  role takes effect at once. Third-party callbacks are the exception: the token alone authorises them
-  (for an active state user) for its whole lifetime;
+- permissions: a token is not a capability. Every call checks again that the user may use that block
+  now (``can_use(user, usage_key)``: the course, and a module a gate may have locked since the page was
+  shown) and, for another user's state, may act for that learner (``can_act_for``), so losing a role or
+  a module closing takes effect at once. Third-party callbacks ask the same of their state user;
 - the course version: "published" means whichever version is published when the call arrives;
 - single use: a token is part of a page and may be replayed within its lifetime by whoever holds it.
 

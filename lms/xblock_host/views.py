@@ -2,7 +2,9 @@
 
 A handler URL is ``/xblock/<branch>/<usage>/handler/<state user>/<token>/<handler>/<suffix>``. The token
 must have been issued to the logged-in user for that state user, block and branch; the learning context
-must let that user use the block (and act for the state user, when they differ). Handlers are exempt
+must let that user use that block now (``can_use(user, usage_key)``: a token outlives the page, and the
+block may have been closed to the user since) and act for the state user, when they differ. A third-party
+callback asks the same of its state user. Handlers are exempt
 from the CSRF cookie check because the token already proves the request comes from our page; unsafe
 methods must in addition come from our origin when the browser says where they come from.
 """
@@ -15,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import webob
-from flask import Blueprint, Response, abort, current_app, request, send_from_directory
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
 from xblock.exceptions import DisallowedFileError, NoSuchHandlerError, NoSuchUsage
 
 from lms.accounts.session_user import request_user
@@ -63,8 +65,8 @@ def handler(branch: str, usage_key: str, state_user_id: int, token: str, handler
     if request.method not in SAFE_METHODS and not _same_origin():
         abort(403, "Cross-site handler calls are refused.")
     context = _context_for(usage_key, branch)
-    if not context.can_use(user):
-        abort(403)
+    if not context.can_use(user, usage_key):
+        return _refused(context.refusal(user, usage_key))
     if state_user_id != user.id and not context.can_act_for(user, state_user_id):
         abort(403)
     return _call_handler(LmsRuntime(context, user, state_user_id), usage_key, handler, suffix)
@@ -86,7 +88,15 @@ def thirdparty_handler(branch: str, usage_key: str, state_user_id: int, token: s
     if user is None or not user.is_active:
         abort(404)
     context = _context_for(usage_key, branch)
+    # The token says an outside service may call; whether the learner may still use the block is asked now.
+    if not context.can_use(user, usage_key):
+        return _refused(context.refusal(user, usage_key))
     return _call_handler(LmsRuntime(context, user, state_user_id), usage_key, handler, suffix)
+
+
+def _refused(message: str) -> tuple[str, int]:
+    """A 403 that says why (the block's context words it: a locked module, no access to the course)."""
+    return render_template("error.html", status=403, message=message), 403
 
 
 def _context_for(usage_key: str, branch: str):

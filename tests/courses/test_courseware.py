@@ -126,10 +126,8 @@ def test_module_gate_locks_units(client, auth, factory):
     built = build_course(factory, LAYOUT, code="TOT-GATE")
     learner = enrolled(factory, built)
 
-    def pre_test_gate(user, course, module):
-        if module.title == "Teaching practice":
-            return "Take the pre-test first."
-        return None
+    def pre_test_gate(user, course):
+        return lambda module: "Take the pre-test first." if module.title == "Teaching practice" else None
 
     gating.register_gate("test-pre-test", pre_test_gate)
     try:
