@@ -19,7 +19,7 @@ from courses.models import BlockCompletion, BlockGrade, Completion, CompletionKi
 from courses.structure import Structure, Unit, published_structure
 from lms import signals
 from lms.clock import utcnow
-from lms.db import db
+from lms.db import after_commit, db, unit_of_work
 from lms.sql import dialect_insert
 from lms.xblock_host.context import PUBLISHED
 
@@ -123,6 +123,25 @@ def mark_unit_viewed(user_id: int, course: Course, structure: Structure, unit: U
         _record(user_id, course.id, new)
         done.update(new)
     _roll_up(user_id, course, structure, unit, done)
+
+
+def record_visit(user_id: int, course: Course, structure: Structure, current: Unit, done: dict[str, float]) -> None:
+    """Record that ``user_id`` saw ``current``: after the page's read transaction, in a short write of its
+    own, and only when it changes something: the page itself never waits for SQLite's write lock (design B of
+    shared/research/transactions.md; recording twice is harmless, completion only grows)."""
+    needs_completion = any(done.get(item, 0) < COMPLETE for item in current.viewed_items)
+    needs_position = position(user_id, course.id) != current.key
+    if not (needs_completion or needs_position):
+        return
+
+    def record() -> None:
+        with unit_of_work():
+            if needs_completion:
+                mark_unit_viewed(user_id, course, structure, current)
+            if needs_position:
+                save_position(user_id, course.id, current.key)
+
+    after_commit(record)
 
 
 def save_position(user_id: int, course_id: int, unit_key: str) -> None:

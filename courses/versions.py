@@ -83,7 +83,7 @@ def publish(course: Course, by, note: str = "") -> CourseVersion:  # noqa: ANN00
         course.draft_changed_at = version.published_at
     db.session.flush()
     audit.record("course.published", "course", course.id, version=number, blocks=len(snapshot))
-    signals.course_published.send(version)
+    signals.announce(signals.course_published, course.id, version_id=version.id, number=number)
     return version
 
 

@@ -13,22 +13,19 @@ response's commit in a short write of its own, and only when something changed.
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from courses import progress, queries
-from courses.context import CourseContext, PublishedCourse, course_context, published_course, runtime_for
+from courses.context import CourseContext, PublishedCourse, course_context, published_course
+from courses.courseware.unit_page import render_unit
 from courses.models import Course
-from courses.structure import Structure, Unit, draft_structure, published_structure
+from courses.structure import Structure, published_structure
 from lms.accounts.session_user import request_user
 from lms.dashboard import register_panel
-from lms.db import after_commit, unit_of_work
 from lms.navigation import register_menu_item
-from lms.page_skeleton import render_skeleton
 from lms.permissions import can
-from lms.xblock_host.context import DRAFT, PUBLISHED
-from lms.xblock_host.page import page_parts
+from lms.xblock_host.context import PUBLISHED
 
 bp = Blueprint("courseware", __name__, url_prefix="/learn")
 
@@ -121,68 +118,5 @@ def unit(code: str, usage_key: str):
         return render_template("courses/courseware/locked.html", course=course, module=module, reason=reason), 403
     done = progress.completions(current_user.id, course.id)
     if can("course.learn", course):
-        _record_visit(course, structure, current, done)
-    return _render_unit(course, structure, current, PUBLISHED, done)
-
-
-def _record_visit(course: Course, structure: Structure, current: Unit, done: dict[str, float]) -> None:
-    """Record the visit after the page's read transaction, in a short write of its own, and only when it
-    changes something: the page itself never waits for SQLite's write lock (design B of
-    shared/research/transactions.md; recording twice is harmless, completion only grows)."""
-    user_id = current_user.id
-    needs_completion = any(done.get(item, 0) < progress.COMPLETE for item in current.viewed_items)
-    needs_position = progress.position(user_id, course.id) != current.key
-    if not (needs_completion or needs_position):
-        return
-
-    def record() -> None:
-        with unit_of_work():
-            if needs_completion:
-                progress.mark_unit_viewed(user_id, course, structure, current)
-            if needs_position:
-                progress.save_position(user_id, course.id, current.key)
-
-    after_commit(record)
-
-
-def _render_unit(course: Course, structure: Structure, current: Unit, branch: str, done: dict[str, float]):
-    runtime = runtime_for(course, request_user(), branch)
-    runtime.prefetch_user_state([current.key, *current.leaves])
-    block = runtime.get_block(current.key)
-    fragment = runtime.render(block, "student_view")
-    previous, following = structure.neighbours(current.key)
-    module = structure.module_of(current.key)
-    lesson = next(lesson for lesson in module.lessons if lesson.key == current.sequential_key)
-    module_done = sum(1 for item in module.completion_items if done.get(item, 0) >= progress.COMPLETE)
-    preview = branch == DRAFT
-    parts = page_parts(fragment)
-    holes = {
-        "head": parts.head,
-        "body": parts.body,
-        "foot": parts.foot,
-        "progress_line": ""
-        if preview
-        else _("Module: %(done)d of %(total)d done", done=module_done, total=len(module.completion_items)),
-    }
-    context = {
-        "course": course,
-        "unit": current,
-        "module": module,
-        "lesson": lesson,
-        "previous": previous,
-        "following": following,
-        "preview": preview,
-    }
-    if preview:
-        return render_template("courses/courseware/unit.html", **holes, **context)
-    # A published version never changes, and the course row is in the key (a renamed course shows at once).
-    return render_skeleton(("courseware.unit", course, current.key), "courses/courseware/unit.html", holes, **context)
-
-
-def render_draft_unit(course: Course, usage_key: str):
-    """The studio's learner preview of a draft unit (no progress is recorded)."""
-    structure = draft_structure(course)
-    current = structure.unit_by_key.get(usage_key)
-    if current is None:
-        abort(404)
-    return _render_unit(course, structure, current, DRAFT, {})
+        progress.record_visit(current_user.id, course, structure, current, done)
+    return render_unit(course, structure, current, PUBLISHED, done)

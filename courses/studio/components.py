@@ -11,7 +11,7 @@ from wtforms.validators import Optional
 from xblock.fields import Boolean, Dict, Float, Integer, List
 
 from courses.context import runtime_for
-from courses.courseware.views import render_draft_unit
+from courses.courseware.unit_page import render_draft_unit
 from courses.studio import services as studio
 from courses.studio.blueprint import addable_types, back_to, bp, draft_block, load_course, usage_in
 from courses.studio.forms import AddBlockForm

@@ -137,7 +137,7 @@ def create_user(
     with recheck_on_conflict(lambda: _check_address_free(email)):
         db.session.add(user)
     audit.record("user.created", "user", user.id, via=via, roles=sorted(user.roles))
-    signals.user_registered.send(user, via=via)
+    signals.announce(signals.user_registered, user.id, via=via)
     return user
 
 

@@ -103,7 +103,7 @@ def enroll(cohort: Cohort, user: User) -> tuple[Enrollment, bool]:
         if enrollment is None:
             return db.session.scalars(select(Enrollment).where(*this)).one(), False
     audit.record("enrollment.created", "enrollment", enrollment.id, cohort=cohort.id, user=user.id)
-    signals.enrolled.send(enrollment)
+    signals.announce(signals.enrolled, enrollment.id, user_id=user.id, cohort_id=cohort.id)
     return enrollment, True
 
 
@@ -111,7 +111,7 @@ def withdraw(enrollment: Enrollment) -> None:
     enrollment.status = EnrollmentStatus.WITHDRAWN
     db.session.flush()
     audit.record("enrollment.withdrawn", "enrollment", enrollment.id)
-    signals.unenrolled.send(enrollment)
+    signals.announce(signals.unenrolled, enrollment.id, user_id=enrollment.user_id, cohort_id=enrollment.cohort_id)
 
 
 def enroll_by_email(cohort: Cohort, email: str, name: str | None) -> tuple[Enrollment, bool, bool]:

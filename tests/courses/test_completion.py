@@ -176,3 +176,38 @@ def test_other_packages_read_completion_and_grades_through_courses_queries(clien
     assert not partial.complete and partial.modules == {}
     assert [c.user_id for c in queries.completed_learners(cohort.id)] == [finisher.id]  # not the withdrawn one
     assert queries.grade(finisher.id, built.course.id).percent is None  # no graded block in this course
+
+
+def test_facts_about_people_and_courses_are_announced_after_the_commit_with_plain_values(app, factory):
+    from courses.versions import publish
+    from lms.cohorts.services import enroll, withdraw
+
+    heard: list = []
+
+    def receiver(sender, **kwargs):  # noqa: ANN001
+        heard.append((sender, kwargs))
+
+    facts = (signals.user_registered, signals.enrolled, signals.unenrolled, signals.course_published)
+    for signal in facts:
+        signal.connect(receiver)
+    try:
+        built = build_course(factory, {"M": {"L": [["html"]]}}, code="DONE-ANNOUNCE", publish_it=False)
+        learner = factory.user("learner")
+        cohort = factory.cohort(course=built.course)
+        heard.clear()
+        enrollment, _new = enroll(cohort, learner)
+        version = publish(built.course, built.author)
+        withdraw(enrollment)
+        assert heard == []  # nothing before the commit …
+        db.session.rollback()
+        assert heard == []  # … nor after a rollback
+        enrollment, _new = enroll(cohort, learner)
+        version = publish(built.course, built.author)
+        db.session.commit()
+    finally:
+        for signal in facts:
+            signal.disconnect(receiver)
+    assert heard == [
+        (enrollment.id, {"user_id": learner.id, "cohort_id": cohort.id}),
+        (built.course.id, {"version_id": version.id, "number": version.number}),
+    ]

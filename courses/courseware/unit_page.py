@@ -1,0 +1,66 @@
+"""A unit page: the unit's blocks rendered for the viewer, with previous/next, the lesson and the
+module's progress. Learners' pages of a published version are kept as skeletons (``lms.page_skeleton``);
+the studio's preview of a draft unit is rendered afresh and records nothing.
+
+Used by the learner courseware (``courses.courseware.views``) and the studio's preview
+(``courses.studio.components``): views do not import each other.
+"""
+
+from __future__ import annotations
+
+from flask import abort, render_template
+from flask_babel import gettext as _
+
+from courses import progress
+from courses.context import PublishedCourse, runtime_for
+from courses.models import Course
+from courses.structure import Structure, Unit, draft_structure
+from lms.accounts.session_user import request_user
+from lms.page_skeleton import render_skeleton
+from lms.xblock_host.context import DRAFT
+from lms.xblock_host.page import page_parts
+
+
+def render_unit(
+    course: Course | PublishedCourse, structure: Structure, current: Unit, branch: str, done: dict[str, float]
+):
+    runtime = runtime_for(course, request_user(), branch)
+    runtime.prefetch_user_state([current.key, *current.leaves])
+    block = runtime.get_block(current.key)
+    fragment = runtime.render(block, "student_view")
+    previous, following = structure.neighbours(current.key)
+    module = structure.module_of(current.key)
+    lesson = next(lesson for lesson in module.lessons if lesson.key == current.sequential_key)
+    module_done = sum(1 for item in module.completion_items if done.get(item, 0) >= progress.COMPLETE)
+    preview = branch == DRAFT
+    parts = page_parts(fragment)
+    holes = {
+        "head": parts.head,
+        "body": parts.body,
+        "foot": parts.foot,
+        "progress_line": ""
+        if preview
+        else _("Module: %(done)d of %(total)d done", done=module_done, total=len(module.completion_items)),
+    }
+    context = {
+        "course": course,
+        "unit": current,
+        "module": module,
+        "lesson": lesson,
+        "previous": previous,
+        "following": following,
+        "preview": preview,
+    }
+    if preview:
+        return render_template("courses/courseware/unit.html", **holes, **context)
+    # A published version never changes, and the course row is in the key (a renamed course shows at once).
+    return render_skeleton(("courseware.unit", course, current.key), "courses/courseware/unit.html", holes, **context)
+
+
+def render_draft_unit(course: Course, usage_key: str):
+    """The studio's learner preview of a draft unit (no progress is recorded)."""
+    structure = draft_structure(course)
+    current = structure.unit_by_key.get(usage_key)
+    if current is None:
+        abort(404)
+    return render_unit(course, structure, current, DRAFT, {})
