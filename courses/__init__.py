@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
         queries,
         rules,
     )
+    from courses import views as file_views
     from courses.assessor import views as assessor_views
     from courses.courseware import instructor
     from courses.courseware import views as courseware_views
@@ -37,7 +38,7 @@ def init_app(app: Flask) -> None:
     register_course_provider(queries.offerable_by)
     register_seeder(demo.seed)
     modules = (studio, courseware_views, instructor, olx_views, assessor_views)
-    app.register_blueprint(assets.bp)
+    app.register_blueprint(file_views.bp)  # course files; also the package's template folder
     for module in modules:
         app.register_blueprint(module.bp)
     signals.xblock_event.connect(progress.on_xblock_event)

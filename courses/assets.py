@@ -1,15 +1,11 @@
-"""Course files (images, videos, PDFs, caption files): the draft's upload, list, delete; serving.
+"""Course files of the draft (images, videos, PDFs, caption files): upload, list, delete.
 
 Content refers to a file as ``/static/<filename>`` (the OLX convention); the ``replace_urls`` service
-rewrites that through ``CourseContext.asset_url`` to :func:`file_by_hash`, ``/courses/<code>/files/<sha256>/
-<name>``: the draft's file in previews, the published version's file (``courses.version_files``) in learners'
-pages. A URL names its bytes, so replacing or deleting the draft's file never changes what a published page
-shows, and no cache can mix a draft's bytes with a version's. The older ``/courses/<code>/assets/<name>``
-(:func:`asset`) keeps working: the draft's file for authors, the published version's for everyone else.
-Files are served to whoever may use the course (authors, learners, instructors), with ranges so videos seek
-on slow links; a learner gets a file of the published version only when a module open to them refers to it,
-or no module does (``CourseContext.can_use_file``: files are gated with their modules). Stored bytes are
-never deleted (see ``lms.storage``): deleting a draft file removes its row.
+rewrites that through ``CourseContext.asset_url`` to a content-addressed URL (``courses.views``): the
+draft's file in previews, the published version's (``courses.version_files``) in learners' pages, so
+replacing or deleting a draft file never changes what a published page shows. Stored bytes are never
+deleted (see ``lms.storage``): deleting a draft file removes its row. These services flush and never
+commit; serving the files is ``courses.views``.
 """
 
 from __future__ import annotations
@@ -17,27 +13,18 @@ from __future__ import annotations
 import mimetypes
 import re
 
-from flask import Blueprint, abort, current_app, request, send_file
+from flask import current_app
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
-from courses import queries, version_files
-from courses.models import Course, CourseAsset, CourseVersionAsset
+from courses.models import Course, CourseAsset
 from lms import audit, storage
 from lms.clock import utcnow
 from lms.db import db
-from lms.permissions import can
 from lms.sql import upsert
-from lms.xblock_host.context import PUBLISHED
-
-# This blueprint also carries the template folder of the whole courses package.
-bp = Blueprint("courses", __name__, url_prefix="/courses", template_folder="templates")
 
 _ASSET_KEY = ["course_id", "filename"]
 FILENAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()/-]{0,254}$")
-SHA256 = re.compile(r"[0-9a-f]{64}")
-IMMUTABLE_MAX_AGE = 365 * 24 * 3600
 
 
 class AssetError(ValueError):
@@ -94,79 +81,3 @@ def draft_file(course_id: int, filename: str) -> CourseAsset | None:
     return db.session.scalar(
         select(CourseAsset).where(CourseAsset.course_id == course_id, CourseAsset.filename == filename)
     )
-
-
-def _readable_course(code: str, filename: str) -> Course:
-    """The course, when the current user may fetch its file ``filename``: course staff any, others the
-    published version's files their course context lets them use."""
-    course = queries.by_code(code) or abort(404)
-    if not current_user.is_authenticated:
-        abort(401)
-    if can("course.edit", course):
-        return course
-    if course.published_version_id is None:
-        abort(403)
-    from courses.context import course_context  # the context module builds on this one (draft_hashes)
-
-    if not course_context(course, PUBLISHED).can_use_file(current_user, filename):
-        abort(403)
-    return course
-
-
-def _send(found: CourseAsset | CourseVersionAsset, filename: str, max_age: int):  # noqa: ANN202
-    response = send_file(
-        storage.path(found.storage_key),
-        mimetype=found.content_type,
-        download_name=filename.rsplit("/", 1)[-1],
-        as_attachment=request.args.get("download") == "1",
-        conditional=True,  # ranges (videos seek) and If-None-Match on the sha256
-        etag=found.sha256,
-        max_age=max_age,
-    )
-    # Only people who may use the course get its files: no shared cache may keep them.
-    response.cache_control.public = False
-    response.cache_control.private = True
-    return response
-
-
-@bp.get("/<code>/files/<sha256>/<path:filename>")
-def file_by_hash(code: str, sha256: str, filename: str):
-    """A file by content: the URL names the bytes, so browsers keep it for good (``immutable``).
-
-    Learners get only the files of the course's published version; authors also the draft's and any
-    earlier version's (previews and the studio link here).
-    """
-    if not SHA256.fullmatch(sha256):
-        abort(404)
-    course = _readable_course(code, filename)
-    found: CourseAsset | CourseVersionAsset | None = None
-    if course.published_version_id is not None:
-        found = version_files.file_of(course.published_version_id, filename)
-    if can("course.edit", course) and (found is None or found.sha256 != sha256):
-        found = draft_file(course.id, filename)
-        if found is None or found.sha256 != sha256:
-            found = version_files.any_version_has(course.id, filename, sha256)
-    if found is None or found.sha256 != sha256:
-        abort(404)
-    response = _send(found, filename, IMMUTABLE_MAX_AGE)
-    response.cache_control.immutable = True
-    return response
-
-
-@bp.get("/<code>/assets/<path:filename>")
-def asset(code: str, filename: str):
-    """A file by name (links from before content-addressed URLs, files content names but no version has).
-
-    Authors get the draft's file, everyone else the published version's. The answer differs between them
-    and changes with each upload or publication, so browsers check it again each time (a cheap 304).
-    """
-    course = _readable_course(code, filename)
-    if can("course.edit", course):
-        found = draft_file(course.id, filename)
-    else:
-        found = version_files.file_of(course.published_version_id, filename)
-    if found is None:
-        abort(404)
-    response = _send(found, filename, 0)
-    response.cache_control.no_cache = True
-    return response
