@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, request, send_file
 from flask_babel import gettext as _
@@ -48,22 +49,41 @@ def clean_filename(name: str) -> str:
     return name
 
 
-def save_asset(course: Course, filename: str, stream, content_type: str | None = None) -> CourseAsset:  # noqa: ANN001
+@dataclass(frozen=True)
+class StoredFile:
+    """A course file's bytes in ``lms.storage``, and what its ``course_asset`` row will say of them."""
+
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    storage_key: str
+
+
+def store_file(filename: str, stream, content_type: str | None = None) -> StoredFile:  # noqa: ANN001
+    """Keep the stream's bytes as a course file would be kept, without writing to the database (an OLX import
+    stores its files before it opens a transaction)."""
     filename = clean_filename(filename)
     key, sha, size = storage.save(stream)
     if size > current_app.config["ASSET_MAX_BYTES"]:
         raise AssetError(_("The file is too large."))
     content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return StoredFile(filename, content_type, size, sha, key)
+
+
+def save_asset(course: Course, filename: str, stream, content_type: str | None = None) -> CourseAsset:  # noqa: ANN001
+    stored = store_file(filename, stream, content_type)
     asset = db.session.scalar(
-        select(CourseAsset).where(CourseAsset.course_id == course.id, CourseAsset.filename == filename)
+        select(CourseAsset).where(CourseAsset.course_id == course.id, CourseAsset.filename == stored.filename)
     )
     if asset is None:
-        asset = CourseAsset(course_id=course.id, filename=filename)
+        asset = CourseAsset(course_id=course.id, filename=stored.filename)
         db.session.add(asset)
-    asset.content_type, asset.size, asset.sha256, asset.storage_key = content_type, size, sha, key
+    asset.content_type, asset.size = stored.content_type, stored.size
+    asset.sha256, asset.storage_key = stored.sha256, stored.storage_key
     course.draft_changed_at = utcnow()  # learners get the file at the next publication
     db.session.flush()
-    audit.record("asset.saved", "course", course.id, filename=filename, size=size)
+    audit.record("asset.saved", "course", course.id, filename=stored.filename, size=stored.size)
     return asset
 
 

@@ -1,0 +1,30 @@
+"""course.importing_at: a course an OLX import is still writing is hidden until its last transaction
+
+An import writes a course in many short transactions (so it never holds SQLite's write lock for long);
+until the last one the course row carries the time of the import's latest write, and nothing lists or
+resolves it. NULL for every existing course.
+
+Revision ID: d8e9f0a1b2c3
+Revises: 62549c9cc63a
+Create Date: 2026-12-07 10:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'd8e9f0a1b2c3'
+down_revision = '62549c9cc63a'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('course', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('importing_at', sa.DateTime(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('course', schema=None) as batch_op:
+        batch_op.drop_column('importing_at')
