@@ -159,8 +159,9 @@ def stopped_message() -> str:
 
 def shown_state(job: OlxImport) -> str:
     """What the author is told of ``job``: its status, or ``"stalled"`` (queued for five minutes: no
-    worker takes jobs) or ``"stopped"`` (still running past the worker's timeout: the worker stopped it,
-    or its process died, and the import rolled back; the status will never change)."""
+    worker takes jobs) or ``"stopped"`` (still running past the worker's timeout: its process died, or the
+    worker stopped it before it could record the failure; the status will never change). Nothing of such an
+    import is visible: what it wrote is a hidden course, deleted once abandoned (``writer``)."""
     now = utcnow()
     if job.status == ImportStatus.QUEUED and now - job.created_at > STALLED_AFTER:
         return STALLED

@@ -137,18 +137,23 @@ def learner_post(factory, client, auth):
 
 @pytest.fixture
 def slow_parse(monkeypatch):
-    """Parsing the course takes at least a second, and waits (up to 5 s) for ``release`` once it has begun."""
+    """Parsing the course takes at least a second, and waits (up to 5 s) for ``release`` once it has begun;
+    ``in_transaction`` says whether the importing session had a transaction open before and after it."""
     parsing, release = threading.Event(), threading.Event()
+    in_transaction: list[bool] = []
     real = ImportRuntime.import_tree
 
     def import_tree(self, root):  # noqa: ANN001, ANN202
+        in_transaction.append(db.session().in_transaction())
         parsing.set()
         time.sleep(1.0)
         release.wait(timeout=5)
-        return real(self, root)
+        key = real(self, root)
+        in_transaction.append(db.session().in_transaction())
+        return key
 
     monkeypatch.setattr(ImportRuntime, "import_tree", import_tree)
-    return parsing, release
+    return parsing, release, in_transaction
 
 
 @pytest.mark.parametrize("way", ["studio", "command"])
@@ -159,7 +164,7 @@ def test_a_learners_handler_post_succeeds_while_the_demo_course_is_imported(
     of the import lasts long (on the code before, the import held the write lock from start to end)."""
     author = factory.user("author", email="importer@example.org")
     data = large_course.archive()
-    parsing, release = slow_parse
+    parsing, release, in_transaction = slow_parse
     email = author.email
     if way == "studio":
         work = Background(lambda: upload_as(app, email, data))
@@ -177,6 +182,7 @@ def test_a_learners_handler_post_succeeds_while_the_demo_course_is_imported(
         outcome = work.result()
     assert status == 200 and seconds < LONGEST_POST, (status, seconds)
     assert learner_post.votes() == 1
+    assert in_transaction == [False, False]  # parsing neither found a transaction open nor opened one
     if way == "command":
         assert outcome.exit_code == 0, outcome.output
         assert f"{large_course.component_count() + 51} blocks, 24 files" in outcome.output  # and 51 containers
