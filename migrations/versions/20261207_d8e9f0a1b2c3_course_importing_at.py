@@ -20,11 +20,12 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE, never batch mode: on SQLite batch mode copies the table and drops the old one, and with
+# foreign keys on, dropping ``course`` deletes every row that refers to a course (ON DELETE CASCADE). SQLite
+# adds and (since 3.35) drops a column without constraints in place.
 def upgrade():
-    with op.batch_alter_table('course', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('importing_at', sa.DateTime(), nullable=True))
+    op.add_column('course', sa.Column('importing_at', sa.DateTime(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('course', schema=None) as batch_op:
-        batch_op.drop_column('importing_at')
+    op.drop_column('course', 'importing_at')
