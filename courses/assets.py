@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -40,18 +41,43 @@ def clean_filename(name: str) -> str:
     return name
 
 
-def save_asset(course: Course, filename: str, stream, content_type: str | None = None) -> CourseAsset:  # noqa: ANN001
+@dataclass(frozen=True)
+class StoredFile:
+    """A course file's bytes in ``lms.storage``, and what its ``course_asset`` row will say of them."""
+
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    storage_key: str
+
+
+def store_file(filename: str, stream, content_type: str | None = None) -> StoredFile:  # noqa: ANN001
+    """Keep the stream's bytes as a course file would be kept, without writing to the database (an OLX import
+    stores its files before it opens a transaction)."""
     filename = clean_filename(filename)
     key, sha, size = storage.save(stream)
     if size > current_app.config["ASSET_MAX_BYTES"]:
         raise AssetError(_("The file is too large."))
     content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return StoredFile(filename, content_type, size, sha, key)
+
+
+def save_asset(course: Course, filename: str, stream, content_type: str | None = None) -> CourseAsset:  # noqa: ANN001
+    """Store ``stream`` as the draft's file ``filename`` (replacing one of that name); flushes."""
+    stored = store_file(filename, stream, content_type)
     # Saving a name again replaces the file; one statement, so two uploads of one name at once keep one row.
-    stored = {"content_type": content_type, "size": size, "sha256": sha, "storage_key": key}
-    statement = upsert(CourseAsset, {"course_id": course.id, "filename": filename, **stored}, _ASSET_KEY, list(stored))
+    values = {
+        "content_type": stored.content_type, "size": stored.size, "sha256": stored.sha256,
+        "storage_key": stored.storage_key,
+    }  # fmt: skip
+    statement = upsert(
+        CourseAsset, {"course_id": course.id, "filename": stored.filename, **values}, _ASSET_KEY, list(values)
+    )
     asset = db.session.scalars(statement.returning(CourseAsset), execution_options={"populate_existing": True}).one()
     course.draft_changed_at = utcnow()  # learners get the file at the next publication
-    audit.record("asset.saved", "course", course.id, filename=filename, size=size)
+    db.session.flush()
+    audit.record("asset.saved", "course", course.id, filename=stored.filename, size=stored.size)
     return asset
 
 

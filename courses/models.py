@@ -53,6 +53,10 @@ class Course(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     draft_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set while an OLX import is still writing the course, in short transactions (courses.olx.writer): the time
+    # of its latest write. Such a course is nobody's yet: no query lists or resolves it (queries.VISIBLE), and
+    # one whose import stopped writing long ago is abandoned (services.ABANDONED_IMPORT_AFTER). None: visible.
+    importing_at: Mapped[datetime | None]
 
     owner = relationship("User", foreign_keys=[owner_id])
     # Loaded only when used: learners' pages never need the authors.

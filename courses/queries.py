@@ -11,9 +11,13 @@ from sqlalchemy import Select, bindparam, func, or_, select
 from courses.models import BlockGrade, Completion, CompletionKind, Course, CourseAuthor
 from lms.db import db
 
+# A course an OLX import is still writing is nobody's yet (Course.importing_at): every query that lists or
+# resolves courses for people keeps to these. A published course is always visible (an import publishes
+# nothing), so the learners' queries below, which ask for a published version, need no more.
+VISIBLE = Course.importing_at.is_(None)
 # Statements on every learner request are built once (bind parameters): SQLAlchemy then skips building
 # and keying the expression each time, which costs more than running the query on SQLite.
-_BY_CODE = select(Course).where(func.lower(Course.code) == bindparam("code"))
+_BY_CODE = select(Course).where(func.lower(Course.code) == bindparam("code"), VISIBLE)
 
 
 _course = Course.__table__
@@ -33,7 +37,7 @@ def published_row(code: str) -> tuple[int, str, str, int] | None:
 
 def authored_by(user) -> Select:  # noqa: ANN001
     """Courses the user owns or co-authors (every course for an admin), by title."""
-    stmt = select(Course).order_by(func.lower(Course.title))
+    stmt = select(Course).where(VISIBLE).order_by(func.lower(Course.title))
     if not user.is_admin:
         stmt = stmt.where(Course.authors.any(CourseAuthor.user_id == user.id))
     return stmt
@@ -41,7 +45,7 @@ def authored_by(user) -> Select:  # noqa: ANN001
 
 def offerable_by(user) -> list[tuple[int, str]]:  # noqa: ANN001
     """Courses a cohort may offer: published ones, plus the user's own drafts (all for an admin)."""
-    stmt = select(Course.id, Course.title, Course.code).order_by(func.lower(Course.title))
+    stmt = select(Course.id, Course.title, Course.code).where(VISIBLE).order_by(func.lower(Course.title))
     if not user.is_admin:
         stmt = stmt.where(
             or_(Course.published_version_id.is_not(None), Course.authors.any(CourseAuthor.user_id == user.id))

@@ -1,6 +1,7 @@
 """``lms import-olx`` and ``lms export-olx``: Open edX course archives from and to the command line.
 
-Each command is one transaction: committed when it succeeds, rolled back (nothing written) when it fails.
+Each command is one unit of work: what it writes is kept when it succeeds, nothing when it fails. An import
+commits in short steps within it, and deletes what it wrote if it fails (``courses.olx.importer``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from flask.cli import with_appcontext
 
 from courses import queries
 from courses.olx.errors import OlxError
-from lms.db import db
+from lms.db import unit_of_work
 from lms.permissions import can
 
 
@@ -33,20 +34,25 @@ def _author(email: str):  # noqa: ANN202
 @with_appcontext
 def import_olx_command(path: str, email: str, code: str | None) -> None:
     """Import an Open edX course export (.tar.gz) as a new draft course."""
+    from courses.olx import writer
     from courses.olx.importer import import_archive
 
-    author = _author(email)
+    created: list[int] = []
     try:
-        with open(path, "rb") as stream:
-            result = import_archive(stream, author, code)
+        # A unit of work that commits in steps (courses.olx.importer): the archive is read and parsed with no
+        # transaction open, the course written hidden in short transactions, and shown by the last one.
+        with unit_of_work():
+            author = _author(email)
+            with open(path, "rb") as stream:
+                result = import_archive(stream, author, code, created.append)
+            summary = (result.course.code, result.course.title)
     except OlxError as error:
-        db.session.rollback()
         raise click.ClickException(f"Nothing was imported: {error.message}") from error
     except BaseException:
-        db.session.rollback()
+        for course_id in created:  # the importer cleans up after itself; this is for a failure after it
+            writer.discard(course_id)
         raise
-    db.session.commit()
-    click.echo(f"Imported {result.course.code} ({result.course.title}): {result.blocks} blocks, {result.files} files.")
+    click.echo(f"Imported {summary[0]} ({summary[1]}): {result.blocks} blocks, {result.files} files.")
     for block_type, count in sorted(result.unavailable.items()):
         click.echo(f"  kept but not runnable here: {count} × {block_type}")
     if result.kept:

@@ -1,11 +1,13 @@
 """The studio's OLX imports as jobs, so a large course never has to fit in one request.
 
 :func:`start_import` keeps the uploaded archive in the instance folder and records an :class:`OlxImport`;
-once the request has committed, ``lms.tasks.enqueue`` runs :func:`run_import`: inline, in a write
-transaction of its own, on a single machine; in an RQ worker when ``LMS_QUEUE_URL`` is set. The job page
+once the request has committed, ``lms.tasks.enqueue`` runs :func:`run_import`: inline, as a unit of
+work of its own, on a single machine; in an RQ worker when ``LMS_QUEUE_URL`` is set. The job page
 (``courses.olx.views``) follows it from queued to running to done (with the new course) or failed (with
-the message that names the file and line to fix). The import itself is ``courses.olx.importer``: all or
-nothing, inside a savepoint, so a failed import leaves only the job's record of the failure.
+the message that names the file and line to fix). The import itself is ``courses.olx.importer``: it reads
+and parses with no transaction open and writes the course, hidden, in short transactions; the job's last
+transaction shows the course and records the job done. A failed import leaves only the job's record of the
+failure: what was written is deleted (``writer.discard``).
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
 
+from courses.olx import writer
 from courses.olx.errors import OlxError
 from courses.olx.importer import import_archive
 from courses.olx.models import ImportStatus, OlxImport
@@ -73,39 +76,42 @@ def start_import(user, upload: FileStorage, code: str = "") -> OlxImport:  # noq
 
 @may_run_for(IMPORT_TIMEOUT_SECONDS)
 def run_import(job_id: int) -> None:
-    """The job: import the kept archive; records done (with the course) or failed (with the message)."""
+    """The job: import the kept archive; records done (with the course) or failed (with the message).
+
+    It commits step by step (``importer``): "running" first, so the job page says so, then the import's own
+    short steps; its last transaction shows the course and records the job done, together.
+    """
     job = db.session.get(OlxImport, job_id)
     if job is None or job.status != ImportStatus.QUEUED:
         return  # run already (a queue may deliver a job twice): harmless
     job.status, job.started_at = ImportStatus.RUNNING, utcnow()
-    db.session.commit()  # the job page shows "importing" while a worker runs it
     path = upload_path(job_id)
+    # Read before the commit: after it the ORM objects would load again, each time in a transaction.
+    language = job.user.language or current_app.config["DEFAULT_LANGUAGE"]
+    author, requested_code = job.user, job.requested_code or None
+    db.session.commit()  # the job page shows "importing" while a worker runs it
     # Its messages are for the author, in the author's language, wherever the job runs.
-    with force_locale(job.user.language or current_app.config["DEFAULT_LANGUAGE"]):
-        _import_recording_the_outcome(job, path)
-    job.finished_at = utcnow()
-    db.session.flush()
+    with force_locale(language):
+        _import_recording_the_outcome(job_id, author, requested_code, path)
     after_commit(lambda: path.unlink(missing_ok=True))
 
 
-def _import_recording_the_outcome(job: OlxImport, path: Path) -> None:
+def _link(job_id: int, course_id: int) -> None:
+    """In the transaction that creates the hidden course: this job is writing it (to discard on failure)."""
+    db.session.execute(
+        update(OlxImport)
+        .where(OlxImport.id == job_id)
+        .values(course_id=course_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _import_recording_the_outcome(job_id: int, author, code: str | None, path: Path) -> None:  # noqa: ANN001
     try:
-        with db.session.begin_nested(), path.open("rb") as stream:
-            result = import_archive(stream, job.user, job.requested_code or None)
-    except OlxError as error:
-        job.status, job.message, job.error_field = ImportStatus.FAILED, error.message, error.field or ""
-    except Exception as error:  # a bug, a disk or database failure, or the worker's timeout
-        job.status = ImportStatus.FAILED
-        if timed_out(error):
-            log.warning("OLX import %s stopped at the worker's timeout", job.id)
-            job.message = stopped_message()
-        else:
-            log.exception("OLX import %s failed", job.id)
-            job.message = _(
-                "The import stopped because of an error on the server. Nothing was imported; the error was "
-                "logged for the administrators."
-            )
-    else:
+        with path.open("rb") as stream:
+            # Positional: a test wraps the import with a function that forwards only those.
+            result = import_archive(stream, author, code, lambda course_id: _link(job_id, course_id))
+        job = db.session.get(OlxImport, job_id)
         job.status, job.course_id = ImportStatus.DONE, result.course.id
         job.summary = {
             "blocks": result.blocks,
@@ -113,6 +119,34 @@ def _import_recording_the_outcome(job: OlxImport, path: Path) -> None:
             "kept": result.kept,
             "unavailable": result.unavailable,
         }
+    except Exception as error:  # the archive, a bug, a disk or database failure, or the worker's timeout
+        job = _failed(job_id)
+        if isinstance(error, OlxError):
+            job.message, job.error_field = error.message, error.field or ""
+        elif timed_out(error):
+            log.warning("OLX import %s stopped at the worker's timeout", job_id)
+            job.message = stopped_message()
+        else:
+            log.exception("OLX import %s failed", job_id)
+            job.message = _(
+                "The import stopped because of an error on the server. Nothing was imported; the error was "
+                "logged for the administrators."
+            )
+    job.finished_at = utcnow()
+    db.session.flush()
+
+
+def _failed(job_id: int) -> OlxImport:
+    """After a failure: nothing of the import stays (a course it had written, hidden, is deleted), and the
+    job's record of the failure begins (the caller fills in the message; the unit of work commits it)."""
+    db.session.rollback()
+    course_id = db.session.scalar(select(OlxImport.course_id).where(OlxImport.id == job_id))
+    db.session.commit()
+    if course_id is not None:
+        writer.discard(course_id)  # deletes only a course still hidden: this import's
+    job = db.session.get(OlxImport, job_id)
+    job.status, job.course_id = ImportStatus.FAILED, None
+    return job
 
 
 def stopped_message() -> str:
@@ -125,8 +159,9 @@ def stopped_message() -> str:
 
 def shown_state(job: OlxImport) -> str:
     """What the author is told of ``job``: its status, or ``"stalled"`` (queued for five minutes: no
-    worker takes jobs) or ``"stopped"`` (still running past the worker's timeout: the worker stopped it,
-    or its process died, and the import rolled back; the status will never change)."""
+    worker takes jobs) or ``"stopped"`` (still running past the worker's timeout: its process died, or the
+    worker stopped it before it could record the failure; the status will never change). Nothing of such an
+    import is visible: what it wrote is a hidden course, deleted once abandoned (``writer``)."""
     now = utcnow()
     if job.status == ImportStatus.QUEUED and now - job.created_at > STALLED_AFTER:
         return STALLED

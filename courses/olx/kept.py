@@ -34,13 +34,14 @@ _BLOCK_TAGS = frozenset(
 )
 
 
-def keep(course: Course, files: list[tuple[str, bytes]]) -> int:
-    """Store ``(path, bytes)`` files for ``course``; returns how many (flushes, never commits)."""
+def store(files: list[tuple[str, bytes]]) -> list[dict]:
+    """Keep the bytes of ``(path, bytes)`` files in ``lms.storage``; returns their ``course_olx_file`` rows
+    without the course (the import writes them once the course exists: ``courses.olx.writer``)."""
+    rows = []
     for path, data in files:
         key, _sha, size = storage.save_bytes(data)
-        db.session.add(CourseOlxFile(course_id=course.id, path=path, size=size, storage_key=key))
-    db.session.flush()
-    return len(files)
+        rows.append({"path": path, "size": size, "storage_key": key})
+    return rows
 
 
 def kept_files(course: Course) -> list[CourseOlxFile]:

@@ -3,7 +3,10 @@ writes Open edX's file layout.
 
 ``ImportRuntime`` takes each block's id from its OLX ``url_name`` (XBlock's own ``_usage_id_from_node``
 passes no slug), so usage keys are stable and a re-export writes the same ``url_name``s. Blocks this
-installation cannot run keep ``url_name`` and ``xblock-family`` in their verbatim OLX.
+installation cannot run keep ``url_name`` and ``xblock-family`` in their verbatim OLX. It parses a course
+that is not in the database yet, and touches the database no more than it: every field a block saves, of
+any scope, goes to :class:`PlannedRows` in memory, the rows the import writes later in short transactions
+(``courses.olx.writer``), so parsing holds no transaction and no lock.
 
 ``ExportRuntime`` lets every block serialise itself (``add_xml_to_node``) and decides only *where* the
 result goes, as Studio does: containers, ``html``, ``video`` and pointer-style unavailable blocks into
@@ -12,17 +15,24 @@ their own files, every other XBlock inline in its unit with ``xblock-family``.
 
 from __future__ import annotations
 
+import json
 import logging
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from lxml import etree
 from xblock.fields import ScopeIds
 
 from courses.blocks.olx import BOOKKEEPING_FIELDS, OlxAttributesMixin
+from courses.models import course_root_key
 from courses.olx.errors import OlxError
 from courses.olx.pointers import BLOCK_TAG, FAMILY, STRUCTURE
+from lms.xblock_host.context import DRAFT
 from lms.xblock_host.keys import UsageKey, new_block_id, slugify
+from lms.xblock_host.kvs import RoutedFieldData
+from lms.xblock_host.models import NO_USER
 from lms.xblock_host.runtime import LmsRuntime
 from lms.xblock_host.unavailable import UnavailableBlock
 
@@ -48,14 +58,109 @@ def _quiet_kept_attributes():
         root_logger.removeFilter(quiet)
 
 
-class ImportRuntime(LmsRuntime):
-    """A draft runtime that creates blocks from an inlined OLX tree."""
+@dataclass(frozen=True)
+class ImportAuthor:
+    """What a runtime asks of the author an import acts for, read once before the import lets go of the
+    database (an ORM ``User`` would load its expired attributes, in a transaction, when a block asks)."""
 
-    def __init__(self, context, acting_user):  # noqa: ANN001
+    id: int
+    email: str
+    name: str
+    language: str
+
+    @classmethod
+    def of(cls, user) -> ImportAuthor:  # noqa: ANN001
+        return cls(id=user.id, email=user.email, name=user.name, language=user.language)
+
+
+class PlannedRows:
+    """The field store of a course that is not written yet: ``xblock_field`` rows kept in memory, with the
+    interface of ``SqlRows`` that ``RoutedFieldData`` uses. A row not set here does not exist."""
+
+    def __init__(self, context_key: str):
+        self.context_key = context_key
+        self._values: dict[tuple[str, str, int, str], Any] = {}
+
+    def get(self, scope: str, block_key: str, user_id: int, field: str) -> Any:
+        return self._values[(scope, block_key, user_id, field)]
+
+    def has(self, scope: str, block_key: str, user_id: int, field: str) -> bool:
+        return (scope, block_key, user_id, field) in self._values
+
+    def set_many(self, items: list[tuple[str, str, int, str, Any]]) -> None:
+        for scope, block_key, user_id, field, value in items:
+            # As the JSON column would store it, now: a block may go on changing the object it saved.
+            self._values[(scope, block_key, user_id, field)] = json.loads(json.dumps(value))
+
+    def delete(self, scope: str, block_key: str, user_id: int, field: str) -> None:
+        self._values.pop((scope, block_key, user_id, field), None)
+
+    def forget_blocks(self, block_keys) -> None:  # noqa: ANN001 - nothing is cached behind the rows' back
+        pass
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The ``xblock_field`` rows to insert (the course's draft branch), as ``SqlRows.set_many`` makes them."""
+        return [
+            {
+                "branch": DRAFT,
+                "scope": scope,
+                "block_key": block_key,
+                "user_id": user_id,
+                "field": field,
+                "value": value,
+                "context_key": self.context_key if user_id == NO_USER or scope == "user_state" else "",
+            }
+            for (scope, block_key, user_id, field), value in self._values.items()
+        ]
+
+
+class _PlannedCourse:
+    """The learning context of the course being parsed: its code, draft rows in memory, the author as staff."""
+
+    branch = DRAFT
+    version_id = None
+    course_id = 0  # no row yet
+
+    def __init__(self, code: str):
+        self.context_key = code
+        self.root_key = course_root_key(code)
+        self.authored = PlannedRows(code)
+
+    def can_use(self, user) -> bool:  # noqa: ANN001, ARG002
+        return True
+
+    def can_act_for(self, acting_user, state_user_id: int) -> bool:  # noqa: ANN001, ARG002
+        return False
+
+    def user_role(self, user) -> str:  # noqa: ANN001, ARG002
+        return "staff"  # the author the course is imported for will own it
+
+    def asset_url(self, filename: str) -> str:
+        return f"/static/{filename}"  # nothing is rendered while parsing
+
+
+class ImportRuntime(LmsRuntime):
+    """A draft runtime that creates the blocks of course ``code`` from an inlined OLX tree, in memory."""
+
+    def __init__(self, code: str, acting_user: ImportAuthor):
+        context = _PlannedCourse(code)
         super().__init__(context, acting_user)
+        self.planned: PlannedRows = context.authored
+        # User-scoped fields a block might set while parsing are the course's rows too: none reaches the database.
+        self.user_rows = self.planned  # type: ignore[assignment]
+        self.field_rows = RoutedFieldData(self.planned, self.planned)  # type: ignore[arg-type]
+        self._services["field-data"] = self.field_rows
         self.created: list[UsageKey] = []
         self.unavailable: dict[str, int] = {}
         self._taken: set[str] = set()
+
+    def start_root(self, title: str) -> None:
+        """The course block as a new course has it (its title, no children), before the OLX's fields."""
+        key = UsageKey(self.context.root_key)
+        root = self.construct_xblock("course", ScopeIds(None, "course", key, key))
+        root.display_name = title
+        root.children = []
+        root.save()
 
     def import_tree(self, root) -> UsageKey:  # noqa: ANN001
         with _quiet_kept_attributes():
