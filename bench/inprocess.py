@@ -40,7 +40,7 @@ def _timed(owner, name: str, label: str, totals: collections.Counter) -> None:  
 def _instrument(totals: collections.Counter) -> None:
     from sample_xblocks.thumbs.thumbs import ThumbsBlock
 
-    import courses.courseware.views as courseware_views
+    import courses.courseware.unit_page as unit_page
     import lms.cohorts.queries as cohort_queries
     from courses import progress, queries
     from courses.blocks.structure import VerticalBlock
@@ -56,8 +56,8 @@ def _instrument(totals: collections.Counter) -> None:
         (progress, "position", "resume position"),
         (SqlRows, "prefetch_user_blocks", "page state (one query)"),
         (SqlRows, "set_many", "state upsert"),
-        (courseware_views, "runtime_for", "runtime set-up"),
-        (courseware_views, "render_template", "page template"),
+        (unit_page, "runtime_for", "runtime set-up"),
+        (unit_page, "render_skeleton", "page template (skeleton)"),
         (VerticalBlock, "student_view", "unit view (all 10 blocks)"),
         (ThumbsBlock, "student_view", "  thumbs' own student_view x5"),
         (LmsRuntime, "_wrap_ele", "  block wrappers x10"),

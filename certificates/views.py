@@ -12,7 +12,7 @@ import re
 from flask import Blueprint, current_app, render_template, request
 
 from lms import rate_limits
-from lms.db import keep_writes_on_error, writes
+from lms.request_transaction import keep_writes_on_error, writes
 from lms.web import client_ip
 
 bp = Blueprint("certificates", __name__, template_folder="templates")

@@ -1,14 +1,14 @@
 """The database and the unit of work: one session and one transaction per request, CLI command or job.
 
-* A request commits once, after its view, when the response is a success (or the view called
-  :func:`keep_writes_on_error`), and rolls back otherwise. Commands and jobs run in :func:`unit_of_work`,
-  which commits when its block ends and rolls back when it raises; inside a unit of work it joins it.
-  Services flush, never commit.
+* A request commits once, after its view, when the response is a success, and rolls back otherwise
+  (``lms/request_transaction.py``). Commands and jobs run in :func:`unit_of_work`, which commits when its
+  block ends and rolls back when it raises; inside a unit of work it joins it. Services flush, never
+  commit.
 * :func:`after_commit` registers work that must see the committed fact (mail, jobs, a certificate). It
   runs once after that commit, never after a rollback; a failure is logged and undoes nothing. Work
   that writes opens a ``unit_of_work()`` of its own (``lms/after_commit.py`` keeps the books).
-* On SQLite a unit of work that writes (a request with an unsafe method or a :func:`writes` view, every
-  command and job) begins ``IMMEDIATE``; one that reads begins deferred (``lms/sqlite.py`` says why).
+* On SQLite a unit of work that writes begins ``IMMEDIATE``; one that reads begins deferred; a request
+  may take the write lock late (``lms/sqlite.py`` says why and how).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import MetaData
@@ -25,9 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Session
 
 from lms import after_commit as callbacks
 from lms import sqlite
-from lms.per_request import request_state
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Stable constraint names, so Alembic can alter them on both SQLite (batch mode) and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -54,17 +52,6 @@ db = SQLAlchemy(model_class=Base, session_options={"class_": LmsSession})
 _OPEN = "lms_unit_of_work_open"  # session.info: a unit of work is open (a request, a command, a job)
 
 
-def writes[F: Callable[..., Any]](view: F) -> F:
-    """Mark a view that writes although its method is safe: on SQLite it then begins ``IMMEDIATE``."""
-    view._db_writes = True  # type: ignore[attr-defined]
-    return view
-
-
-def keep_writes_on_error() -> None:
-    """Commit this request's writes although its response is an error (a failed log-in's record)."""
-    request_state()["db_keep_on_error"] = True
-
-
 @contextlib.contextmanager
 def unit_of_work() -> Iterator[Session]:
     """Run the block as one writing transaction: committed when it ends, rolled back when it raises."""
@@ -75,14 +62,14 @@ def unit_of_work() -> Iterator[Session]:
     if callbacks.running(session) and session.in_transaction():
         session.rollback()  # what after-commit work read before is not part of this unit
     token = sqlite.writes.set(True)
-    session.info[_OPEN] = True
+    open_unit(session)
     try:
         yield session
     except BaseException:
         session.rollback()
         raise
     finally:
-        session.info[_OPEN] = False
+        close_unit(session)
         sqlite.writes.reset(token)
     session.commit()
 
@@ -103,38 +90,14 @@ def in_unit_of_work() -> bool:
     return bool(session.info.get(_OPEN)) or not callbacks.running(session)
 
 
-def serving_request() -> bool:
-    """Whether a request is being served (not merely a request context pushed, as by a test or a shell)."""
-    return bool(request_state().get("db_serving"))
+def open_unit(session: Session) -> None:
+    """Open the session's unit of work (``lms.request_transaction`` does, for each request it serves)."""
+    session.info[_OPEN] = True
 
 
-def _begin_request() -> None:
-    view = current_app.view_functions.get(request.endpoint or "")
-    writing = request.method not in SAFE_METHODS or getattr(view, "_db_writes", False)
-    state = request_state()
-    state["db_writes_token"] = sqlite.writes.set(writing)
-    state["db_serving"] = True
-    db.session().info[_OPEN] = True
-
-
-def _finish_request(response: Response) -> Response:
-    session = db.session()
-    session.info[_OPEN] = False
-    if response.status_code < 400 or request_state().get("db_keep_on_error"):
-        session.commit()
-    else:
-        session.rollback()
-    return response
-
-
-def _end_request(_error: BaseException | None) -> None:
-    if not serving_request():
-        return  # a request context pushed inside other work (a test, a job): that work's unit decides
-    if db.session.registry.has() and db.session().info.pop(_OPEN, False):  # the view raised: keep nothing
-        db.session.rollback()
-    token = request_state().pop("db_writes_token", None)
-    if token is not None:
-        sqlite.writes.reset(token)
+def close_unit(session: Session) -> bool:
+    """Mark the session's unit of work ended; whether one was open (its owner commits or rolls back)."""
+    return bool(session.info.pop(_OPEN, False))
 
 
 def init_app(app: Flask) -> None:
@@ -142,7 +105,6 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":  # building the engine opens no connection
             sqlite.tune(db.engine)
-    # First before_request hook: the unit of work is open before any other hook reads the database.
-    app.before_request_funcs.setdefault(None, []).insert(0, _begin_request)
-    app.after_request(_finish_request)
-    app.teardown_request(_end_request)
+    from lms import request_transaction
+
+    request_transaction.init_app(app)

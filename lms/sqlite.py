@@ -6,6 +6,15 @@ reads before it ran outside any transaction) and SQLAlchemy's documented ``begin
 (waiting up to the busy timeout), a deferred ``BEGIN`` when it only reads. A deferred transaction that
 reads and then writes fails at once if another writer committed in between (``SQLITE_BUSY_SNAPSHOT``),
 whatever the timeout: shared/research/transactions.md §3. WAL lets readers and the writer run together.
+
+A request may instead take the write lock late, right before it reads what it will change
+(:func:`take_write_lock`, through ``lms.db.reads_first``): its transaction begins deferred and is upgraded
+there. SQLite upgrades it only when no other writer holds the lock and none has committed since the
+transaction's first read, so the reads before are as current as in an ``IMMEDIATE`` transaction; when it
+refuses, :class:`WriteLockRefused` ends the attempt and ``lms.db`` runs the request again from the start
+with ``BEGIN IMMEDIATE`` (design C of transactions.md §4). The lock is then held for the change alone, not
+for the request's reads: handler POSTs reached 9.8% of bare Flask with the whole request under the lock,
+against a floor of 20% (bench/README.md).
 """
 
 from __future__ import annotations
@@ -39,6 +48,30 @@ def tune(engine: Engine) -> None:
             _begin_immediate(connection)
         else:
             connection.exec_driver_sql("BEGIN")
+        connection.info[_DEFERRED] = not writes.get()
+
+
+class WriteLockRefused(Exception):
+    """SQLite would not upgrade a deferred transaction: another writer holds the lock or has committed."""
+
+
+_DEFERRED = "lms_sqlite_deferred"
+# Any statement that writes takes the lock, also one that changes no row (SQLite starts the write
+# transaction before it looks at the rows); alembic_version exists in every migrated database.
+_UPGRADE = "UPDATE alembic_version SET version_num = version_num WHERE 0"
+
+
+def take_write_lock(connection: Connection) -> None:
+    """Upgrade the connection's deferred transaction to a write transaction, or raise WriteLockRefused."""
+    if not connection.info.get(_DEFERRED):
+        return  # began IMMEDIATE, or upgraded already
+    try:
+        connection.exec_driver_sql(_UPGRADE)
+    except OperationalError as error:
+        if "locked" in str(error.orig):
+            raise WriteLockRefused from error
+        raise
+    connection.info[_DEFERRED] = False
 
 
 def _begin_immediate(connection: Connection) -> None:

@@ -22,8 +22,9 @@ from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app
 
-from lms.db import after_commit, db, in_unit_of_work, serving_request, unit_of_work
+from lms.db import after_commit, db, in_unit_of_work, unit_of_work
 from lms.per_request import request_state
+from lms.request_transaction import serving_request
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])

@@ -21,10 +21,11 @@ from lms.accounts.forms import (
 )
 from lms.accounts.models import ApiToken, Role
 from lms.accounts.session_user import user_record
-from lms.db import db, keep_writes_on_error
+from lms.db import db
 from lms.forms import ConfirmForm, add_error
 from lms.institutions.queries import all_institutions
 from lms.permissions import permission_required
+from lms.request_transaction import keep_writes_on_error
 from lms.web import client_ip, safe_next
 
 bp = Blueprint("accounts", __name__)

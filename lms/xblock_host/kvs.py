@@ -61,6 +61,20 @@ _PAGE_STATE = select(*_COLUMNS).where(
     ),
 )
 _ROW_KEY = ["branch", "scope", "block_key", "user_id", "field"]
+_UPSERTS: dict[str, Any] = {}  # dialect name -> the state upsert
+
+
+def _upsert(dialect: str):  # noqa: ANN202
+    """The state upsert, built once per dialect: building ``excluded`` costs more than running the statement
+    (a fifth of a handler call, measured); executing a built statement reuses SQLAlchemy's compiled form."""
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        statement = dialect_insert(XBlockField)
+        statement = _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=_ROW_KEY,
+            set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+        )
+    return statement
 
 
 class SqlRows:
@@ -178,12 +192,8 @@ class SqlRows:
             }
             for scope, block_key, user_id, field, value in items
         }
-        statement = dialect_insert(XBlockField)
-        statement = statement.on_conflict_do_update(
-            index_elements=_ROW_KEY,
-            set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
-        )
-        db.session.connection().execute(statement, list(rows.values()))
+        connection = db.session.connection()
+        connection.execute(_upsert(connection.dialect.name), list(rows.values()))
         for key, row in rows.items():
             self._cache[key] = row["value"]
 
