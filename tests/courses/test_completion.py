@@ -112,11 +112,11 @@ def test_two_requests_completing_the_course_at_once_announce_it_once(app, factor
             pytest.skip("PostgreSQL runs writers side by side")
     built = build_course(factory, {"M": {"L": [["html"]]}}, code="DONE-RACE")
     learner = _learner(factory, built)
-    course_id, unit_key = built.course.id, built.units[0]
+    course_id, unit_key, learner_id = built.course.id, built.units[0], learner.id  # plain values for the threads
     leaf = built.components[unit_key][0]
     module_key = published_structure(built.course).module_of(unit_key).key
     for kind, key in (("unit", unit_key), ("module", module_key)):  # known already: only the course is new
-        db.session.add(Completion(user_id=learner.id, course_id=course_id, kind=kind, usage_key=key))
+        db.session.add(Completion(user_id=learner_id, course_id=course_id, kind=kind, usage_key=key))
     db.session.commit()
     barrier = threading.Barrier(2, timeout=10)
     original = progress._record_fact
@@ -137,7 +137,7 @@ def test_two_requests_completing_the_course_at_once_announce_it_once(app, factor
                 course = db.session.get(Course, course_id)
                 structure = published_structure(course)
                 unit = structure.unit_by_key[unit_key]
-                progress._roll_up(learner.id, course, structure, unit, {leaf: 1.0})
+                progress._roll_up(learner_id, course, structure, unit, {leaf: 1.0})
         except Exception as error:  # noqa: BLE001
             errors.append(error)
 
