@@ -1,25 +1,28 @@
-"""SQLite's side of the unit of work: connection settings, and which ``BEGIN`` a unit of work issues.
+"""SQLite's side of the unit of work: connection settings, which ``BEGIN`` a unit of work issues, and the
+queue writers wait in.
 
 pysqlite's own transaction handling is switched off (it would begin only before the first write, so
 reads before it ran outside any transaction) and SQLAlchemy's documented ``begin`` hook issues the
-``BEGIN`` instead: ``BEGIN IMMEDIATE`` when the unit of work writes, which takes the write lock at once
-(waiting up to the busy timeout), a deferred ``BEGIN`` when it only reads. A deferred transaction that
-reads and then writes fails at once if another writer committed in between (``SQLITE_BUSY_SNAPSHOT``),
-whatever the timeout: shared/research/transactions.md §3. WAL lets readers and the writer run together.
+``BEGIN`` instead: ``BEGIN IMMEDIATE`` when the unit of work writes, which takes SQLite's one write lock
+at once, a deferred ``BEGIN`` when it only reads. A deferred transaction that reads and then writes fails
+at once if another writer committed in between (``SQLITE_BUSY_SNAPSHOT``), whatever the timeout
+(shared/research/transactions.md §3). WAL lets readers and the writer run together.
 
-A request may instead take the write lock late, right before it reads what it will change
-(:func:`take_write_lock`, through ``lms.db.reads_first``): its transaction begins deferred and is upgraded
-there. SQLite upgrades it only when no other writer holds the lock and none has committed since the
-transaction's first read, so the reads before are as current as in an ``IMMEDIATE`` transaction; when it
-refuses, :class:`WriteLockRefused` ends the attempt and ``lms.db`` runs the request again from the start
-with ``BEGIN IMMEDIATE`` (design C of transactions.md §4). The lock is then held for the change alone, not
-for the request's reads: handler POSTs reached 9.8% of bare Flask with the whole request under the lock,
-against a floor of 20% (bench/README.md).
+**The writers' queue.** Before ``BEGIN IMMEDIATE`` a connection takes an exclusive ``flock`` on a file
+beside the database, and gives it back when the connection returns to the pool after its commit or
+rollback. Writers of every process of the installation (web workers, the queue worker, commands) then
+wait their turn in the kernel, polling a cheap ``flock`` every 50 µs, and the next one starts as soon as
+the lock is free. SQLite's own busy handler, still the fallback for writers outside the application,
+sleeps 1, 2, 5, 10 … 100 ms between tries, so waiters sleep long after the lock is free: handler POSTs
+(a write each) reached 9.8% of bare Flask with it and 14.2% with SQLAlchemy-level polling of ``BEGIN
+IMMEDIATE``, against the 20% floor of bench/courseware.py; the queue is what buys that floor
+(figures in bench/README.md). The wait is bounded by the busy timeout like SQLite's.
 """
 
 from __future__ import annotations
 
-import random
+import fcntl
+import os
 import time
 from contextvars import ContextVar
 
@@ -31,9 +34,18 @@ BUSY_TIMEOUT_MS = 10_000
 # Whether the transaction beginning now writes: set by lms.db for requests and unit_of_work blocks (outside
 # them, in a test body or a shell, transactions begin deferred and do not take the lock while idle).
 writes: ContextVar[bool] = ContextVar("lms_sqlite_writes", default=False)
+_POLL_SECONDS = 0.00005
+_QUEUE_FILE, _HOLDS_QUEUE = "lms_writer_queue_fd", "lms_writer_queue_held"  # keys of the connection's info
+
+
+class WriterQueueTimeout(OperationalError):
+    """No turn in the writers' queue within the busy timeout (reported like SQLite's "database is locked")."""
 
 
 def tune(engine: Engine) -> None:
+    database = engine.url.database
+    queue_path = f"{database}-writers" if database and database != ":memory:" else None
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):  # noqa: ANN001
         dbapi_connection.isolation_level = None
@@ -44,57 +56,40 @@ def tune(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):  # noqa: ANN001
-        if writes.get():
-            _begin_immediate(connection)
-        else:
+        if not writes.get():
             connection.exec_driver_sql("BEGIN")
-        connection.info[_DEFERRED] = not writes.get()
+            return
+        if queue_path is not None:
+            _wait_for_turn(connection, queue_path)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection, record):  # noqa: ANN001 - after the commit or rollback
+        if record.info.pop(_HOLDS_QUEUE, False):
+            fcntl.flock(record.info[_QUEUE_FILE], fcntl.LOCK_UN)
+
+    @event.listens_for(engine, "close")
+    def on_close(_dbapi_connection, record):  # noqa: ANN001
+        record.info.pop(_HOLDS_QUEUE, None)
+        descriptor = record.info.pop(_QUEUE_FILE, None)
+        if descriptor is not None:
+            os.close(descriptor)  # closing the file also gives the turn back
 
 
-class WriteLockRefused(Exception):
-    """SQLite would not upgrade a deferred transaction: another writer holds the lock or has committed."""
-
-
-_DEFERRED = "lms_sqlite_deferred"
-# Any statement that writes takes the lock, also one that changes no row (SQLite starts the write
-# transaction before it looks at the rows); alembic_version exists in every migrated database.
-_UPGRADE = "UPDATE alembic_version SET version_num = version_num WHERE 0"
-
-
-def take_write_lock(connection: Connection) -> None:
-    """Upgrade the connection's deferred transaction to a write transaction, or raise WriteLockRefused."""
-    if not connection.info.get(_DEFERRED):
-        return  # began IMMEDIATE, or upgraded already
-    try:
-        connection.exec_driver_sql(_UPGRADE)
-    except OperationalError as error:
-        if "locked" in str(error.orig):
-            raise WriteLockRefused from error
-        raise
-    connection.info[_DEFERRED] = False
-
-
-def _begin_immediate(connection: Connection) -> None:
-    """``BEGIN IMMEDIATE``, waiting for the write lock in short steps of our own.
-
-    SQLite's busy handler sleeps 1, 2, 5, 10, 15, 20, 25 … 100 ms between tries, so a writer that waits
-    for another sleeps long after the lock is free: handler POSTs (a write each, about a millisecond
-    under the lock) reached 14.5% of bare Flask in bench/courseware.py with it, against the 20% floor,
-    with a p99 of 145 ms. Polling every 0.2 to 2 ms (jittered) serves them in about the time they need
-    (figures in bench/README.md). The busy timeout still bounds the wait.
-    """
-    connection.exec_driver_sql("PRAGMA busy_timeout = 0")
+def _wait_for_turn(connection: Connection, queue_path: str) -> None:
+    info = connection.info  # the pooled DB-API connection's, the same the checkin hook sees
+    if info.get(_HOLDS_QUEUE):
+        return  # a second transaction before the connection went back to the pool: still its turn
+    descriptor = info.get(_QUEUE_FILE)
+    if descriptor is None:
+        descriptor = info[_QUEUE_FILE] = os.open(queue_path, os.O_RDWR | os.O_CREAT, 0o600)
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    delay = 0.0002
-    try:
-        while True:
-            try:
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-                return
-            except OperationalError as error:
-                if "locked" not in str(error.orig) or time.monotonic() > deadline:
-                    raise
-            time.sleep(delay * (0.5 + random.random()))  # noqa: S311 - jitter, not security
-            delay = min(delay * 2, 0.002)
-    finally:
-        connection.exec_driver_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise WriterQueueTimeout("BEGIN IMMEDIATE", None, Exception("database is locked")) from None
+            time.sleep(_POLL_SECONDS)
+    info[_HOLDS_QUEUE] = True

@@ -16,7 +16,7 @@ from lms.accounts.models import LoginFailure
 from lms.app import create_app
 from lms.db import after_commit, db, unit_of_work
 from lms.institutions.models import Institution
-from lms.request_transaction import begin_writing, reads_first, writes
+from lms.request_transaction import writes
 from lms.tasks import enqueue
 from tests.conftest import IsolatedClient
 
@@ -165,18 +165,6 @@ def probe_app(app, app_overrides, tmp_path_factory):
         enqueue(add_in_job, request.form["code"])  # asked twice: runs once
         _add(request.form["code"] + "-req")
         return {"ok": True}, int(request.form.get("status", 200))
-
-    @probe.post("/probe/late-lock")
-    @reads_first
-    def late_lock():
-        """Reads, then takes the write lock, then reads what it changes and writes (as handler calls do)."""
-        log.append("attempt")
-        after_commit(lambda: log.append("after-commit"))
-        time.sleep(0.01)
-        begin_writing()
-        before = _count()
-        _add(f"p-late{before}-{request.form.get('tag', '')}")
-        return {"before": before}
 
     @probe.post("/probe/read-then-write")
     def read_then_write():
@@ -388,42 +376,47 @@ def test_a_request_context_pushed_inside_a_unit_of_work_does_not_end_it(app, out
     outside_requests(job)
 
 
-def test_a_refused_late_write_lock_runs_the_request_again_keeping_nothing_of_the_first_try(probe, monkeypatch):
-    with probe.application.app_context():
+def test_writers_wait_their_turn_and_give_up_after_the_busy_timeout(app, outside_requests, monkeypatch):
+    """Writers of every process queue on a file lock beside the database (lms/sqlite.py); one that waits
+    longer than the busy timeout is refused like SQLite refuses ("database is locked"), never hangs."""
+    with app.app_context():
         if db.engine.dialect.name != "sqlite":
-            pytest.skip("SQLite's write lock")
-    refusals = [sqlite.WriteLockRefused()]
-    original = sqlite.take_write_lock
+            pytest.skip("SQLite's writers' queue")
+    holding, release = threading.Event(), threading.Event()
 
-    def refuse_once(connection):  # noqa: ANN001
-        if refusals:
-            raise refusals.pop()
-        original(connection)
+    def long_writer() -> None:
+        with app.app_context(), unit_of_work():
+            _add("p-first")
+            holding.set()
+            release.wait(timeout=30)
 
-    monkeypatch.setattr(sqlite, "take_write_lock", refuse_once)
-    response = probe.post("/probe/late-lock", data={"tag": "x"})
-    assert response.status_code == 200 and response.get_json() == {"before": 0}
-    assert probe.log == ["attempt", "attempt", "after-commit"]  # the first try's callback never ran
-    assert probe.codes() == ["p-late0-x"]
+    writer = threading.Thread(target=long_writer)
+    writer.start()
+    assert holding.wait(timeout=30)
+    monkeypatch.setattr(sqlite, "BUSY_TIMEOUT_MS", 200)
 
+    def impatient() -> None:
+        with app.app_context(), pytest.raises(sqlite.WriterQueueTimeout), unit_of_work():
+            _add("p-refused")
 
-def test_late_write_locks_keep_concurrent_requests_serialisable(probe_app):
-    """Many requests read, take the lock late and write: none fails, none loses an update, and each saw
-    every write before its own (the upgrade is refused when the reads went stale, and the request reruns)."""
-    with probe_app.app_context():
-        if db.engine.dialect.name != "sqlite":
-            pytest.skip("SQLite's write lock")
-    results: list = []
+    started = time.monotonic()
+    outside_requests(impatient)
+    assert 0.15 < time.monotonic() - started < 5
+    monkeypatch.setattr(sqlite, "BUSY_TIMEOUT_MS", 10_000)
+    waited: list = []
 
-    def one_request(tag: int) -> None:
-        client = IsolatedClient(probe_app, probe_app.response_class)
-        response = client.post("/probe/late-lock", data={"tag": str(tag)})
-        results.append((response.status_code, response.get_json()))
+    def patient() -> None:
+        with app.app_context(), unit_of_work():
+            _add("p-second")
+        waited.append(time.monotonic())
 
-    threads = [threading.Thread(target=one_request, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert [status for status, _ in results] == [200] * 8, results
-    assert sorted(body["before"] for _, body in results) == list(range(8))
+    second = threading.Thread(target=patient)
+    second.start()
+    time.sleep(0.1)
+    released = time.monotonic()
+    release.set()
+    writer.join(timeout=30)
+    second.join(timeout=30)
+    assert waited and waited[0] - released < 1  # its turn came as soon as the first writer committed
+    with app.app_context():
+        assert _codes() == ["p-first", "p-second"]

@@ -23,7 +23,7 @@ from xblock.exceptions import DisallowedFileError, NoSuchHandlerError, NoSuchUsa
 from lms.accounts.session_user import request_user
 from lms.db import db
 from lms.extensions import csrf
-from lms.request_transaction import SAFE_METHODS, begin_writing, reads_first
+from lms.request_transaction import SAFE_METHODS
 from lms.xblock_host import context as contexts
 from lms.xblock_host import tokens
 from lms.xblock_host.keys import InvalidKey, UsageKey
@@ -57,7 +57,6 @@ def handler_root(branch, usage_key, state_user_id, token):  # noqa: ARG001
     defaults={"suffix": ""},
 )
 @bp.route("/<branch>/<usage_key>/handler/<int:state_user_id>/<token>/<handler>/<path:suffix>", methods=HANDLER_METHODS)
-@reads_first
 def handler(branch: str, usage_key: str, state_user_id: int, token: str, handler: str, suffix: str):
     user = request_user()
     if not user.is_authenticated:
@@ -80,7 +79,6 @@ def handler(branch: str, usage_key: str, state_user_id: int, token: str, handler
     defaults={"suffix": ""},
 )
 @bp.route("/<branch>/<usage_key>/callback/<int:state_user_id>/<token>/<handler>/<path:suffix>", methods=HANDLER_METHODS)
-@reads_first
 def thirdparty_handler(branch: str, usage_key: str, state_user_id: int, token: str, handler: str, suffix: str):
     """Handlers a block exposes to outside services (``thirdparty=True``): no session, a handler-bound token."""
     if not tokens.check(token, 0, state_user_id, f"{usage_key}|{handler}", branch, "thirdparty"):
@@ -134,8 +132,6 @@ def _call_handler(runtime: LmsRuntime, usage_key: str, handler_name: str, suffix
     key = UsageKey(usage_key)
     webob_request = _webob_request()
     if request.method not in SAFE_METHODS:
-        # Who may call was read above; the block's state is read, changed and written under the write lock.
-        begin_writing()
         _serialise_state_changes(key.block_type, usage_key, runtime.state_user_id)
     try:
         runtime.prefetch_user_state([key])
