@@ -20,6 +20,7 @@ from lms import db as lms_db
 from lms import domains, errors, i18n, tasks
 from lms.extensions import csrf, login_manager, migrate
 from lms.per_request import request_state
+from lms.sessions import RememberingSessionInterface
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -41,6 +42,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
 
     _trust_proxies(app)
+    app.session_interface = RememberingSessionInterface()
     lms_db.init_app(app)
     tasks.init_app(app)
     migrate.init_app(app, lms_db.db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)

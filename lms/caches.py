@@ -20,12 +20,18 @@ Each cache: key → value; bound; why it cannot go stale.
 * ``PUBLISHED_FILE_REFERENCES``: version id → {file name: modules that refer to it}; 8 MiB; derived
   from the snapshot.
 * ``ASSESSED_BLOCKS``: version id → its checklists and logbooks; 256 entries; derived from the snapshot.
+* ``BLOCK_FRAGMENTS``: (version, usage key, view, locale) → the fragment of a view its block declares
+  user-independent (our ``html``); 32 MiB (content size); the view reads only the version's authored,
+  immutable fields. Each request gets a copy.
 * ``PAGE_SKELETONS``: (app, page key, template, locale, script root, menu) → a unit page split at its
   holes; 32 MiB (HTML size); everything but the holes is a function of the key.
 * ``SANITIZED_HTML``: authored HTML → sanitised HTML; 16 MiB; sanitising is a pure function.
 * ``HANDLER_TOKEN_KEYS``: (configured keys, secret) → signing keys; 8 entries; a pure derivation.
 * ``HANDLER_SIGNATURES``: (key, message) → HMAC; 16,384 entries; a pure function (no token is ever a
   key: checking a token compares afresh).
+* ``SESSION_COOKIES``: (secret key, cookie text) → (signed at, the session's data); 4,096 entries; a
+  verified signature stays valid for that key and text, and the session lifetime is checked again on
+  every hit (``lms.sessions``); only sessions of immutable scalars are kept, copied for each request.
 * ``RUNTIME_TAGS``: (script root, locale) → the runtime's script and style tags; 64 entries; URLs of
   static files and a translated string shipped with the code.
 
@@ -69,6 +75,15 @@ class ProcessCache:
                 self._cache[key] = value
         return value
 
+    def get(self, key: Hashable) -> Any:
+        """The cached value, or None."""
+        with self._lock:
+            return self._cache.get(key)
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock, contextlib.suppress(ValueError):
+            self._cache[key] = value
+
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()
@@ -91,11 +106,17 @@ PUBLISHED_FILE_REFERENCES = ProcessCache(
     "published file references", 8 * MiB, getsizeof=lambda refs: 50 + sum(100 + 80 * len(m) for m in refs.values())
 )
 ASSESSED_BLOCKS = ProcessCache("assessed blocks", 256)
+BLOCK_FRAGMENTS = ProcessCache(
+    "block fragments",
+    32 * MiB,
+    getsizeof=lambda data: 200 + len(data.get("content") or "") + 200 * len(data["resources"]),
+)
 PAGE_SKELETONS = ProcessCache("page skeletons", 32 * MiB, getsizeof=_text_size)
 SANITIZED_HTML = ProcessCache("sanitized HTML", 16 * MiB, getsizeof=_text_size)
 HANDLER_TOKEN_KEYS = ProcessCache("handler token keys", 8)
 HANDLER_SIGNATURES = ProcessCache("handler token signatures", 16_384)
 RUNTIME_TAGS = ProcessCache("runtime tags", 64)
+SESSION_COOKIES = ProcessCache("session cookies", 4096)
 
 ALL = (
     PUBLISHED_SNAPSHOTS,
@@ -103,11 +124,13 @@ ALL = (
     PUBLISHED_FILES,
     PUBLISHED_FILE_REFERENCES,
     ASSESSED_BLOCKS,
+    BLOCK_FRAGMENTS,
     PAGE_SKELETONS,
     SANITIZED_HTML,
     HANDLER_TOKEN_KEYS,
     HANDLER_SIGNATURES,
     RUNTIME_TAGS,
+    SESSION_COOKIES,
 )
 
 

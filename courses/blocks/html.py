@@ -30,6 +30,8 @@ class HtmlBlock(OlxAttributesMixin, XBlock):
     editor = String(scope=Scope.settings, default="visual", help="Open edX editor hint, kept for export.")
 
     editable_fields = ("display_name", "data")
+    # The text is the same for every learner: a runtime may reuse the rendered view (see LmsRuntime.render).
+    user_independent_views = ("student_view",)
 
     @staticmethod
     def _inner_html(node) -> str:  # noqa: ANN001

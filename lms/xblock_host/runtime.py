@@ -18,10 +18,11 @@ from xblock.exceptions import NoSuchServiceError, NoSuchUsage
 from xblock.fields import ScopeIds, UserScope
 from xblock.runtime import IdGenerator, IdReader, Runtime
 
+from lms import caches
 from lms.xblock_host import django_setup, events, tokens
 from lms.xblock_host.context import LearningContext
 from lms.xblock_host.keys import InvalidKey, UsageKey, new_block_id, slugify
-from lms.xblock_host.kvs import RoutedFieldData, SqlRows
+from lms.xblock_host.kvs import RoutedFieldData, SqlRows, freeze, thaw
 from lms.xblock_host.services import (
     I18nService,
     ReplaceURLsService,
@@ -195,6 +196,21 @@ class LmsRuntime(Runtime):
         events.record(self, block, event_type, event_data)
 
     # -- rendering ---------------------------------------------------------------------------------
+    def render(self, block, view_name, context=None):
+        """Render, reusing the view's fragment when it cannot differ between users.
+
+        A published version never changes, so a view that reads only authored fields gives the same
+        fragment to everyone: blocks say so with ``user_independent_views`` (our ``html`` does). The
+        wrapper around it, which carries this user's signed handler URL, is still made per request. Kept
+        because the unit page needs it for its floor (``lms.caches.BLOCK_FRAGMENTS``).
+        """
+        shared = view_name in getattr(block, "user_independent_views", ())
+        if self.context.version_id is None or context or not shared:
+            return super().render(block, view_name, context)
+        key = (self.context.version_id, str(block.scope_ids.usage_id), view_name, self.locale)
+        frozen = caches.BLOCK_FRAGMENTS.get_or_build(key, lambda: freeze(getattr(block, view_name)(context).to_dict()))
+        return self.wrap_xblock(block, view_name, Fragment.from_dict(thaw(frozen)), context)
+
     def render_template(self, template_name, **kwargs):
         """Django templates of the SDK sample blocks (the workbench's runtime offers the same)."""
         from django.template import loader
