@@ -13,7 +13,7 @@ endpoint of a round, not on one); an endpoint's figure is its mean over the roun
 * the unit page as the learner (``GET /learn/<code>/unit/<key>``);
 * an XBlock handler POST (``thumbs`` ``vote``, which updates shared state: a real write per request).
 
-Targets (DEVELOPERS.md): unit page ≥ 15% of the baseline, handler POST ≥ 20%. Results are printed and
+Floors (issue 18; DEVELOPERS.md): unit page ≥ 12% of the baseline (15% the stretch), handler POST ≥ 20%. Results are printed and
 written to ``bench/results/courseware-<time>.json``.
 """
 
@@ -241,7 +241,7 @@ def main() -> int:
     results = {name: _combined(rounds) for name, rounds in measured.items()}
     baseline_name = "bare Flask hello"
     baseline = results[baseline_name]["rps"]
-    targets = {"unit page, 10 components": 0.15, "handler POST (thumbs vote)": 0.20}
+    targets = {"unit page, 10 components": 0.12, "handler POST (thumbs vote)": 0.20}
     print(
         f"\ngunicorn -w {args.workers}, wrk -t2 -c{args.connections}, {args.rounds} rounds of {args.duration}s "
         f"per endpoint, {os.cpu_count()} CPUs\n"
