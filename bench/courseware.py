@@ -13,8 +13,8 @@ endpoint of a round, not on one); an endpoint's figure is its mean over the roun
 * the unit page as the learner (``GET /learn/<code>/unit/<key>``);
 * an XBlock handler POST (``thumbs`` ``vote``, which updates shared state: a real write per request).
 
-Floors (issue 18; DEVELOPERS.md): unit page ≥ 12% of the baseline (15% the stretch), handler POST ≥ 20%. Results are printed and
-written to ``bench/results/courseware-<time>.json``.
+Floors (issue 18; DEVELOPERS.md): unit page ≥ 12% of the baseline (15% the stretch), handler POST ≥ 20%.
+Results are printed and written to ``bench/results/courseware-<time>.json``.
 """
 
 from __future__ import annotations

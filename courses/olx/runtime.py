@@ -31,8 +31,7 @@ from courses.olx.errors import OlxError
 from courses.olx.pointers import BLOCK_TAG, FAMILY, STRUCTURE
 from lms.xblock_host.context import DRAFT
 from lms.xblock_host.keys import UsageKey, new_block_id, slugify
-from lms.xblock_host.kvs import RoutedFieldData
-from lms.xblock_host.models import NO_USER
+from lms.xblock_host.kvs import RoutedFieldData, field_row
 from lms.xblock_host.runtime import LmsRuntime
 from lms.xblock_host.unavailable import UnavailableBlock
 
@@ -101,15 +100,7 @@ class PlannedRows:
     def rows(self) -> list[dict[str, Any]]:
         """The ``xblock_field`` rows to insert (the course's draft branch), as ``SqlRows.set_many`` makes them."""
         return [
-            {
-                "branch": DRAFT,
-                "scope": scope,
-                "block_key": block_key,
-                "user_id": user_id,
-                "field": field,
-                "value": value,
-                "context_key": self.context_key if user_id == NO_USER or scope == "user_state" else "",
-            }
+            field_row(DRAFT, self.context_key, scope, block_key, user_id, field, value)
             for (scope, block_key, user_id, field), value in self._values.items()
         ]
 

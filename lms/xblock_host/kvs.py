@@ -77,6 +77,21 @@ def _upsert(dialect: str):  # noqa: ANN202
     return statement
 
 
+def field_row(
+    branch: str, context_key: str, scope: str, block_key: str, user_id: int, field: str, value: Any
+) -> dict[str, Any]:
+    """An ``xblock_field`` row's values (the course's rows, and a user's state in it, carry the course code)."""
+    return {
+        "branch": branch,
+        "scope": scope,
+        "block_key": block_key,
+        "user_id": user_id,
+        "field": field,
+        "value": value,
+        "context_key": context_key if user_id == NO_USER or scope == "user_state" else "",
+    }
+
+
 class SqlRows:
     """Rows of ``xblock_field`` of one branch, with a cache; the unit of work is one request's runtime.
 
@@ -181,13 +196,7 @@ class SqlRows:
         # One row per key: the last value wins, as it would field by field.
         rows = {
             (scope, block_key, user_id, field): {
-                "branch": self.branch,
-                "scope": scope,
-                "block_key": block_key,
-                "user_id": user_id,
-                "field": field,
-                "value": value,
-                "context_key": self.context_key if user_id == NO_USER or scope == "user_state" else "",
+                **field_row(self.branch, self.context_key, scope, block_key, user_id, field, value),
                 "updated_at": now,
             }
             for scope, block_key, user_id, field, value in items
