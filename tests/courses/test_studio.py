@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 from courses.models import Course, CourseVersion
 from courses.studio import services as studio
 from lms.db import db
-from lms.xblock_host.models import XBlockField
+from lms.xblock_host.models import NO_USER, XBlockField
 from tests.courses.helpers import build_course, handler_url
 
 
@@ -207,14 +208,52 @@ def test_learners_see_published_version_only_and_keep_state_across_republish(cli
 
 
 def test_published_versions_are_immutable(client, auth, factory):
-    built = build_course(factory, {"M": {"L": [["html"]]}}, code="ST-IMM")
-    version = db.session.get(Course, built.course.id).published_version
-    before = dict(version.snapshot)
+    """Deleting a component changes the draft only: the author's outline and preview lose it at once, while
+    the published version (its stored snapshot and what learners see) keeps it until the next publish."""
+    built = build_course(factory, {"M": {"L": [["html", "thumbs"]]}}, code="ST-IMM", publish_it=False)
+    unit = built.units[0]
+    html, thumbs = built.components[unit]
+    learner = factory.user("learner")
+    factory.cohort(course=built.course, learners=[learner])
     auth.login(built.author)
-    client.post(f"/studio/courses/ST-IMM/blocks/{built.components[built.units[0]][0]}/delete")
+    words = "<p>Published words</p>"
+    client.post(f"/studio/courses/ST-IMM/blocks/{html}/edit", data={"display_name": "Intro", "data": words})
+    assert client.post("/studio/courses/ST-IMM/publish", data={}).status_code == 302
+    course = db.session.get(Course, built.course.id)
+    version_id = course.published_version_id
+    before = copy.deepcopy(db.session.get(CourseVersion, version_id).snapshot)
+    assert html in before and not course.has_unpublished_changes
+
+    response = client.post(f"/studio/courses/ST-IMM/blocks/{html}/delete")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/studio/courses/ST-IMM/unit/{unit}")
+
+    # The draft lost the component: outline, unit page, preview, stored rows, and the course says so.
     db.session.rollback()
     db.session.expire_all()
-    assert db.session.get(CourseVersion, version.id).snapshot == before
+    course = db.session.get(Course, built.course.id)
+    draft_unit = next(node for node in studio.outline(course, built.author).walk() if node.key == unit)
+    assert [child.key for child in draft_unit.children] == [thumbs]
+    assert f'data-usage="{html}"' not in client.get(f"/studio/courses/ST-IMM/unit/{unit}").get_data(as_text=True)
+    preview = client.get(f"/studio/courses/ST-IMM/preview/{unit}").get_data(as_text=True)
+    assert "Published words" not in preview and f'data-usage="{thumbs}"' in preview
+    authored_rows = (
+        select(func.count())
+        .select_from(XBlockField)
+        .where(XBlockField.block_key == html, XBlockField.user_id == NO_USER)
+    )
+    assert db.session.scalar(authored_rows) == 0
+    assert course.has_unpublished_changes
+    assert "unpublished changes" in client.get("/studio/courses/ST-IMM/").get_data(as_text=True)
+
+    # The published version is the same version, byte for byte, and learners still see the component.
+    assert course.published_version_id == version_id
+    assert db.session.scalar(select(func.count()).where(CourseVersion.course_id == course.id)) == 1
+    assert db.session.get(CourseVersion, version_id).snapshot == before
+    auth.logout()
+    auth.login(learner)
+    page = client.get(f"/learn/ST-IMM/unit/{unit}").get_data(as_text=True)
+    assert f'data-usage="{html}"' in page and "Published words" in page and f'data-usage="{thumbs}"' in page
 
 
 def test_preview_shows_the_draft_to_authors(client, auth, factory):
