@@ -30,6 +30,8 @@ def test_learner_cannot_open_the_studio(client, auth, factory):
     ):
         assert client.get(path).status_code == 403, path
     assert client.post("/studio/courses/ST-PERM/publish", data={}).status_code == 403
+    versions = select(func.count()).where(CourseVersion.course_id == built.course.id)
+    assert db.session.scalar(versions) == 1  # the refused publish made no version
     assert "/studio/" not in client.get("/").get_data(as_text=True)  # no menu entry either
 
 
@@ -52,6 +54,12 @@ def test_author_cannot_edit_another_authors_course(client, auth, factory):
     with client.application.test_request_context():
         token = tokens.make(intruder.id, intruder.id, html, "draft")
     assert client.post(f"/xblock/draft/{html}/handler/{intruder.id}/{token}/x/").status_code == 403
+    # None of the refused requests changed the draft.
+    db.session.rollback()
+    course = db.session.get(Course, built.course.id)
+    draft_unit = next(node for node in studio.outline(course, built.author).walk() if node.key == unit)
+    assert [child.key for child in draft_unit.children] == [html]
+    assert not course.has_unpublished_changes
 
 
 def test_author_creates_a_course_and_builds_the_outline(client, auth, factory):
@@ -139,13 +147,21 @@ def test_generated_form_rejects_bad_values_and_saves_nothing(client, auth, facto
     slider = built.components[built.units[0]][0]
     auth.login(built.author)
     page = client.get(f"/studio/courses/ST-BAD/blocks/{slider}/edit").get_data(as_text=True)
-    assert 'name="max_value"' in page or 'name="min_value"' in page
-    field = "max_value" if 'name="max_value"' in page else "min_value"
-    response = client.post(f"/studio/courses/ST-BAD/blocks/{slider}/edit", data={field: "many"})
-    assert response.status_code == 400
-    assert "Enter a whole number." in response.get_data(as_text=True) or "Not a valid integer" in response.get_data(
-        as_text=True
+    assert 'name="max_value"' in page and 'name="min_value"' in page
+    # Good values beside one bad value: the form is refused as a whole, with the error next to its field.
+    response = client.post(
+        f"/studio/courses/ST-BAD/blocks/{slider}/edit", data={"name": "renamed", "min_value": "5", "max_value": "many"}
     )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert re.search(r'id="max_value-error">Not a valid integer value\.<', html), html
+    assert 'id="min_value-error"' not in html
+    from courses.context import runtime_for
+
+    db.session.rollback()
+    with client.application.test_request_context():
+        block = runtime_for(db.session.get(Course, built.course.id), built.author, "draft").get_block(slider)
+        assert (block.name, block.min_value, block.max_value) == (None, 0, 100)
 
 
 def test_component_with_studio_view_is_edited_through_it(client, auth, factory):
@@ -278,7 +294,11 @@ def test_co_authors(client, auth, factory):
     auth.login(colleague)
     assert client.get("/studio/courses/ST-CO/").status_code == 200
     # a co-author edits but does not manage authors
-    assert client.post("/studio/courses/ST-CO/authors", data={"email": "x@example.org"}).status_code == 403
+    outsider = factory.user("author", email="outsider@example.org")
+    assert client.post("/studio/courses/ST-CO/authors", data={"email": outsider.email}).status_code == 403
+    auth.logout()
+    auth.login(outsider)
+    assert client.get("/studio/courses/ST-CO/").status_code == 403  # the refused request added nobody
 
 
 def test_files_upload_and_static_references(client, auth, factory):
