@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from lms import mail
 from lms.accounts import services
 from lms.db import db
+
+
+@pytest.fixture(autouse=True)
+def empty_outbox(app):
+    """Start from an empty development outbox: other tests' mail lands in the same instance folder."""
+    shutil.rmtree(Path(app.instance_path) / "outbox", ignore_errors=True)
 
 
 def test_no_mail_when_the_transaction_rolls_back(app, factory):
@@ -37,6 +46,7 @@ def test_the_last_admin_cannot_be_demoted_or_deactivated(app, factory):
             services.set_roles(admin, ["learner"])
         with pytest.raises(services.AccountError):
             services.set_active(admin, False)
+        assert admin.is_admin and admin.active  # both refusals left the admin as it was
         second = factory.user("admin")
         services.set_roles(admin, ["learner"])  # another admin exists now
         assert not admin.is_admin and second.is_admin
@@ -59,3 +69,6 @@ def test_admin_page_explains_the_last_admin_rule(client, auth, factory):
     )
     assert response.status_code == 400
     assert "last programme admin" in response.get_data(as_text=True)
+    db.session.expire_all()
+    kept = db.session.get(type(admin), admin.id)
+    assert kept.is_admin and kept.roles == {"admin"} and kept.active

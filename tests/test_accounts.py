@@ -248,7 +248,9 @@ def test_change_password_ends_other_sessions_and_keeps_this_one(app, client, aut
     assert client.get("/profile").status_code == 200  # this session was renewed
     response = phone.get("/profile")  # the other one ended
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
-    assert user_by_email(user.email).password_hash.startswith("scrypt:")
+    # The password itself changed: the new one opens a session, the old one no longer does.
+    assert phone.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 401
+    assert phone.post("/login", data={"email": user.email, "password": NEW_PASSWORD}).status_code == 302
 
 
 @pytest.mark.parametrize(
@@ -418,6 +420,9 @@ def test_registration_refuses_a_taken_address(app, client, factory, monkeypatch)
         },
     )
     assert response.status_code == 400 and 'id="email-error"' in page(response)
+    same_address = select(func.count()).select_from(User).where(User.email == taken.email)
+    assert db.session.scalar(same_address) == 1 and user_by_email(taken.email).name == taken.name
+    assert client.get("/").status_code == 302  # and nobody was logged in
 
 
 # --- accounts managed by admins ------------------------------------------------------------------------

@@ -258,6 +258,10 @@ def test_enroll_through_the_api(client, factory, cohorts, token_for):
     assert body["enrollment"]["email"] == "new.api@example.org" and body["enrollment"]["status"] == "active"
     again = client.post(url, json={"email": "new.api@example.org"}, headers=bearer(raw)).get_json()
     assert again["account_created"] is False and again["newly_enrolled"] is False
+    enrolled = client.get(url, headers=bearer(raw)).get_json()
+    assert [e["email"] for e in enrolled].count("new.api@example.org") == 1
+    created = db.session.scalar(select(User).where(User.email == "new.api@example.org"))
+    assert created.name == "New Api" and created.roles == {"learner"}
 
 
 @pytest.mark.parametrize(
@@ -292,6 +296,13 @@ def test_api_needs_no_csrf_token(app_overrides, factory, token_for, client, coho
         headers=bearer(raw),
     )
     assert response.status_code == 201, response.get_data(as_text=True)
+    db.session.rollback()  # end the test's read transaction: the other app's request committed after it began
+    enrolled = db.session.scalar(
+        select(Enrollment)
+        .join(User)
+        .where(Enrollment.cohort_id == cohorts["mine"].id, User.email == "csrf.free@example.org")
+    )
+    assert enrolled is not None and enrolled.status == "active"
 
 
 # --- the OpenAPI document ------------------------------------------------------------------------------

@@ -169,16 +169,6 @@ def test_completing_every_unit_completes_the_course(client, auth, factory, app):
         signals.course_completed.disconnect(listener)
 
 
-def test_page_works_at_phone_width_without_javascript_markup(client, auth, factory):
-    built = build_course(factory, LAYOUT, code="TOT-PHONE")
-    learner = enrolled(factory, built)
-    auth.login(learner)
-    html = client.get(f"/learn/TOT-PHONE/unit/{built.units[0]}").get_data(as_text=True)
-    assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
-    # Navigation is plain links, usable without JavaScript.
-    assert 'rel="next"' in html and "<a " in html
-
-
 def test_a_handler_call_costs_a_handful_of_queries_and_no_orm_course(client, auth, factory, count_queries):
     built = build_course(factory, {"M": {"L": [["thumbs"]]}}, code="TOT-HQ")
     learner = enrolled(factory, built)

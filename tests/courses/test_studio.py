@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import re
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 from courses.models import Course, CourseVersion
 from courses.studio import services as studio
 from lms.db import db
-from lms.xblock_host.models import XBlockField
+from lms.xblock_host.models import NO_USER, XBlockField
 from tests.courses.helpers import build_course, handler_url
 
 
@@ -30,6 +31,8 @@ def test_learner_cannot_open_the_studio(client, auth, factory):
     ):
         assert client.get(path).status_code == 403, path
     assert client.post("/studio/courses/ST-PERM/publish", data={}).status_code == 403
+    versions = select(func.count()).where(CourseVersion.course_id == built.course.id)
+    assert db.session.scalar(versions) == 1  # the refused publish made no version
     assert "/studio/" not in client.get("/").get_data(as_text=True)  # no menu entry either
 
 
@@ -71,6 +74,12 @@ def test_author_cannot_edit_another_authors_course(client, auth, factory):
     with client.application.test_request_context():
         token = tokens.make(intruder.id, intruder.id, html, "draft")
     assert client.post(f"/xblock/draft/{html}/handler/{intruder.id}/{token}/x/").status_code == 403
+    # None of the refused requests changed the draft.
+    db.session.rollback()
+    course = db.session.get(Course, built.course.id)
+    draft_unit = next(node for node in studio.outline(course, built.author).walk() if node.key == unit)
+    assert [child.key for child in draft_unit.children] == [html]
+    assert not course.has_unpublished_changes
 
 
 def test_author_creates_a_course_and_builds_the_outline(client, auth, factory):
@@ -158,13 +167,21 @@ def test_generated_form_rejects_bad_values_and_saves_nothing(client, auth, facto
     slider = built.components[built.units[0]][0]
     auth.login(built.author)
     page = client.get(f"/studio/courses/ST-BAD/blocks/{slider}/edit").get_data(as_text=True)
-    assert 'name="max_value"' in page or 'name="min_value"' in page
-    field = "max_value" if 'name="max_value"' in page else "min_value"
-    response = client.post(f"/studio/courses/ST-BAD/blocks/{slider}/edit", data={field: "many"})
-    assert response.status_code == 400
-    assert "Enter a whole number." in response.get_data(as_text=True) or "Not a valid integer" in response.get_data(
-        as_text=True
+    assert 'name="max_value"' in page and 'name="min_value"' in page
+    # Good values beside one bad value: the form is refused as a whole, with the error next to its field.
+    response = client.post(
+        f"/studio/courses/ST-BAD/blocks/{slider}/edit", data={"name": "renamed", "min_value": "5", "max_value": "many"}
     )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert re.search(r'id="max_value-error">Not a valid integer value\.<', html), html
+    assert 'id="min_value-error"' not in html
+    from courses.context import runtime_for
+
+    db.session.rollback()
+    with client.application.test_request_context():
+        block = runtime_for(db.session.get(Course, built.course.id), built.author, "draft").get_block(slider)
+        assert (block.name, block.min_value, block.max_value) == (None, 0, 100)
 
 
 def test_component_with_studio_view_is_edited_through_it(client, auth, factory):
@@ -227,14 +244,52 @@ def test_learners_see_published_version_only_and_keep_state_across_republish(cli
 
 
 def test_published_versions_are_immutable(client, auth, factory):
-    built = build_course(factory, {"M": {"L": [["html"]]}}, code="ST-IMM")
-    version = db.session.get(Course, built.course.id).published_version
-    before = dict(version.snapshot)
+    """Deleting a component changes the draft only: the author's outline and preview lose it at once, while
+    the published version (its stored snapshot and what learners see) keeps it until the next publish."""
+    built = build_course(factory, {"M": {"L": [["html", "thumbs"]]}}, code="ST-IMM", publish_it=False)
+    unit = built.units[0]
+    html, thumbs = built.components[unit]
+    learner = factory.user("learner")
+    factory.cohort(course=built.course, learners=[learner])
     auth.login(built.author)
-    client.post(f"/studio/courses/ST-IMM/blocks/{built.components[built.units[0]][0]}/delete")
+    words = "<p>Published words</p>"
+    client.post(f"/studio/courses/ST-IMM/blocks/{html}/edit", data={"display_name": "Intro", "data": words})
+    assert client.post("/studio/courses/ST-IMM/publish", data={}).status_code == 302
+    course = db.session.get(Course, built.course.id)
+    version_id = course.published_version_id
+    before = copy.deepcopy(db.session.get(CourseVersion, version_id).snapshot)
+    assert html in before and not course.has_unpublished_changes
+
+    response = client.post(f"/studio/courses/ST-IMM/blocks/{html}/delete")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/studio/courses/ST-IMM/unit/{unit}")
+
+    # The draft lost the component: outline, unit page, preview, stored rows, and the course says so.
     db.session.rollback()
     db.session.expire_all()
-    assert db.session.get(CourseVersion, version.id).snapshot == before
+    course = db.session.get(Course, built.course.id)
+    draft_unit = next(node for node in studio.outline(course, built.author).walk() if node.key == unit)
+    assert [child.key for child in draft_unit.children] == [thumbs]
+    assert f'data-usage="{html}"' not in client.get(f"/studio/courses/ST-IMM/unit/{unit}").get_data(as_text=True)
+    preview = client.get(f"/studio/courses/ST-IMM/preview/{unit}").get_data(as_text=True)
+    assert "Published words" not in preview and f'data-usage="{thumbs}"' in preview
+    authored_rows = (
+        select(func.count())
+        .select_from(XBlockField)
+        .where(XBlockField.block_key == html, XBlockField.user_id == NO_USER)
+    )
+    assert db.session.scalar(authored_rows) == 0
+    assert course.has_unpublished_changes
+    assert "unpublished changes" in client.get("/studio/courses/ST-IMM/").get_data(as_text=True)
+
+    # The published version is the same version, byte for byte, and learners still see the component.
+    assert course.published_version_id == version_id
+    assert db.session.scalar(select(func.count()).where(CourseVersion.course_id == course.id)) == 1
+    assert db.session.get(CourseVersion, version_id).snapshot == before
+    auth.logout()
+    auth.login(learner)
+    page = client.get(f"/learn/ST-IMM/unit/{unit}").get_data(as_text=True)
+    assert f'data-usage="{html}"' in page and "Published words" in page and f'data-usage="{thumbs}"' in page
 
 
 def test_preview_shows_the_draft_to_authors(client, auth, factory):
@@ -259,7 +314,11 @@ def test_co_authors(client, auth, factory):
     auth.login(colleague)
     assert client.get("/studio/courses/ST-CO/").status_code == 200
     # a co-author edits but does not manage authors
-    assert client.post("/studio/courses/ST-CO/authors", data={"email": "x@example.org"}).status_code == 403
+    outsider = factory.user("author", email="outsider@example.org")
+    assert client.post("/studio/courses/ST-CO/authors", data={"email": outsider.email}).status_code == 403
+    auth.logout()
+    auth.login(outsider)
+    assert client.get("/studio/courses/ST-CO/").status_code == 403  # the refused request added nobody
 
 
 def test_files_upload_and_static_references(client, auth, factory):
