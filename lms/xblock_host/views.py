@@ -58,6 +58,9 @@ def handler_root(branch, usage_key, state_user_id, token):  # noqa: ARG001
 )
 @bp.route("/<branch>/<usage_key>/handler/<int:state_user_id>/<token>/<handler>/<path:suffix>", methods=HANDLER_METHODS)
 def handler(branch: str, usage_key: str, state_user_id: int, token: str, handler: str, suffix: str):
+    # Built before the first statement: on SQLite a handler call's transaction holds the write lock from its
+    # first statement to its commit, and the block's request needs no database.
+    webob_request = _webob_request()
     user = request_user()
     if not user.is_authenticated:
         abort(401)
@@ -70,7 +73,7 @@ def handler(branch: str, usage_key: str, state_user_id: int, token: str, handler
         return _refused(context.refusal(user, usage_key))
     if state_user_id != user.id and not context.can_act_for(user, state_user_id):
         abort(403)
-    return _call_handler(LmsRuntime(context, user, state_user_id), usage_key, handler, suffix)
+    return _call_handler(LmsRuntime(context, user, state_user_id), usage_key, handler, suffix, webob_request)
 
 
 @bp.route(
@@ -92,7 +95,7 @@ def thirdparty_handler(branch: str, usage_key: str, state_user_id: int, token: s
     # The token says an outside service may call; whether the learner may still use the block is asked now.
     if not context.can_use(user, usage_key):
         return _refused(context.refusal(user, usage_key))
-    return _call_handler(LmsRuntime(context, user, state_user_id), usage_key, handler, suffix)
+    return _call_handler(LmsRuntime(context, user, state_user_id), usage_key, handler, suffix, _webob_request())
 
 
 def _refused(message: str) -> tuple[str, int]:
@@ -128,9 +131,10 @@ def _serialise_state_changes(block_type: str, usage_key: str, state_user_id: int
     db.session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
 
 
-def _call_handler(runtime: LmsRuntime, usage_key: str, handler_name: str, suffix: str) -> Response:
+def _call_handler(
+    runtime: LmsRuntime, usage_key: str, handler_name: str, suffix: str, webob_request: webob.Request
+) -> Response:
     key = UsageKey(usage_key)
-    webob_request = _webob_request()
     if request.method not in SAFE_METHODS:
         _serialise_state_changes(key.block_type, usage_key, runtime.state_user_id)
     try:
