@@ -22,27 +22,16 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from courses import assets, file_refs, gating, queries, version_files
-from courses.models import Course, CourseVersion, author_role, course_root_key
+from courses.models import Course, author_role, course_root_key
 from courses.structure import Structure, published_structure
-from lms import caches
+from courses.versions import snapshot_store
 from lms.clock import utcnow
 from lms.cohorts.queries import instructs_course_learner
-from lms.db import db
 from lms.per_request import request_state
 from lms.permissions import can
 from lms.xblock_host.context import DRAFT, PUBLISHED
 from lms.xblock_host.kvs import SnapshotStore, SqlRows
 from lms.xblock_host.runtime import LmsRuntime
-
-
-def snapshot_store(version_id: int) -> SnapshotStore:
-    """The published tree of a version, from the process cache (versions never change once written)."""
-
-    def load() -> SnapshotStore:
-        snapshot = db.session.scalar(db.select(CourseVersion.snapshot).where(CourseVersion.id == version_id))
-        return SnapshotStore(snapshot or {})
-
-    return caches.PUBLISHED_SNAPSHOTS.get_or_build(version_id, load)
 
 
 class DraftRows(SqlRows):

@@ -184,7 +184,7 @@ def build(snapshot: Mapping[str, Mapping[str, Any]], root_key: str) -> Structure
 
 def published_structure(course) -> Structure | None:  # noqa: ANN001
     """The structure of the course's published version (cached per version), or None if unpublished."""
-    from courses.context import snapshot_store
+    from courses.versions import snapshot_store
 
     version_id = course.published_version_id
     if version_id is None:

@@ -1,4 +1,4 @@
-"""Publishing: the draft block tree frozen into an immutable ``CourseVersion``.
+"""Publishing: the draft block tree frozen into an immutable ``CourseVersion``; reading a version back.
 
 Learners only ever read published versions. A version is written once and never updated; publishing
 again writes a new one and points the course at it. Usage keys do not change between versions, so a
@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 
 from courses import version_files
 from courses.models import Course, CourseVersion
-from lms import audit, signals
+from lms import audit, caches, signals
 from lms.db import db
 from lms.xblock_host.keys import UsageKey
-from lms.xblock_host.kvs import AUTHORED_SCOPES, SqlRows
+from lms.xblock_host.kvs import AUTHORED_SCOPES, SnapshotStore, SqlRows
 from lms.xblock_host.models import DRAFT, NO_USER
 
 
@@ -93,3 +93,13 @@ def versions_of(course: Course) -> list[CourseVersion]:
             select(CourseVersion).where(CourseVersion.course_id == course.id).order_by(CourseVersion.number.desc())
         )
     )
+
+
+def snapshot_store(version_id: int) -> SnapshotStore:
+    """The published tree of a version, from the process cache (versions never change once written)."""
+
+    def load() -> SnapshotStore:
+        snapshot = db.session.scalar(db.select(CourseVersion.snapshot).where(CourseVersion.id == version_id))
+        return SnapshotStore(snapshot or {})
+
+    return caches.PUBLISHED_SNAPSHOTS.get_or_build(version_id, load)

@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import config as lms_config
 from lms import db as lms_db
-from lms import domains, errors, i18n, tasks
+from lms import domains, errors, i18n, request_transaction, tasks
 from lms.extensions import csrf, login_manager, migrate
 from lms.per_request import request_state
 from lms.sessions import RememberingSessionInterface
@@ -44,6 +44,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _trust_proxies(app)
     app.session_interface = RememberingSessionInterface()
     lms_db.init_app(app)
+    request_transaction.init_app(app)
     tasks.init_app(app)
     migrate.init_app(app, lms_db.db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     _init_login(app)

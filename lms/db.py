@@ -7,8 +7,8 @@
 * :func:`after_commit` registers work that must see the committed fact (mail, jobs, a certificate). It
   runs once after that commit, never after a rollback; a failure is logged and undoes nothing. Work
   that writes opens a ``unit_of_work()`` of its own (``lms/after_commit.py`` keeps the books).
-* On SQLite a unit of work that writes begins ``IMMEDIATE``; one that reads begins deferred; a request
-  may take the write lock late (``lms/sqlite.py`` says why and how).
+* On SQLite a unit of work that writes begins ``IMMEDIATE``, after its turn in the writers' queue; one
+  that reads begins deferred (``lms/sqlite.py`` says why).
 """
 
 from __future__ import annotations
@@ -105,6 +105,3 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":  # building the engine opens no connection
             sqlite.tune(db.engine)
-    from lms import request_transaction
-
-    request_transaction.init_app(app)

@@ -22,8 +22,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from courses.context import course_context, runtime_for, snapshot_store
+from courses.context import course_context, runtime_for
 from courses.models import Course
+from courses.versions import snapshot_store
 from lms import caches
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
 from lms.cohorts.queries import cohort_enrollments, enrollment_counts, visible_cohorts

@@ -9,10 +9,10 @@ from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import Dict, List, Scope
 
-from courses.context import runtime_for, snapshot_store
+from courses.context import runtime_for
 from courses.models import BlockCompletion, BlockGrade
 from courses.studio import services as studio
-from courses.versions import publish
+from courses.versions import publish, snapshot_store
 from lms.db import db
 from lms.xblock_host.models import XBlockEvent, XBlockField
 from tests.courses.helpers import build_course, handler_url
