@@ -142,3 +142,17 @@ def test_no_user_is_left_without_their_welcome(client, auth, factory, smtp):
     _import(client, auth, factory, 3)
     users = db.session.scalars(select(User.email).where(User.email.like("learner%"))).all()
     assert sorted(to for to, _ in smtp.sent) == sorted(users)
+
+
+def test_admins_see_what_waits_or_failed_with_its_error(client, auth, factory, smtp):
+    smtp.failures_left = 1
+    mail.queue("stuck@example.org", "Welcome <b>there</b>", "Body")
+    db.session.commit()  # the first attempt fails
+    admin = factory.user("admin")
+    auth.login(admin)
+    page = client.get("/admin/outbox").get_data(as_text=True)
+    assert "stuck@example.org" in page and "SMTPServerDisconnected: the relay hung up" in page
+    assert "Welcome &lt;b&gt;there&lt;/b&gt;" in page  # escaped
+    auth.logout()
+    auth.login(factory.user("learner"))
+    assert client.get("/admin/outbox").status_code == 403

@@ -127,7 +127,10 @@ def revoke_invitation(invitation_id: int):
 @permission_required("admin.outbox")
 def outbox():
     return render_template(
-        "accounts/admin_outbox.html", messages=mail.outbox(), backend=current_app.config["MAIL_BACKEND"]
+        "accounts/admin_outbox.html",
+        messages=mail.outbox(),
+        undelivered=mail.undelivered(),
+        backend=current_app.config["MAIL_BACKEND"],
     )
 
 
