@@ -132,9 +132,3 @@ ALL = (
     RUNTIME_TAGS,
     SESSION_COOKIES,
 )
-
-
-def clear_all() -> None:
-    """Empty every cache (tests that build apps with other settings; nothing in production needs it)."""
-    for cache in ALL:
-        cache.clear()
