@@ -205,6 +205,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=4, help="rounds over all endpoints in turn")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", help="measure only the endpoints whose name contains this (and the baseline)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is needed: apt-get install wrk", file=sys.stderr)
@@ -223,6 +224,8 @@ def main() -> int:
             {"cookie": setup["cookie"], "post_json": '{"voteType": "up"}'},
         ),
     )
+    if args.only:
+        endpoints = tuple(e for e in endpoints if e[0] == "bare Flask hello" or args.only in e[0])
     # Every server is up (idle) for the whole run, and the endpoints are measured in turn, round after
     # round: a machine that slows down for a while slows every endpoint of that round, not one of them.
     servers: dict[str, tuple[Server, str, dict]] = {}

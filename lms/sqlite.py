@@ -11,18 +11,25 @@ at once if another writer committed in between (``SQLITE_BUSY_SNAPSHOT``), whate
 **The writers' queue.** Before ``BEGIN IMMEDIATE`` a connection takes an exclusive ``flock`` on a file
 beside the database, and gives it back when the connection returns to the pool after its commit or
 rollback. Writers of every process of the installation (web workers, the queue worker, commands) then
-wait their turn in the kernel, polling a cheap ``flock`` every 50 µs, and the next one starts as soon as
-the lock is free. SQLite's own busy handler, still the fallback for writers outside the application,
-sleeps 1, 2, 5, 10 … 100 ms between tries, so waiters sleep long after the lock is free: handler POSTs
-(a write each) reached 9.8% of bare Flask with it and 14.2% with SQLAlchemy-level polling of ``BEGIN
-IMMEDIATE``, against the 20% floor of bench/courseware.py; the queue is what buys that floor
-(figures in bench/README.md). The wait is bounded by the busy timeout like SQLite's.
+wait their turn in the kernel, and the next one starts the moment the lock is free. SQLite's own busy
+handler, still the fallback for writers outside the application, sleeps 1, 2, 5, 10 … 100 ms between
+tries, so waiters sleep long after the lock is free: handler POSTs (a write each) reached 9.8% of bare
+Flask with it and 14.2% with SQLAlchemy-level polling of ``BEGIN IMMEDIATE``, against the 20% floor of
+bench/courseware.py; the queue is what buys that floor (figures in bench/README.md).
+
+The wait is bounded by the busy timeout like SQLite's. A blocking ``flock`` has no timeout of its own, so
+the main thread (a gunicorn sync worker, a command) blocks under a ``SIGALRM`` timer; other threads, which
+cannot take signals, and a process whose timer is already in use (RQ's job timeout) poll the lock every
+50 µs instead. The blocking wait is the second path that buys the floor: polling hands the turn over up
+to a poll late and burns the CPU the writer holding the turn needs (bench/README.md).
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import signal
+import threading
 import time
 from contextvars import ContextVar
 
@@ -83,13 +90,48 @@ def _wait_for_turn(connection: Connection, queue_path: str) -> None:
     descriptor = info.get(_QUEUE_FILE)
     if descriptor is None:
         descriptor = info[_QUEUE_FILE] = os.open(queue_path, os.O_RDWR | os.O_CREAT, 0o600)
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)  # no one writing: the usual case
+    except BlockingIOError:
+        seconds = BUSY_TIMEOUT_MS / 1000
+        if threading.current_thread() is threading.main_thread() and signal.getitimer(signal.ITIMER_REAL)[0] == 0:
+            _block_for_turn(descriptor, seconds)
+        else:
+            _poll_for_turn(descriptor, seconds)
+    info[_HOLDS_QUEUE] = True
+
+
+def _block_for_turn(descriptor: int, seconds: float) -> None:
+    """Sleep in ``flock`` until the turn comes, interrupted by ``SIGALRM`` after ``seconds``."""
+
+    def give_up(_signum, _frame) -> None:  # noqa: ANN001
+        raise _queue_timeout()
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except WriterQueueTimeout:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)  # the alarm may ring just after the turn came: give it back
+        raise
+    finally:
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+
+
+def _poll_for_turn(descriptor: int, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
     while True:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
+            return
         except BlockingIOError:
             if time.monotonic() > deadline:
-                raise WriterQueueTimeout("BEGIN IMMEDIATE", None, Exception("database is locked")) from None
+                raise _queue_timeout() from None
             time.sleep(_POLL_SECONDS)
-    info[_HOLDS_QUEUE] = True
+
+
+def _queue_timeout() -> WriterQueueTimeout:
+    return WriterQueueTimeout("BEGIN IMMEDIATE", None, Exception("database is locked"))

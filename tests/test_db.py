@@ -4,6 +4,7 @@ a whole; after-commit work that runs exactly once after the commit; SQLite write
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
 
@@ -420,3 +421,52 @@ def test_writers_wait_their_turn_and_give_up_after_the_busy_timeout(app, outside
     assert waited and waited[0] - released < 1  # its turn came as soon as the first writer committed
     with app.app_context():
         assert _codes() == ["p-first", "p-second"]
+
+
+def test_the_main_thread_sleeps_in_the_queue_under_an_alarm_and_leaves_other_timers_alone(app, monkeypatch):
+    """A gunicorn worker or a command waits in a blocking ``flock``, bounded by a ``SIGALRM`` timer that is
+    put back as it was; a process whose timer is in use (RQ's job timeout) polls instead of touching it."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's writers' queue")
+    assert threading.current_thread() is threading.main_thread()
+    holding, release = threading.Event(), threading.Event()
+
+    def long_writer() -> None:
+        with app.app_context(), unit_of_work():
+            _add("p-first")
+            holding.set()
+            release.wait(timeout=30)
+
+    writer = threading.Thread(target=long_writer)
+    writer.start()
+    assert holding.wait(timeout=30)
+    sentinel = signal.getsignal(signal.SIGALRM)
+    monkeypatch.setattr(sqlite, "BUSY_TIMEOUT_MS", 200)
+    started = time.monotonic()
+    with pytest.raises(sqlite.WriterQueueTimeout), unit_of_work():
+        _add("p-refused")
+    assert 0.15 < time.monotonic() - started < 5
+    assert signal.getsignal(signal.SIGALRM) is sentinel and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+
+    # Someone else's timer is running: the wait polls and the timer rings for its owner as it would have.
+    rang: list = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: rang.append(time.monotonic()))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        with pytest.raises(sqlite.WriterQueueTimeout), unit_of_work():
+            _add("p-refused")
+        assert len(rang) == 1
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+    monkeypatch.setattr(sqlite, "BUSY_TIMEOUT_MS", 10_000)
+    threading.Timer(0.2, release.set).start()
+    with unit_of_work():  # blocks until the writer commits, then writes
+        _add("p-second")
+    turn_came = time.monotonic()
+    writer.join(timeout=30)
+    assert release.is_set() and turn_came - started < 10
+    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    assert _codes() == ["p-first", "p-second"]
