@@ -181,6 +181,19 @@ def outside_requests():
 
 
 @pytest.fixture
+def allow_block_types(app, monkeypatch):
+    """``allow_block_types(*types)``: what an admin does by listing types in ``LMS_XBLOCK_ALLOWLIST`` (the
+    xblock-sdk's samples, say), beside every type allowed by default; for this test only."""
+    from lms.xblock_host.registry import BlockTypes
+
+    def allow(*block_types: str) -> None:
+        listed = [*BlockTypes(None).allowed_types(), *block_types]
+        monkeypatch.setitem(app.extensions, "xblock_types", BlockTypes(listed))
+
+    return allow
+
+
+@pytest.fixture
 def client(app):
     return IsolatedClient(app, app.response_class, use_cookies=True)
 

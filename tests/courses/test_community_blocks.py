@@ -1,5 +1,6 @@
-"""Any installed pure XBlock works in a course: xblock-sdk samples and community blocks from PyPI render,
-ship their JavaScript and initialiser, save state through their handlers, and keep it across reloads."""
+"""Any installed pure XBlock works in a course: xblock-sdk samples (those off by default once an admin
+allows them) and community blocks from PyPI render, ship their JavaScript and initialiser, save state
+through their handlers, and keep it across reloads."""
 
 from __future__ import annotations
 
@@ -54,7 +55,10 @@ def wrapper_of(html, usage_key):
         ("freetextresponse", "FreeTextResponseView", "Please enter your response within this text area"),
     ],
 )
-def test_block_renders_with_its_javascript(client, auth, factory, block_type, expected_init, expected_text):
+def test_block_renders_with_its_javascript(
+    client, auth, factory, allow_block_types, block_type, expected_init, expected_text
+):
+    allow_block_types("html_demo", "slider_demo", "problem_demo")  # samples: off unless an admin lists them
     code = "CB-" + block_type.replace("_", "-").upper()[:20]
     built, unit, block, learner = setup_block(factory, block_type, code)
     auth.login(learner)

@@ -162,7 +162,8 @@ def test_html_component_edited_through_generated_form_is_sanitised(client, auth,
     assert "<script>alert(1)" not in preview and "steal()" not in preview and "javascript:alert" not in preview
 
 
-def test_generated_form_rejects_bad_values_and_saves_nothing(client, auth, factory):
+def test_generated_form_rejects_bad_values_and_saves_nothing(client, auth, factory, allow_block_types):
+    allow_block_types("slider_demo")  # a sample with integer fields, listed as an admin would
     built = build_course(factory, {"M": {"L": [["slider_demo"]]}}, code="ST-BAD", publish_it=False)
     slider = built.components[built.units[0]][0]
     auth.login(built.author)
