@@ -37,7 +37,7 @@ def unit(code: str, usage_key: str):
         child = runtime.get_block(child_key)
         view = "author_view" if hasattr(child, "author_view") else "student_view"
         try:
-            fragment = runtime.render(child, view)
+            fragment = runtime.render(child, view, {})  # a dict, as Open edX gives: blocks write into it (poll)
             html = fragment.content
             fragments.append(fragment)
         except Exception:  # noqa: BLE001 - show the author which component fails, keep the page
