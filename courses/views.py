@@ -6,6 +6,11 @@ previews, the published version's in learners' pages, cached for good. The older
 published version's for everyone else. A learner gets a file of the published version only when a module
 open to them refers to it, or no module does (``CourseContext.can_use_file``: files are gated with their
 modules).
+
+Course files are authored, so none runs script in the LMS's origin (``lms.csp``): a file a browser would
+open as a document that can hold script (HTML, XML, SVG) comes with a sandboxing policy, in an origin of
+its own and with no script at all; a file of a JavaScript type is served as plain text, so that no
+``<script src>`` (which the pages' ``'self'`` would allow) can run it.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from flask_login import current_user
 from courses import queries, version_files
 from courses.assets import draft_file
 from courses.models import Course, CourseAsset, CourseVersionAsset
-from lms import storage
+from lms import csp, storage
 from lms.permissions import can
 from lms.xblock_host.context import PUBLISHED
 
@@ -45,10 +50,32 @@ def _readable_course(code: str, filename: str) -> Course:
     return course
 
 
+# The JavaScript MIME type essences of the WHATWG MIME Sniffing standard (§ 4.6).
+JAVASCRIPT_TYPES = frozenset(
+    {
+        "application/ecmascript", "application/javascript", "application/x-ecmascript", "application/x-javascript",
+        "text/ecmascript", "text/javascript", "text/javascript1.0", "text/javascript1.1", "text/javascript1.2",
+        "text/javascript1.3", "text/javascript1.4", "text/javascript1.5", "text/jscript", "text/livescript",
+        "text/x-ecmascript", "text/x-javascript",
+    }
+)  # fmt: skip
+DOCUMENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/xml", "application/xml", "text/xsl"})
+
+
+def _served_type(content_type: str) -> tuple[str, bool]:
+    """The type to serve a stored file as (it was chosen by the uploader's browser), and whether it needs
+    the sandbox."""
+    essence = content_type.split(";", 1)[0].strip().lower()
+    if essence in JAVASCRIPT_TYPES or essence.endswith(("+javascript", "/javascript")):
+        return "text/plain", False
+    return content_type, essence in DOCUMENT_TYPES or essence.endswith("+xml")
+
+
 def _send(found: CourseAsset | CourseVersionAsset, filename: str, max_age: int):  # noqa: ANN202
+    mimetype, sandboxed = _served_type(found.content_type)
     response = send_file(
         storage.path(found.storage_key),
-        mimetype=found.content_type,
+        mimetype=mimetype,
         download_name=filename.rsplit("/", 1)[-1],
         as_attachment=request.args.get("download") == "1",
         conditional=True,  # ranges (videos seek) and If-None-Match on the sha256
@@ -58,6 +85,8 @@ def _send(found: CourseAsset | CourseVersionAsset, filename: str, max_age: int):
     # Only people who may use the course get its files: no shared cache may keep them.
     response.cache_control.public = False
     response.cache_control.private = True
+    if sandboxed:
+        response.headers["Content-Security-Policy"] = csp.FILE
     return response
 
 

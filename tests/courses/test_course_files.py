@@ -268,3 +268,38 @@ def test_the_migration_gives_existing_versions_the_files_of_the_day(app, client,
         (second_id, "checklist.pdf", sha(SHEET)),
         (second_id, "diagram.png", sha(NEW)),
     ]
+
+
+def test_course_files_never_run_script_in_our_origin(client, auth, factory):
+    """Issue 19: a course file is authored content. An SVG or HTML file an admin opens from a course link
+    runs no script and gets an origin of its own; a JavaScript file cannot be loaded as a script (pages
+    allow scripts of their own origin), whatever type the uploading browser claimed."""
+    built = build_course(factory, {"M": {"L": [["html"]]}}, code="FILES-XSS", publish_it=False)
+    auth.login(built.author)
+    script = b"fetch('/admin/users/new', {method: 'POST'})"
+    files = {
+        "badge.svg": (b'<svg xmlns="http://www.w3.org/2000/svg"><script>' + script + b"</script></svg>", None),
+        "handout.html": (b"<p>Handout</p><script src='/courses/FILES-XSS/assets/take.js'></script>", None),
+        "take.js": (script, None),
+        "notes.pdf": (b"<html><script>" + script + b"</script></html>", "text/html"),  # a lying browser
+        "page.xhtml": (b'<html xmlns="http://www.w3.org/1999/xhtml"><script>x()</script></html>', None),
+        "diagram.png": (OLD, None),
+    }
+    for name, (data, claimed) in files.items():
+        upload_as = (io.BytesIO(data), name, claimed) if claimed else (io.BytesIO(data), name)
+        response = client.post(
+            "/studio/courses/FILES-XSS/files", data={"file": upload_as}, content_type="multipart/form-data"
+        )
+        assert response.status_code == 302
+    for name in ("badge.svg", "handout.html", "notes.pdf", "page.xhtml"):
+        response = client.get(f"/courses/FILES-XSS/assets/{name}")
+        assert response.status_code == 200
+        policy = [part.split() for part in response.headers.get("Content-Security-Policy", "").split(";")]
+        directives = {part[0]: part[1:] for part in policy if part}
+        assert "sandbox" in directives and directives["sandbox"] == [], name  # no allow-scripts, no same origin
+        assert directives["default-src"] == ["'none'"] and "script-src" not in directives, name
+    script_file = client.get("/courses/FILES-XSS/assets/take.js")
+    assert script_file.data == script and script_file.mimetype == "text/plain"
+    assert script_file.headers["X-Content-Type-Options"] == "nosniff"
+    image = client.get("/courses/FILES-XSS/assets/diagram.png")
+    assert image.mimetype == "image/png" and "Content-Security-Policy" not in image.headers
