@@ -16,10 +16,9 @@ from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import config as lms_config
+from lms import csp, domains, errors, i18n, request_transaction, tasks
 from lms import db as lms_db
-from lms import domains, errors, i18n, request_transaction, tasks
 from lms.extensions import csrf, login_manager, migrate
-from lms.per_request import request_state
 from lms.sessions import RememberingSessionInterface
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -137,19 +136,6 @@ def _init_templates(app: Flask) -> None:
         return {"languages": app.config["LANGUAGES"]}
 
 
-# Pages are strict; pages that host XBlocks relax script-src because fragments carry inline scripts.
-STRICT_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "media-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
-)
-XBLOCK_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: https:; media-src 'self' https:; font-src 'self' data:; "
-    "frame-src 'self' https://www.youtube-nocookie.com https://player.vimeo.com; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
-)
-
-
 _ALWAYS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "SAMEORIGIN"))
 
 
@@ -157,7 +143,7 @@ def _security_headers(response):
     """Add what the view did not set itself (one pass over the headers, not one per header)."""
     wanted = list(_ALWAYS)
     if response.mimetype == "text/html":
-        wanted.append(("Content-Security-Policy", XBLOCK_CSP if request_state().get("xblock_page") else STRICT_CSP))
+        wanted.append(("Content-Security-Policy", csp.page_policy()))  # what script the page may run: lms/csp.py
     if request.path.startswith("/api/"):
         wanted.append(("Cache-Control", "no-store"))
     present = {name.lower() for name, _ in response.headers.items()}

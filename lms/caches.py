@@ -32,6 +32,10 @@ Each cache: key → value; bound; why it cannot go stale.
 * ``SESSION_COOKIES``: (secret key, cookie text) → (signed at, the session's data); 4,096 entries; a
   verified signature stays valid for that key and text, and the session lifetime is checked again on
   every hit (``lms.sessions``); only sessions of immutable scalars are kept, copied for each request.
+* ``SCRIPT_HASHES``: the text of a block's inline script → (its CSP hash source, the text's length)
+  (``lms.csp``); 8 MiB (text size); a hash is a pure function of the text. Blocks inline the same
+  package files on every page: a lookup costs a third of hashing them again (drag-and-drop-v2 inlines
+  105 KB: 20 µs against 60 µs).
 * ``RUNTIME_TAGS``: (script root, locale) → the runtime's script and style tags; 64 entries; URLs of
   static files and a translated string shipped with the code.
 
@@ -116,6 +120,7 @@ SANITIZED_HTML = ProcessCache("sanitized HTML", 16 * MiB, getsizeof=_text_size)
 HANDLER_TOKEN_KEYS = ProcessCache("handler token keys", 8)
 HANDLER_SIGNATURES = ProcessCache("handler token signatures", 16_384)
 RUNTIME_TAGS = ProcessCache("runtime tags", 64)
+SCRIPT_HASHES = ProcessCache("inline script hashes", 8 * MiB, getsizeof=lambda entry: entry[1] + 150)
 SESSION_COOKIES = ProcessCache("session cookies", 4096)
 
 ALL = (
@@ -130,5 +135,6 @@ ALL = (
     HANDLER_TOKEN_KEYS,
     HANDLER_SIGNATURES,
     RUNTIME_TAGS,
+    SCRIPT_HASHES,
     SESSION_COOKIES,
 )

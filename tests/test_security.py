@@ -7,7 +7,8 @@ from urllib.parse import quote
 
 import pytest
 
-from lms.app import STRICT_CSP, create_app
+from lms.app import create_app
+from lms.csp import STRICT as STRICT_CSP
 from tests.conftest import PASSWORD
 
 

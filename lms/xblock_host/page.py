@@ -2,6 +2,8 @@
 
 Scripts come in a fixed order: jQuery and underscore (which community blocks expect as globals), the
 blocks' own JavaScript (which defines their initialisers), then our runtime, which starts the blocks.
+The page's policy (``lms.csp``) runs no inline script but those written here, from the fragment's
+JavaScript resources, each allowed by its hash: the body (the blocks' HTML, authored text in it) runs none.
 """
 
 from __future__ import annotations
@@ -15,8 +17,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from web_fragments.fragment import Fragment
 
-from lms import caches
-from lms.per_request import request_state
+from lms import caches, csp
 
 
 @dataclass
@@ -48,11 +49,27 @@ def _build_runtime_tags() -> tuple[str, str, str]:
 
 
 def page_parts(fragment: Fragment) -> PageParts:
-    request_state()["xblock_page"] = True  # the page carries inline block scripts: see the CSP in lms/app.py
+    csp.block_page()
     css, before, runtime_js = _runtime_tags(request.script_root, str(get_locale()))
-    # Fragments are HTML by contract: blocks escape their own output; authored HTML is sanitised in the block.
+    # Fragments are HTML by contract: blocks escape their own output; authored HTML is sanitised in the block,
+    # and should a block not sanitise it, the page's policy still runs none of its script.
     return PageParts(
-        head=Markup(css + fragment.head_html()),  # noqa: S704
+        head=Markup(css + _resources_html(fragment, "head")),  # noqa: S704
         body=Markup(fragment.body_html()),  # noqa: S704
-        foot=Markup(before + fragment.foot_html() + runtime_js),  # noqa: S704
+        foot=Markup(before + _resources_html(fragment, "foot") + runtime_js),  # noqa: S704
     )
+
+
+def _resources_html(fragment: Fragment, placement: str) -> str:
+    """``fragment.head_html()`` or ``foot_html()``, with each inline script allowed by the page's policy."""
+    return "\n".join(_resource_html(resource) for resource in fragment.resources if resource.placement == placement)
+
+
+def _resource_html(resource) -> str:  # noqa: ANN001 - web_fragments' FragmentResource
+    if resource.mimetype != "application/javascript" or resource.kind != "text":
+        return Fragment.resource_to_html(resource)
+    # The text the browser hashes is the element's content after HTML parsing, which turns CR LF and lone CR
+    # into LF and NUL into U+FFFD: write it in that form, so the hash of what is written is the one it checks.
+    text = "\n" + resource.data.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd") + "\n"
+    csp.allow_inline_script(text)
+    return f"<script>{text}</script>"

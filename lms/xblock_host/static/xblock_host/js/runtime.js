@@ -98,8 +98,24 @@
     }
   }
 
+  // Packages written for pages that run inline handlers keep a link or a submit button from navigating
+  // with onclick="return false;" (poll's editor). Our pages run no inline handler (lms/csp.py), so the
+  // runtime does what that one handler says; it never evaluates an attribute.
+  var RETURN_FALSE = /^\s*return\s+false\s*;?\s*$/;
+  function preventDefault(event) { event.preventDefault(); }
+  function keepReturnFalse(scope) {
+    var found = scope.querySelectorAll(".xblock-v1 [onclick]");
+    for (var i = 0; i < found.length; i++) {
+      if (!found[i].xblockReturnFalse && RETURN_FALSE.test(found[i].getAttribute("onclick"))) {
+        found[i].xblockReturnFalse = true;
+        found[i].addEventListener("click", preventDefault);
+      }
+    }
+  }
+
   function initializeBlocks(root) {
     var scope = root || document;
+    keepReturnFalse(scope);
     var tops = [];
     var all = scope.querySelectorAll(".xblock-v1");
     for (var i = 0; i < all.length; i++) {
