@@ -4,7 +4,8 @@ What this conftest owns:
 
 - the ``e2e`` marker on every test in this folder, and skipping them all (with the reason) on a machine
   without ``/usr/bin/chromium``, so the README's ``./dev test`` passes there too;
-- ``demo_server``: the app exactly as the README runs it — ``lms init-db``, ``lms seed-demo``, then
+- ``demo_server`` (through ``serve_demo``, which a journey may use for a server of other settings): the
+  app exactly as the README runs it — ``lms init-db``, ``lms seed-demo``, then
   ``lms serve`` (gunicorn) on a free localhost port — against a fresh SQLite file in a temporary instance
   folder, whatever database the rest of the suite uses (``LMS_TEST_DATABASE_URL`` is for the in-process
   tests; the journeys test the product a person installs);
@@ -18,6 +19,7 @@ The browser itself, its path and its flags are ``tests/browser.py``'s.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -143,12 +145,13 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=5)
 
 
-@pytest.fixture(scope="session")
-def demo_server(tmp_path_factory) -> Iterator[DemoServer]:
-    instance = tmp_path_factory.mktemp("e2e-instance")
+@contextlib.contextmanager
+def serve_demo(instance: Path, **settings: str) -> Iterator[DemoServer]:
+    """The README's three commands in ``instance``, with ``LMS_*`` ``settings`` on top of the defaults (as
+    an admin would set them in the server's environment); the server is stopped on exit."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = _server_environment(instance, url)
+    env = {**_server_environment(instance, url), **settings}
     _lms("init-db", env=env)
     _lms("seed-demo", env=env)
     log = instance / "serve.log"
@@ -166,6 +169,12 @@ def demo_server(tmp_path_factory) -> Iterator[DemoServer]:
         yield DemoServer(url=url, instance=instance, log=log)
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory) -> Iterator[DemoServer]:
+    with serve_demo(tmp_path_factory.mktemp("e2e-instance")) as server:
+        yield server
 
 
 # --- the browser --------------------------------------------------------------------------------------------
