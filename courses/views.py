@@ -6,6 +6,11 @@ previews, the published version's in learners' pages, cached for good. The older
 published version's for everyone else. A learner gets a file of the published version only when a module
 open to them refers to it, or no module does (``CourseContext.can_use_file``: files are gated with their
 modules).
+
+Every file is served as ``courses.file_types`` decides from its name (type, inline or download, a sandbox
+CSP, ``nosniff``), and with one cache policy: ``private`` always, as only people who may use the course get
+its files and a shared cache (a proxy, a CDN) would hand them to anyone without asking; ``max-age`` of a year
+and ``immutable`` where the URL names the bytes, ``no-cache`` (check each time) where it names only the file.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import re
 from flask import Blueprint, abort, request, send_file
 from flask_login import current_user
 
-from courses import queries, version_files
+from courses import file_types, queries, version_files
 from courses.assets import draft_file
 from courses.models import Course, CourseAsset, CourseVersionAsset
 from lms import storage
@@ -26,6 +31,8 @@ from lms.xblock_host.context import PUBLISHED
 bp = Blueprint("courses", __name__, url_prefix="/courses", template_folder="templates")
 SHA256 = re.compile(r"[0-9a-f]{64}")
 IMMUTABLE_MAX_AGE = 365 * 24 * 3600
+BY_CONTENT_CACHE = f"private, max-age={IMMUTABLE_MAX_AGE}, immutable"
+BY_NAME_CACHE = "private, no-cache"
 
 
 def _readable_course(code: str, filename: str) -> Course:
@@ -45,19 +52,20 @@ def _readable_course(code: str, filename: str) -> Course:
     return course
 
 
-def _send(found: CourseAsset | CourseVersionAsset, filename: str, max_age: int):  # noqa: ANN202
+def _send(found: CourseAsset | CourseVersionAsset, filename: str, cache_control: str):  # noqa: ANN202
+    served = file_types.served_as(filename)
     response = send_file(
         storage.path(found.storage_key),
-        mimetype=found.content_type,
+        mimetype=served.mimetype,  # never the type the uploader declared (stored in the row)
         download_name=filename.rsplit("/", 1)[-1],
-        as_attachment=request.args.get("download") == "1",
+        as_attachment=not served.inline or request.args.get("download") == "1",
         conditional=True,  # ranges (videos seek) and If-None-Match on the sha256
         etag=found.sha256,
-        max_age=max_age,
     )
-    # Only people who may use the course get its files: no shared cache may keep them.
-    response.cache_control.public = False
-    response.cache_control.private = True
+    # The whole header, not send_file's directives amended: one policy per URL, never public and private.
+    response.headers["Cache-Control"] = cache_control
+    response.headers.pop("Expires", None)
+    file_types.security_headers(response.headers)
     return response
 
 
@@ -80,9 +88,7 @@ def file_by_hash(code: str, sha256: str, filename: str):
             found = version_files.any_version_has(course.id, filename, sha256)
     if found is None or found.sha256 != sha256:
         abort(404)
-    response = _send(found, filename, IMMUTABLE_MAX_AGE)
-    response.cache_control.immutable = True
-    return response
+    return _send(found, filename, BY_CONTENT_CACHE)
 
 
 @bp.get("/<code>/assets/<path:filename>")
@@ -99,6 +105,4 @@ def asset(code: str, filename: str):
         found = version_files.file_of(course.published_version_id, filename)
     if found is None:
         abort(404)
-    response = _send(found, filename, 0)
-    response.cache_control.no_cache = True
-    return response
+    return _send(found, filename, BY_NAME_CACHE)
