@@ -10,7 +10,6 @@ commit; serving the files is ``courses.views``.
 
 from __future__ import annotations
 
-import mimetypes
 import re
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from courses import file_types
 from courses.models import Course, CourseAsset
 from lms import audit, storage
 from lms.clock import utcnow
@@ -52,20 +52,23 @@ class StoredFile:
     storage_key: str
 
 
-def store_file(filename: str, stream, content_type: str | None = None) -> StoredFile:  # noqa: ANN001
+def store_file(filename: str, stream) -> StoredFile:  # noqa: ANN001
     """Keep the stream's bytes as a course file would be kept, without writing to the database (an OLX import
-    stores its files before it opens a transaction)."""
+    stores its files before it opens a transaction).
+
+    The row records the type the file is served with (``courses.file_types``, from its name): what an
+    uploader declares is never used. Serving decides from the name again, so rows written before this rule
+    (with a declared type) are served the same way."""
     filename = clean_filename(filename)
     key, sha, size = storage.save(stream)
     if size > current_app.config["ASSET_MAX_BYTES"]:
         raise AssetError(_("The file is too large."))
-    content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    return StoredFile(filename, content_type, size, sha, key)
+    return StoredFile(filename, file_types.served_as(filename).mimetype, size, sha, key)
 
 
-def save_asset(course: Course, filename: str, stream, content_type: str | None = None) -> CourseAsset:  # noqa: ANN001
+def save_asset(course: Course, filename: str, stream) -> CourseAsset:  # noqa: ANN001
     """Store ``stream`` as the draft's file ``filename`` (replacing one of that name); flushes."""
-    stored = store_file(filename, stream, content_type)
+    stored = store_file(filename, stream)
     # Saving a name again replaces the file; one statement, so two uploads of one name at once keep one row.
     values = {
         "content_type": stored.content_type, "size": stored.size, "sha256": stored.sha256,

@@ -7,10 +7,10 @@ published version's for everyone else. A learner gets a file of the published ve
 open to them refers to it, or no module does (``CourseContext.can_use_file``: files are gated with their
 modules).
 
-Course files are authored, so none runs script in the LMS's origin (``lms.csp``): a file a browser would
-open as a document that can hold script (HTML, XML, SVG) comes with a sandboxing policy, in an origin of
-its own and with no script at all; a file of a JavaScript type is served as plain text, so that no
-``<script src>`` (which the pages' ``'self'`` would allow) can run it.
+Every file is served as ``courses.file_types`` decides from its name (type, inline or download, a sandbox
+CSP, ``nosniff``), and with one cache policy: ``private`` always, as only people who may use the course get
+its files and a shared cache (a proxy, a CDN) would hand them to anyone without asking; ``max-age`` of a year
+and ``immutable`` where the URL names the bytes, ``no-cache`` (check each time) where it names only the file.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import re
 from flask import Blueprint, abort, request, send_file
 from flask_login import current_user
 
-from courses import queries, version_files
+from courses import file_types, queries, version_files
 from courses.assets import draft_file
 from courses.models import Course, CourseAsset, CourseVersionAsset
-from lms import csp, storage
+from lms import storage
 from lms.permissions import can
 from lms.xblock_host.context import PUBLISHED
 
@@ -31,6 +31,8 @@ from lms.xblock_host.context import PUBLISHED
 bp = Blueprint("courses", __name__, url_prefix="/courses", template_folder="templates")
 SHA256 = re.compile(r"[0-9a-f]{64}")
 IMMUTABLE_MAX_AGE = 365 * 24 * 3600
+BY_CONTENT_CACHE = f"private, max-age={IMMUTABLE_MAX_AGE}, immutable"
+BY_NAME_CACHE = "private, no-cache"
 
 
 def _readable_course(code: str, filename: str) -> Course:
@@ -50,43 +52,20 @@ def _readable_course(code: str, filename: str) -> Course:
     return course
 
 
-# The JavaScript MIME type essences of the WHATWG MIME Sniffing standard (§ 4.6).
-JAVASCRIPT_TYPES = frozenset(
-    {
-        "application/ecmascript", "application/javascript", "application/x-ecmascript", "application/x-javascript",
-        "text/ecmascript", "text/javascript", "text/javascript1.0", "text/javascript1.1", "text/javascript1.2",
-        "text/javascript1.3", "text/javascript1.4", "text/javascript1.5", "text/jscript", "text/livescript",
-        "text/x-ecmascript", "text/x-javascript",
-    }
-)  # fmt: skip
-DOCUMENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/xml", "application/xml", "text/xsl"})
-
-
-def _served_type(content_type: str) -> tuple[str, bool]:
-    """The type to serve a stored file as (it was chosen by the uploader's browser), and whether it needs
-    the sandbox."""
-    essence = content_type.split(";", 1)[0].strip().lower()
-    if essence in JAVASCRIPT_TYPES or essence.endswith(("+javascript", "/javascript")):
-        return "text/plain", False
-    return content_type, essence in DOCUMENT_TYPES or essence.endswith("+xml")
-
-
-def _send(found: CourseAsset | CourseVersionAsset, filename: str, max_age: int):  # noqa: ANN202
-    mimetype, sandboxed = _served_type(found.content_type)
+def _send(found: CourseAsset | CourseVersionAsset, filename: str, cache_control: str):  # noqa: ANN202
+    served = file_types.served_as(filename)
     response = send_file(
         storage.path(found.storage_key),
-        mimetype=mimetype,
+        mimetype=served.mimetype,  # never the type the uploader declared (stored in the row)
         download_name=filename.rsplit("/", 1)[-1],
-        as_attachment=request.args.get("download") == "1",
+        as_attachment=not served.inline or request.args.get("download") == "1",
         conditional=True,  # ranges (videos seek) and If-None-Match on the sha256
         etag=found.sha256,
-        max_age=max_age,
     )
-    # Only people who may use the course get its files: no shared cache may keep them.
-    response.cache_control.public = False
-    response.cache_control.private = True
-    if sandboxed:
-        response.headers["Content-Security-Policy"] = csp.FILE
+    # The whole header, not send_file's directives amended: one policy per URL, never public and private.
+    response.headers["Cache-Control"] = cache_control
+    response.headers.pop("Expires", None)
+    file_types.security_headers(response.headers)
     return response
 
 
@@ -109,9 +88,7 @@ def file_by_hash(code: str, sha256: str, filename: str):
             found = version_files.any_version_has(course.id, filename, sha256)
     if found is None or found.sha256 != sha256:
         abort(404)
-    response = _send(found, filename, IMMUTABLE_MAX_AGE)
-    response.cache_control.immutable = True
-    return response
+    return _send(found, filename, BY_CONTENT_CACHE)
 
 
 @bp.get("/<code>/assets/<path:filename>")
@@ -128,6 +105,4 @@ def asset(code: str, filename: str):
         found = version_files.file_of(course.published_version_id, filename)
     if found is None:
         abort(404)
-    response = _send(found, filename, 0)
-    response.cache_control.no_cache = True
-    return response
+    return _send(found, filename, BY_NAME_CACHE)

@@ -85,6 +85,9 @@ DEFAULTS: dict[str, Any] = {
     "XBLOCK_ALLOWLIST": None,  # None: every installed block type; else a list of type names
     "XBLOCK_HANDLER_TOKEN_KEYS": None,  # list of keys, newest first; None: derived from SECRET_KEY
     "XBLOCK_SETTINGS": {},  # per-block-class buckets for the XBlock `settings` service
+    # The largest body a block handler call may send (answers, votes, logbook entries: a few KB); larger ones
+    # are refused before they are read. Uploads of course files and OLX archives have their own limits.
+    "XBLOCK_HANDLER_MAX_BYTES": 1024 * 1024,
     "ASSET_MAX_BYTES": 200 * 1024 * 1024,
     "OLX_MAX_BYTES": 500 * 1024 * 1024,
     "OLX_MAX_MEMBERS": 20_000,
@@ -124,6 +127,7 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "LMS_QUEUE_NAME": ("QUEUE_NAME", str),
     "LMS_XBLOCK_ALLOWLIST": ("XBLOCK_ALLOWLIST", _list),
     "LMS_XBLOCK_HANDLER_TOKEN_KEYS": ("XBLOCK_HANDLER_TOKEN_KEYS", _list),
+    "LMS_XBLOCK_HANDLER_MAX_BYTES": ("XBLOCK_HANDLER_MAX_BYTES", int),
     "LMS_SERVE_WORKERS": ("SERVE_WORKERS", int),
 }
 

@@ -14,9 +14,9 @@ must not be enough to take an admin's session over, so every page also refuses i
   compile Handlebars templates with ``Function`` in the learner's view, ``drag-and-drop-v2`` in its
   editor). Eval runs only strings that a running script hands it, and only package scripts run; jQuery 3
   inserts the scripts of HTML it is given as script elements, which the policy refuses like any other.
-* ``FILE``, on course files a browser could run as a document (HTML, XML, SVG): a sandbox with no script,
-  in an origin of its own (``courses.views``); files served as JavaScript would pass ``'self'``, so they
-  are served as plain text.
+* ``FILE``, on every course file response (``courses.file_types``): a sandbox with no script, in an origin
+  of its own; files served as JavaScript would pass ``'self'``, so no course file is ever served with a
+  script type (scripts, pages and unknown files are ``application/octet-stream`` downloads).
 
 ``'self'`` stays safe because nothing the LMS serves from its origin as JavaScript is authored: runtime
 and block package files (``lms.xblock_host.views``), the studio's own script, and course files never as
@@ -41,9 +41,10 @@ _BLOCK_PAGE = (
     "frame-src 'self' https://www.youtube-nocookie.com https://player.vimeo.com; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 )
+# A course file opened on its own (courses/file_types.py): sandboxed, no script, nothing from elsewhere.
 FILE = (
     "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; "
-    "font-src 'self' data:; frame-ancestors 'self'"
+    "frame-ancestors 'self'"
 )
 
 _HASHES = "script_hashes"

@@ -204,3 +204,8 @@ def test_building_the_app_runs_no_sql(tmp_path, clean_environ):
     finally:
         event.remove(Engine, "connect", on_connect)
         event.remove(Engine, "before_cursor_execute", before)
+
+
+def test_the_handler_body_limit_comes_from_the_environment():
+    assert lms_config.load(environ={})["XBLOCK_HANDLER_MAX_BYTES"] == 1024 * 1024
+    assert lms_config.load(environ={"LMS_XBLOCK_HANDLER_MAX_BYTES": "65536"})["XBLOCK_HANDLER_MAX_BYTES"] == 65536

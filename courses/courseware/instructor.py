@@ -5,11 +5,9 @@ All completion rows of the cohort's learners are read in one query, whatever the
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -18,6 +16,7 @@ from courses import progress
 from courses.models import BlockCompletion
 from courses.structure import Structure, published_structure
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
+from lms.csv_export import csv_response
 from lms.db import db
 from lms.navigation import Link, register_cohort_link
 from lms.permissions import require
@@ -124,21 +123,10 @@ def cohort_progress(cohort_id: int):
 def cohort_progress_csv(cohort_id: int):
     cohort, structure = _load(cohort_id)
     rows = _sorted(progress_rows(cohort, structure), "name", False)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [_("Name"), _("E-mail"), _("Institution")]
-        + [f"{m.title} (%)" for m in structure.modules]
-        + [_("Course (%)"), _("Completed")]
+    header = [_("Name"), _("E-mail"), _("Institution")]
+    header += [f"{m.title} (%)" for m in structure.modules] + [_("Course (%)"), _("Completed")]
+    lines = (
+        [row.name, row.email, row.institution, *row.modules, row.total, _("yes") if row.completed else _("no")]
+        for row in rows
     )
-    for row in rows:
-        writer.writerow(
-            [row.name, row.email, row.institution, *row.modules, row.total, _("yes") if row.completed else _("no")]
-        )
-    filename = f"progress-{cohort.course.code}-cohort-{cohort.id}.csv"
-    # A byte-order mark so that spreadsheet programs read the names' accents correctly.
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(f"progress-{cohort.course.code}-cohort-{cohort.id}.csv", [header, *lines])

@@ -19,7 +19,7 @@ def files(code: str):
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            asset = assets.save_asset(course, upload.filename, upload.stream, upload.mimetype)
+            asset = assets.save_asset(course, upload.filename, upload.stream)
         except assets.AssetError as error:
             add_error(form, "file", error.message)
         else:

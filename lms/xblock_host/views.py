@@ -7,6 +7,11 @@ block may have been closed to the user since) and act for the state user, when t
 callback asks the same of its state user. Handlers are exempt
 from the CSRF cookie check because the token already proves the request comes from our page; unsafe
 methods must in addition come from our origin when the browser says where they come from.
+
+A handler call's body is read into memory whole (the block gets a webob request), so it is bounded by
+``XBLOCK_HANDLER_MAX_BYTES`` (1 MiB): a larger declared length is refused with 413 before a byte is read,
+and a body without a length (chunked) is read at most one byte past the limit, then refused. The app-wide
+``MAX_CONTENT_LENGTH`` is sized for course-file and OLX uploads, which stream to disk.
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import webob
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_from_directory
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from xblock.exceptions import DisallowedFileError, NoSuchHandlerError, NoSuchUsage
 
 from lms.accounts.session_user import request_user
@@ -103,6 +110,35 @@ def _refused(message: str) -> tuple[str, int]:
     return render_template("error.html", status=403, message=message), 403
 
 
+def _bounded_body(limit: int) -> bytes:
+    """The request's body, refused with 413 when it is longer than ``limit`` bytes."""
+    length = request.content_length
+    if length is not None:
+        if length > limit:  # refused before a byte is read: a header and a comparison on the hot path
+            abort(_too_large(limit))
+        return request.get_data(cache=True)
+    # No length (a chunked body the server ends): read one byte past the limit to know. Werkzeug's own
+    # request.max_content_length would silently cut such a body at the limit, and the block would get half.
+    stream, body = request.stream, bytearray()
+    while len(body) <= limit and (chunk := stream.read(limit + 1 - len(body))):
+        body += chunk
+    if len(body) > limit:
+        abort(_too_large(limit))
+    return bytes(body)
+
+
+def _too_large(limit: int) -> Response:
+    """413, saying how much a block accepts: as JSON ``{"error": …}`` (what blocks' scripts read) unless the
+    caller asked for a page (a form posted without JavaScript)."""
+    size = format_decimal(round(limit / (1024 * 1024), 2))
+    message = _("Too much data for this block: it accepts at most %(size)s MB.", size=size)
+    if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
+        return Response(render_template("error.html", status=413, message=message), status=413)
+    response = jsonify(error=message)
+    response.status_code = 413
+    return response
+
+
 def _context_for(usage_key: str, branch: str):
     try:
         key = UsageKey(usage_key)
@@ -155,7 +191,7 @@ def _call_handler(
 
 
 def _webob_request() -> webob.Request:
-    body = request.get_data(cache=True)
+    body = _bounded_body(current_app.config["XBLOCK_HANDLER_MAX_BYTES"])
     environ = dict(request.environ)
     environ["wsgi.input"] = io.BytesIO(body)
     environ["CONTENT_LENGTH"] = str(len(body))

@@ -104,7 +104,7 @@ def test_uploading_one_file_name_twice_at_once_keeps_one_file(app, factory):
 
     def upload(data):
         def save():
-            asset = assets.save_asset(db.session.get(Course, course_id), "diagram.png", io.BytesIO(data), "image/png")
+            asset = assets.save_asset(db.session.get(Course, course_id), "diagram.png", io.BytesIO(data))
             return asset.id, asset.size
 
         return save

@@ -80,3 +80,29 @@ def test_progress_queries_do_not_grow_with_learners(client, auth, factory, count
     with count_queries() as after:
         client.get(f"/cohorts/{cohort.id}/progress")
     assert after.count == before.count
+
+
+# Names are stripped when saved, so a tab or CR never starts one (tests/test_csv_export.py has those).
+FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+SUM(1,2)", "-2+3", "@SUM(A1)"]
+
+
+def test_progress_csv_cells_never_become_formulas(client, auth, factory):
+    """Names, institutions and module titles come from people: a spreadsheet shows each as text."""
+    from lms.institutions.services import save_institution
+
+    evil = save_institution(None, code="evil-hospital", name="=1+1", kind="hospital", city=None)
+    built = build_course(factory, {"=cmd|' /C calc'!A0": {"L": [["html"]]}}, code="INS-CSV")
+    instructor = factory.user("author", name="Ines Instructor")
+    learners = [factory.user("learner", name=name, institution=evil.code) for name in FORMULAS]
+    plain = factory.user("learner", name="Jean-Paul Habimana")
+    cohort = factory.cohort(course=built.course, instructors=[instructor], learners=[*learners, plain])
+    auth.login(instructor)
+    response = client.get(f"/cohorts/{cohort.id}/progress.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][3] == "'=cmd|' /C calc'!A0 (%)"
+    cells = {row[0]: row for row in rows[1:]}
+    for name in FORMULAS:
+        assert cells["'" + name][2] == "'=1+1"  # the institution too
+        assert cells["'" + name][3:5] == ["0", "0"]  # numbers stay numbers
+    assert cells["Jean-Paul Habimana"][2] == "IPRC Kigali"  # text that starts no formula is left alone
+    assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]

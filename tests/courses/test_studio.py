@@ -162,6 +162,41 @@ def test_html_component_edited_through_generated_form_is_sanitised(client, auth,
     assert "<script>alert(1)" not in preview and "steal()" not in preview and "javascript:alert" not in preview
 
 
+DATA_LINKS = [
+    '<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">plain</a>',
+    '<a href=" DATA:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">case and space</a>',
+    '<a href="dat&#x61;:text/html,x">entity</a>',
+    '<a href="da&#9;ta:text/html,x">tab</a>',
+    '<a href="&#1;data:text/html,x">control</a>',
+    '<img src="data:text/html,x" alt="not an image">',
+    '<img src="/static/a.png" srcset="data:image/png;base64,iVBORw0KGgo= 2x" alt="candidates">',
+    '<video src="data:video/mp4;base64,AAAA" poster="data:image/png;base64,AAAA"></video>',
+]
+
+
+def test_html_keeps_data_urls_only_as_images(client, auth, factory):
+    """A data: link opens the author's page (script included) when clicked; only <img src> may hold data:."""
+    built = build_course(factory, {"M": {"L": [["html"]]}}, code="ST-DATA", publish_it=False)
+    html = built.components[built.units[0]][0]
+    image = '<img src="data:image/png;base64,iVBORw0KGgo=" alt="inline">'
+    content = "".join(DATA_LINKS) + image
+    auth.login(built.author)
+    edit = client.post(f"/studio/courses/ST-DATA/blocks/{html}/edit", data={"display_name": "D", "data": content})
+    assert edit.status_code == 302
+    assert client.post("/studio/courses/ST-DATA/publish", data={}).status_code == 302
+    auth.logout()
+    learner = factory.user("learner")
+    factory.cohort(course=built.course, learners=[learner])
+    auth.login(learner)
+    page = client.get(f"/learn/ST-DATA/unit/{built.units[0]}").get_data(as_text=True)
+    body = page[page.index('data-block-type="html"') :]
+    assert image in body  # an inline picture stays
+    assert body.lower().count("data:") == 1  # and is the only data: URL left
+    for text in ("plain", "case and space", "entity", "tab", "control"):
+        assert f'<a rel="noopener noreferrer">{text}</a>' in body  # the link's text stays, without its target
+    assert '<img alt="not an image">' in body and "srcset=" not in body and "<video></video>" in body
+
+
 def test_generated_form_rejects_bad_values_and_saves_nothing(client, auth, factory, allow_block_types):
     allow_block_types("slider_demo")  # a sample with integer fields, listed as an admin would
     built = build_course(factory, {"M": {"L": [["slider_demo"]]}}, code="ST-BAD", publish_it=False)

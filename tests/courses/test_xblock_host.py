@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import threading
@@ -402,3 +403,88 @@ class CounterBlock(XBlock):
     def increment(self, data, suffix=""):
         self.count += 1
         return {"count": self.count}
+
+
+class RecordingStream:
+    """A request body that notes every read: proof that a refused body was never read."""
+
+    def __init__(self, data: bytes):
+        self.data = io.BytesIO(data)
+        self.read_bytes = 0
+        self.reads = 0
+
+    def read(self, size: int = -1) -> bytes:
+        self.reads += 1
+        chunk = self.data.read(size)
+        self.read_bytes += len(chunk)
+        return chunk
+
+    def readline(self, size: int = -1) -> bytes:
+        return self.read(size)
+
+    def tell(self) -> int:  # the test client measures the stream (no read)
+        return self.data.tell()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.data.seek(offset, whence)
+
+
+def vote_body(size: int) -> bytes:
+    """A valid up vote of exactly ``size`` bytes (padded with a field the block ignores)."""
+    frame = b'{"voteType": "up", "pad": ""}'
+    return frame[:-2] + b"x" * (size - len(frame)) + frame[-2:]
+
+
+def test_handler_bodies_are_bounded_before_they_are_read(client, auth, factory, app):
+    limit = app.config["XBLOCK_HANDLER_MAX_BYTES"]
+    assert limit == 1024 * 1024  # the default
+    built, unit, thumbs = thumbs_course(factory)
+    auth.login(learner_in(factory, built))
+    url = handler_url(page(client, built, unit), thumbs, "vote")
+
+    at_limit = client.post(url, data=vote_body(limit), content_type="application/json")
+    assert at_limit.status_code == 200 and upvotes(thumbs) == 1
+    over = client.post(url, data=vote_body(limit + 1), content_type="application/json")
+    assert over.status_code == 413 and upvotes(thumbs) == 1
+    assert over.get_json() == {"error": "Too much data for this block: it accepts at most 1 MB."}
+
+    # A declared length over the limit is refused before a byte of the body is read.
+    stream = RecordingStream(vote_body(100))
+    declared = client.post(
+        url,
+        input_stream=stream,
+        content_type="application/json",
+        environ_overrides={"CONTENT_LENGTH": str(limit + 1)},
+    )
+    assert declared.status_code == 413 and stream.reads == 0
+    # A body without a length (chunked, the server ends the stream) stops at the limit.
+    stream = RecordingStream(vote_body(3 * limit))
+    chunked = client.post(
+        url,
+        input_stream=stream,
+        content_type="application/json",
+        environ_overrides={"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input_terminated": True},
+    )
+    assert chunked.status_code == 413 and stream.read_bytes <= limit + 1
+    assert upvotes(thumbs) == 1
+    small = client.post(
+        url,
+        input_stream=RecordingStream(vote_body(limit)),
+        content_type="application/json",
+        environ_overrides={"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input_terminated": True},
+    )
+    assert small.status_code == 200 and upvotes(thumbs) == 2
+    # A form posted without JavaScript gets a page saying why.
+    form = client.post(url, data=vote_body(limit + 1), content_type="text/plain", headers={"Accept": "text/html"})
+    assert form.status_code == 413 and "it accepts at most 1 MB" in form.get_data(as_text=True)
+
+
+def test_the_handler_body_limit_is_configurable(client, auth, factory, app, monkeypatch):
+    monkeypatch.setitem(app.config, "XBLOCK_HANDLER_MAX_BYTES", 100)
+    built, unit, thumbs = thumbs_course(factory)
+    auth.login(learner_in(factory, built))
+    url = handler_url(page(client, built, unit), thumbs, "vote")
+    assert client.post(url, data=vote_body(101), content_type="application/json").status_code == 413
+    assert client.post(url, data=vote_body(100), content_type="application/json").status_code == 200
+    # Uploads keep the app-wide limit, sized for course files and OLX archives.
+    assert app.config["MAX_CONTENT_LENGTH"] >= app.config["ASSET_MAX_BYTES"]

@@ -16,6 +16,7 @@ from lms import storage
 from lms.db import db
 from lms.xblock_host.keys import UsageKey
 from lms.xblock_host.unavailable import UnavailableBlock
+from tests.courses.test_course_file_safety import PAGE, SCRIPT, SVG, assert_served
 from tests.olx import olx_course
 
 
@@ -159,6 +160,22 @@ def test_static_files_become_course_assets(imported):
     ]
     assert storage.path(assets[1].storage_key).read_bytes() == olx_course.PNG
     assert imported.files == 2
+
+
+def test_scripts_and_pages_of_an_olx_import_are_not_served_as_such(client, auth, author, import_bytes):
+    """Scripts, pages and SVG among an export's static files are kept, and served inertly."""
+    files = olx_course.course_files()
+    files["static/js/course.js"] = SCRIPT
+    files["static/pages/intro.html"] = PAGE
+    files["static/figure.svg"] = SVG
+    import_bytes(olx_course.tar_gz(files), code="SAFE-OLX")
+    auth.login(author)
+    assert_served(client.get("/courses/SAFE-OLX/assets/js/course.js"), "course.js", "application/octet-stream", False)
+    assert_served(
+        client.get("/courses/SAFE-OLX/assets/pages/intro.html"), "intro.html", "application/octet-stream", False
+    )
+    assert_served(client.get("/courses/SAFE-OLX/assets/figure.svg"), "figure.svg", "image/svg+xml", False)
+    assert client.get("/courses/SAFE-OLX/assets/js/course.js").data == SCRIPT  # kept byte for byte
 
 
 def test_code_override_and_top_level_course_xml(import_bytes):
