@@ -142,12 +142,19 @@ def set_authored_attributes(block, node, skip=()) -> None:  # noqa: ANN001
 
 
 def write_authored_attributes(block, node, skip=()) -> None:  # noqa: ANN001
-    """The content and settings fields set on ``block`` as attributes (user state is never exported)."""
+    """The content and settings fields set on ``block`` as attributes (user state is never exported).
+
+    A field whose value is None is left out: an attribute cannot hold None, and a missing attribute reads
+    back as the field's default, which is None for every field that can hold it here (XBlock's own ``name``,
+    which the studio saves explicitly with every new block, and optional numbers the studio leaves empty).
+    """
     for name, field in block.fields.items():
         if name in skip or name in ("olx_attributes", "parent", "children") or field.scope not in AUTHORED_SCOPES:
             continue
         if field.is_set_on(block):
-            node.set(name, field.to_string(field.read_from(block)))
+            value = field.read_from(block)
+            if value is not None:
+                node.set(name, field.to_string(value))
 
 
 def element_text(node) -> str:  # noqa: ANN001
