@@ -62,6 +62,15 @@ class HandlerError(JsonHandlerError):
         self.field = field
 
 
+def whole_number(value) -> int | None:  # noqa: ANN001
+    """A level or a scale position sent as a form field or in JSON ("3", 3), or None for anything else: a
+    list, text, or a JSON number too large for an int (1e999 is infinity to Python's JSON reader)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 def _wants_json(request) -> bool:  # noqa: ANN001
     return request.content_type == "application/json" or "application/json" in (request.accept.header_value or "")
 
