@@ -20,6 +20,7 @@ from lms import csp, domains, errors, i18n, request_transaction, tasks
 from lms import db as lms_db
 from lms.extensions import csrf, login_manager, migrate
 from lms.sessions import RememberingSessionInterface
+from lms.web import IdConverter, refuse_nul_in_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -27,6 +28,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config = lms_config.load(overrides)
     app = Flask("lms", instance_path=config["INSTANCE_PATH"] or None)
+    app.url_map.converters["int"] = IdConverter  # before any route is added: every <int:id> is bounded
     lms_config.finalize(config, app.instance_path)
     app.config.update(config)
     app.config.update(
@@ -54,6 +56,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     for name in domains.DOMAINS:  # read at each call: the list has one home, lms/domains.py
         importlib.import_module(name).init_app(app)
     _init_templates(app)
+    app.before_request(refuse_nul_in_url)
     app.after_request(_security_headers)
     return app
 

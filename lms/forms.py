@@ -13,11 +13,20 @@ from lms.i18n import wtforms_translations
 
 class Form(FlaskForm):
     """Every form of the LMS: Flask-WTF's (CSRF, file uploads), with WTForms' messages in the page's
-    language, Kinyarwanda included (``lms.i18n.wtforms_translations``)."""
+    language, Kinyarwanda included (``lms.i18n.wtforms_translations``), and no NUL character in any
+    field: PostgreSQL cannot store one, and no one types it (uploaded files are not fields' text)."""
 
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):  # noqa: ANN001, ANN202
             return wtforms_translations()
+
+    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
+        valid = super().validate(extra_validators)
+        for field in self:
+            if any(isinstance(value, str) and "\x00" in value for value in field.raw_data or ()):
+                field.errors = [*field.errors, _l("This field cannot contain a NUL character.")]
+                valid = False
+        return valid
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -1,12 +1,15 @@
-"""Small request helpers shared by every blueprint: safe redirects, pagination, the client address."""
+"""Small request helpers shared by every blueprint: safe redirects, pagination, the client address, and the
+``int`` URL converter every route's ids go through."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, request, url_for
+from flask import abort, current_app, request, url_for
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from lms.db import db
 
@@ -32,6 +35,44 @@ def client_ip() -> str:
     misconfigured proxy may pass on a long header entry, which must not break the page.
     """
     return (request.remote_addr or "unknown")[:64]
+
+
+# Every id column is a 32-bit INTEGER on PostgreSQL (SQLite's hold up to 2**63 - 1): a larger number in a URL
+# names no row, and passing it to the database would fail the request (an out-of-range error on PostgreSQL,
+# an OverflowError from SQLite's driver above 2**63 - 1) instead of answering "not found".
+ID_MAX = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route (``create_app`` installs it as ``int``): ASCII digits up to :data:`ID_MAX`.
+    Anything else does not match the route, so the answer is a 404 (the API's error shape under ``/api/``),
+    and the OpenAPI document gives the path parameter that maximum."""
+
+    regex = r"[0-9]+"  # werkzeug's \d+ also takes other scripts' digits: one URL per resource
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = ID_MAX, signed=False):  # noqa: A002, ANN001
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+    def to_python(self, value: str) -> int:
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            # Werkzeug has chosen the rule by then (no other is tried) and would answer 405 to a POST whose
+            # path also has a GET rule; the resource does not exist, whatever the method.
+            raise NotFound() from None
+
+
+def refuse_nul_in_url() -> None:
+    """Answer 400 to a path or query string with a NUL character (``%00``) in it, before any view sees it.
+
+    No URL of ours has one, and PostgreSQL cannot store or even compare text holding NUL: a course code, a
+    search or a ``next`` link with one would fail the request with a 500. Form fields are refused by
+    ``lms.forms.Form`` (an error beside the field), request bodies of the API by its schemas and services.
+    """
+    if "\x00" in request.path or any(
+        "\x00" in name or any("\x00" in value for value in values) for name, values in request.args.lists()
+    ):
+        abort(400, "The address contains a NUL character (%00).")
 
 
 # Far past any real list, and small enough that (page - 1) * page size still fits a 64-bit OFFSET: a larger

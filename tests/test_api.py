@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -203,13 +204,16 @@ def test_bad_pagination_arguments_are_a_422_with_errors(client, cohorts, token_f
     assert "page" in json.dumps(body["errors"])
 
 
-@pytest.mark.parametrize("past", ["3", "99999999999999999999999"])
-def test_a_page_past_the_end_is_an_empty_list(client, cohorts, token_for, past):
+@pytest.mark.parametrize(
+    ("past", "size"), [("3", 1), ("99999999999999999999999", 1), ("1000000000", 100), (str(2**63), 100)]
+)
+def test_a_page_past_the_end_is_an_empty_list(client, cohorts, token_for, past, size):
+    """(page - 1) × page size is the OFFSET: past 2**63 it would overflow either database."""
     raw = token_for(cohorts["instructor"])
-    response = client.get(f"{API}/cohorts?page_size=1&page={past}", headers=bearer(raw))
+    response = client.get(f"{API}/cohorts?page_size={size}&page={past}", headers=bearer(raw))
     assert response.status_code == 200 and response.get_json() == []
     meta = json.loads(response.headers["X-Pagination"])
-    assert meta["total"] == 2 and meta["last_page"] == 2 and "page" not in meta
+    assert meta["total"] == 2 and meta["last_page"] == -(-2 // size) and "page" not in meta
 
 
 def test_admin_lists_every_cohort(client, factory, cohorts, token_for):
@@ -262,6 +266,9 @@ def test_enroll_through_the_api(client, factory, cohorts, token_for):
     assert [e["email"] for e in enrolled].count("new.api@example.org") == 1
     created = db.session.scalar(select(User).where(User.email == "new.api@example.org"))
     assert created.name == "New Api" and created.roles == {"learner"}
+    # RFC 3339 with its offset, as the document's date-time says (times are stored in UTC without one)
+    assert enrolled[0]["enrolled_at"].endswith("+00:00")
+    assert datetime.fromisoformat(body["enrollment"]["enrolled_at"]).utcoffset() == timedelta(0)
 
 
 @pytest.mark.parametrize(
@@ -271,8 +278,10 @@ def test_enroll_through_the_api(client, factory, cohorts, token_for):
         ({}, "email"),
         ({"email": "nobody.yet@example.org"}, "name"),
         ({"email": "nobody.yet@example.org", "name": "N" * 201}, "name"),
+        ({"email": "nobody.yet@example.org", "name": "Nul\u0000Name"}, "name"),
+        ({"email": "nobody.yet@example.org", "name": "Two\r\nLines"}, "name"),
     ],
-    ids=["bad-email", "no-email", "new-address-without-name", "name-too-long"],
+    ids=["bad-email", "no-email", "new-address-without-name", "name-too-long", "nul-in-name", "crlf-in-name"],
 )
 def test_enroll_validation_errors_are_a_422_with_errors(client, cohorts, token_for, payload, field):
     raw = token_for(cohorts["instructor"])
@@ -282,6 +291,34 @@ def test_enroll_validation_errors_are_a_422_with_errors(client, cohorts, token_f
     assert field in body["errors"]["json"], body
     assert db.session.query(Enrollment).count() == before
     assert db.session.scalar(select(User).where(User.email == "nobody.yet@example.org")) is None
+
+
+# 2**31: past PostgreSQL's INTEGER (every id column); 2**63: past SQLite's; then far past both.
+TOO_LARGE_IDS = [2**31, 2**63, 10**30]
+
+
+@pytest.mark.parametrize("too_large", TOO_LARGE_IDS)
+def test_an_id_past_the_databases_integers_is_a_404(client, factory, cohorts, token_for, too_large):
+    raw = token_for(factory.user("admin"))
+    before = db.session.query(Enrollment).count()
+    for response in (
+        client.get(f"{API}/cohorts/{too_large}", headers=bearer(raw)),
+        client.get(f"{API}/cohorts/{too_large}/enrollments", headers=bearer(raw)),
+        # the path has a GET rule too: still 404, not 405
+        client.post(f"{API}/cohorts/{too_large}/enrollments", json={"email": "x@example.org"}, headers=bearer(raw)),
+    ):
+        assert_api_error(response, 404)
+    assert db.session.query(Enrollment).count() == before
+    largest = 2**31 - 1  # the largest id there can be: looked up, not found
+    assert assert_api_error(client.get(f"{API}/cohorts/{largest}", headers=bearer(raw)), 404)["message"] == (
+        "No cohort with this id."
+    )
+
+
+@pytest.mark.parametrize("url", [f"{API}/cohorts/%00", f"{API}/cohorts?page=1&q=a%00b", f"{API}/me?%00=1"])
+def test_a_nul_character_in_the_address_is_a_400(client, factory, token_for, url):
+    raw = token_for(factory.user("admin"))
+    assert "NUL" in assert_api_error(client.get(url, headers=bearer(raw)), 400)["message"]
 
 
 def test_api_needs_no_csrf_token(app_overrides, factory, token_for, client, cohorts):
@@ -343,6 +380,13 @@ def test_openapi_document_describes_every_api_route(app, client):
             assert operation["responses"], (path, method)
             names = declared | {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
             assert set(re.findall(r"{([^}]+)}", path)) == names, (path, method)
+
+    # Ids are bounded as the routes bound them; X-Pagination is a JSON object, and says so.
+    cohort_id = doc["paths"][f"{API}/cohorts/{{cohort_id}}"]["parameters"][0]
+    assert cohort_id["schema"] == {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+    pagination = doc["components"]["headers"]["PAGINATION"]
+    assert "schema" not in pagination
+    assert pagination["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/PaginationMetadata"}
 
 
 def test_openapi_document_declares_bearer_security_and_resolves_its_references(client):

@@ -273,6 +273,10 @@ BAD_ROWS = [
     ("x3@example.org,,,\n", "a name is needed to create the account"),
     ("x4@example.org,X Four,,,robot\n", "unknown gender 'robot'"),
     ("x5@example.org," + "N" * 201 + "\n", "at most 200 characters"),
+    ('x6@example.org,"Line\r\nBreak"\n', "the name must be one line of text"),
+    ('x7@example.org,"Line\nBreak"\n', "the name must be one line of text"),
+    ("x8@example.org,Tab\tName\n", "the name must be one line of text"),
+    ("x9@example.org,Line\u2028Separator\n", "the name must be one line of text"),
 ]
 
 
@@ -287,6 +291,10 @@ BAD_ROWS = [
         "missing-name",
         "bad-gender",
         "long-name",
+        "crlf-in-name",
+        "lf-in-name",
+        "tab-in-name",
+        "line-separator-in-name",
     ],
 )
 def test_one_bad_row_writes_nothing_and_names_its_line(logged_in, csv_world, outbox, row, message):
@@ -300,7 +308,7 @@ def test_one_bad_row_writes_nothing_and_names_its_line(logged_in, csv_world, out
     response = upload(logged_in, csv_world.id, data)
     assert response.status_code == 400
     errors = line_errors(response)
-    assert list(errors) == [5], errors
+    assert list(errors) == [5], errors  # the line the record starts on, line breaks in quotes or not
     assert message in errors[5]
     assert "Nothing was imported." in page(response)
     assert _snapshot() == before
@@ -325,8 +333,16 @@ def test_every_bad_row_is_reported_at_once(logged_in, cohort):
         (b"", 1, "The file is empty."),
         (b"  \n\n", 1, "The file is empty."),
         (b"email,name\n", 2, "The file has a header but no learners."),
+        (b"email,name\nok@example.org,Ok\nnul@example.org,N\x00L\n", 3, "The file contains a NUL character"),
+        # a value past csv's field limit (128 KiB), here from a quotation mark left open: named by its first line
+        (
+            b'email,name\nok@example.org,Ok\n\nlong@example.org,"' + b"x" * 140_000 + b"\nlast@example.org,Last\n",
+            4,
+            "a value may have at most 131072 characters",
+        ),
+        (b"email,name\nok@example.org,Ok\ncr@example.org,C\rR\n", 3, "a line break in a value needs quotation"),
     ],
-    ids=["not-utf8", "no-header", "missing-column", "empty", "blank", "header-only"],
+    ids=["not-utf8", "no-header", "missing-column", "empty", "blank", "header-only", "nul", "huge-value", "bare-cr"],
 )
 def test_unreadable_files_are_refused_with_a_line_number(logged_in, cohort, data, line, message):
     before = _snapshot()

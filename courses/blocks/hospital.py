@@ -62,6 +62,15 @@ class HandlerError(JsonHandlerError):
         self.field = field
 
 
+def whole_number(value) -> int | None:  # noqa: ANN001
+    """A level or a scale position sent as a form field or in JSON ("3", 3), or None for anything else: a
+    list, text, or a JSON number too large for an int (1e999 is infinity to Python's JSON reader)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 def _wants_json(request) -> bool:  # noqa: ANN001
     return request.content_type == "application/json" or "application/json" in (request.accept.header_value or "")
 
@@ -142,12 +151,19 @@ def set_authored_attributes(block, node, skip=()) -> None:  # noqa: ANN001
 
 
 def write_authored_attributes(block, node, skip=()) -> None:  # noqa: ANN001
-    """The content and settings fields set on ``block`` as attributes (user state is never exported)."""
+    """The content and settings fields set on ``block`` as attributes (user state is never exported).
+
+    A field whose value is None is left out: an attribute cannot hold None, and a missing attribute reads
+    back as the field's default, which is None for every field that can hold it here (XBlock's own ``name``,
+    which the studio saves explicitly with every new block, and optional numbers the studio leaves empty).
+    """
     for name, field in block.fields.items():
         if name in skip or name in ("olx_attributes", "parent", "children") or field.scope not in AUTHORED_SCOPES:
             continue
         if field.is_set_on(block):
-            node.set(name, field.to_string(field.read_from(block)))
+            value = field.read_from(block)
+            if value is not None:
+                node.set(name, field.to_string(value))
 
 
 def element_text(node) -> str:  # noqa: ANN001

@@ -20,7 +20,15 @@ from lxml import etree
 from xblock.core import XBlock
 from xblock.fields import Integer, List, Scope, String
 
-from courses.blocks.hospital import N_, HandlerError, HospitalBlockMixin, element_text, form_handler, now_iso
+from courses.blocks.hospital import (
+    N_,
+    HandlerError,
+    HospitalBlockMixin,
+    element_text,
+    form_handler,
+    now_iso,
+    whole_number,
+)
 
 DEFAULT_SCALE = [
     N_("Observed"),
@@ -231,10 +239,7 @@ class ProcedureLogBlock(HospitalBlockMixin, XBlock):
             raise HandlerError(400, _("This logbook is full."))
         when = self._clean_date(data.get("date"))
         setting = self._clean_text(data, "setting", MAX_SETTING, _("Setting or ward"))
-        try:
-            autonomy = int(data.get("autonomy"))
-        except (TypeError, ValueError):
-            autonomy = 0
+        autonomy = whole_number(data.get("autonomy")) or 0
         if not 1 <= autonomy <= len(self.scale()):
             raise HandlerError(400, _("Autonomy: choose one of the offered levels."), field="autonomy")
         reflection = self._clean_text(data, "reflection", MAX_REFLECTION, _("Reflection"))

@@ -15,7 +15,15 @@ from lxml import etree
 from xblock.core import XBlock
 from xblock.fields import Dict, Integer, List, Scope, String
 
-from courses.blocks.hospital import N_, HandlerError, HospitalBlockMixin, element_text, form_handler, now_iso
+from courses.blocks.hospital import (
+    N_,
+    HandlerError,
+    HospitalBlockMixin,
+    element_text,
+    form_handler,
+    now_iso,
+    whole_number,
+)
 
 # -- the block -----------------------------------------------------------------------------------------
 
@@ -183,7 +191,7 @@ class SkillChecklistBlock(HospitalBlockMixin, XBlock):
                 raise HandlerError(400, _("This step is not part of the checklist. Reload the page."))
             if value in (None, ""):
                 answers.pop(step_id, None)
-            elif value in allowed:
+            elif isinstance(value, str) and value in allowed:  # a list or an object is no answer (nor hashable)
                 answers[step_id] = value
             else:
                 raise HandlerError(400, _("Choose one of the offered answers for each step."), field=f"step-{step_id}")
@@ -210,13 +218,10 @@ class SkillChecklistBlock(HospitalBlockMixin, XBlock):
         results = {}
         for step in steps:
             value = incoming.get(step["id"]) or "not_observed"
-            if value not in allowed:
+            if not isinstance(value, str) or value not in allowed:
                 raise HandlerError(400, _("Choose a result for every step."), field=f"result-{step['id']}")
             results[step["id"]] = {"observed": value != "not_observed", "met": value == "met"}
-        try:
-            level = int(data.get("level"))
-        except (TypeError, ValueError):
-            level = None
+        level = whole_number(data.get("level"))
         if level not in LEVEL_NUMBERS:
             raise HandlerError(400, _("Choose an entrustment level from 1 to 5."), field="level")
         comment = self.clean_comment(data)

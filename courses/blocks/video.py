@@ -168,7 +168,11 @@ class VideoBlock(OlxAttributesMixin, XBlock):
                 continue
             qname = etree.QName(child)
             if qname.namespace == option and qname.localname in block.fields:
-                setattr(block, qname.localname, block.fields[qname.localname].from_string(child.text or ""))
+                # XBlock writes a None value as <option:field none="true"/> (an attribute cannot hold it).
+                value = None if child.get("none") == "true" else child.text or ""
+                setattr(
+                    block, qname.localname, None if value is None else block.fields[qname.localname].from_string(value)
+                )
             elif child.tag == "source" and child.get("src"):
                 sources.append(child.get("src"))
             else:

@@ -77,12 +77,20 @@ def progress_rows(cohort: Cohort, structure: Structure) -> list[Row]:
     return result
 
 
+def sort_key(raw: str | None, module_count: int) -> str:
+    """The column ``?sort=`` names: ``name``, ``total`` or ``m<i>`` for one of the course's modules; anything
+    else (an old link, a hand-edited address) sorts by name, and the page shows that it does."""
+    if raw == "total" or raw in {f"m{index}" for index in range(module_count)}:
+        return raw
+    return "name"
+
+
 def _sorted(rows: list[Row], sort: str, descending: bool) -> list[Row]:
     if sort == "total":
         key = lambda r: (r.total, r.name.lower())  # noqa: E731
-    elif sort.startswith("m") and sort[1:].isdigit():
+    elif sort.startswith("m"):
         index = int(sort[1:])
-        key = lambda r: (r.modules[index] if index < len(r.modules) else 0, r.name.lower())  # noqa: E731
+        key = lambda r: (r.modules[index], r.name.lower())  # noqa: E731
     else:
         key = lambda r: r.name.lower()  # noqa: E731
     return sorted(rows, key=key, reverse=descending)
@@ -102,7 +110,7 @@ def _load(cohort_id: int) -> tuple[Cohort, Structure]:
 @bp.get("/cohorts/<int:cohort_id>/progress")
 def cohort_progress(cohort_id: int):
     cohort, structure = _load(cohort_id)
-    sort = request.args.get("sort", "name")
+    sort = sort_key(request.args.get("sort"), len(structure.modules))
     descending = request.args.get("dir") == "desc"
     q = request.args.get("q", "").strip().lower()
     rows = progress_rows(cohort, structure)

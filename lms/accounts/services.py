@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from flask import current_app, url_for
@@ -69,6 +70,25 @@ COMMON_PASSWORDS = frozenset(
 )
 
 NAME_MAX_LENGTH = 200  # User.name's column width: PostgreSQL refuses longer values
+# Control characters (NUL, tab, CR, LF…) and Unicode's line and paragraph separators: a name is one line of
+# text, shown in lists, certificates and mail headers, and PostgreSQL cannot store NUL at all.
+_NOT_IN_NAMES = frozenset(("Cc", "Zl", "Zp"))
+
+
+def is_one_line(text: str) -> bool:
+    """No control character (NUL, tab, CR, LF…) and no Unicode line or paragraph separator in ``text``."""
+    return not any(unicodedata.category(char) in _NOT_IN_NAMES for char in text)
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` (already stripped) cannot be a person's name, or None. Every way in (forms, the API,
+    CSV imports, invitations, the command line) goes through :func:`create_user` or :func:`update_profile`,
+    which ask this; the CSV import also asks it first, to report every bad line at once."""
+    if not name or len(name) > NAME_MAX_LENGTH:
+        return _("Give a name of at most %(n)d characters.", n=NAME_MAX_LENGTH)
+    if not is_one_line(name):
+        return _("A name must be one line of text, without tabs or other control characters.")
+    return None
 
 
 def normalize_email(email: str) -> str:
@@ -114,8 +134,9 @@ def create_user(
 ) -> User:
     email = normalize_email(email)
     name = name.strip()
-    if not name or len(name) > NAME_MAX_LENGTH:
-        raise AccountError(_("Give a name of at most %(n)d characters.", n=NAME_MAX_LENGTH), "name")
+    problem = name_problem(name)
+    if problem:
+        raise AccountError(problem, "name")
     _check_address_free(email)
     if password is not None:
         problem = password_problem(password, email)
@@ -164,6 +185,9 @@ def set_roles(user: User, roles: list[str]) -> None:
 def update_profile(user: User, *, name: str, language: str, gender: str | None, institution_id: int | None) -> None:
     if language not in current_app.config["LANGUAGES"]:
         raise AccountError(_("Unknown language."), "language")
+    problem = name_problem(name.strip())
+    if problem:
+        raise AccountError(problem, "name")
     user.name = name.strip()
     user.language = language
     user.gender = gender or None

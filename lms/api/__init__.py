@@ -8,13 +8,27 @@ profile page; session cookies are ignored here, so the API needs no CSRF token.
 
 from __future__ import annotations
 
+from datetime import UTC
+
+import marshmallow as ma
 from flask import Flask, abort, g
 from flask_smorest import Api, Blueprint
+from flask_smorest.pagination import PaginationMetadataSchema
 
 from lms.accounts.tokens import user_for_api_token
 from lms.extensions import csrf
 
 API_PREFIX = "/api/v1"
+
+
+class UtcDateTime(ma.fields.DateTime):
+    """A stored time as RFC 3339 with its zone (``…+00:00``), as OpenAPI's ``date-time`` requires: the database
+    keeps UTC without a zone (``lms.clock.utcnow``), which marshmallow would write without an offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):  # noqa: ANN001, ANN202
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 def api_blueprint(name: str, import_name: str, description: str) -> Blueprint:
@@ -43,6 +57,19 @@ class _Api(Api):
         # lms.errors answers every HTTP error: JSON under /api/, a page (or the log-in redirect) elsewhere.
         # flask-smorest's own handler would replace it app-wide and answer the pages' 401/403/404 in JSON.
         pass
+
+    def _register_pagination_header(self) -> None:
+        # X-Pagination holds the metadata as JSON. smorest documents it with an object schema, which for a
+        # header means OpenAPI's "simple" style (k,v,k,v): a client generated from the document would
+        # misread it. A header's `content` says how it is really serialised.
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "Pagination metadata (a JSON object).",
+                "content": {"application/json": {"schema": PaginationMetadataSchema}},
+            },
+            lazy=True,
+        )
 
 
 def init_app(app: Flask) -> Api:

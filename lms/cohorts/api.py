@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_smorest import Page
 from flask_smorest import abort as smorest_abort
 
-from lms.api import api_blueprint
+from lms.api import UtcDateTime, api_blueprint
 from lms.cohorts import queries, services
 from lms.cohorts.models import Cohort
 from lms.db import db
@@ -38,7 +38,7 @@ class EnrollmentSchema(ma.Schema):
     email = ma.fields.Function(lambda e: e.user.email)
     name = ma.fields.Function(lambda e: e.user.name)
     status = ma.fields.Str()
-    enrolled_at = ma.fields.DateTime()
+    enrolled_at = UtcDateTime()
 
 
 class EnrollArgsSchema(ma.Schema):

@@ -190,6 +190,9 @@ def _read_rows(data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[RowE
         return [], [RowError(line, _("The file is not UTF-8 text. Save it as 'CSV UTF-8' and try again."))]
     if not text.strip():
         return [], [RowError(1, _("The file is empty."))]
+    if "\x00" in text:  # no text file has one, and PostgreSQL could not even look a NUL up
+        line = text[: text.index("\x00")].count("\n") + 1
+        return [], [RowError(line, _("The file contains a NUL character: save it as 'CSV UTF-8' and try again."))]
     try:
         dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
     except csv.Error:
@@ -201,14 +204,42 @@ def _read_rows(data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[RowE
         return [], [RowError(1, _("The first line must name the columns; missing: %(cols)s.", cols=", ".join(missing)))]
     reader.fieldnames = header
     rows = []
-    for record in reader:
-        cleaned = {key: (value or "").strip() for key, value in record.items() if key}
-        if not any(cleaned.values()):
-            continue  # blank line
-        rows.append((reader.line_num, cleaned))
+    read_to = 1  # the last line of the last record read (the header's, to begin with)
+    try:
+        for record in reader:
+            read_to = reader.line_num
+            cleaned = {key: (value or "").strip() for key, value in record.items() if key}
+            if not any(cleaned.values()):
+                continue  # blank line
+            # A quoted value may hold line breaks: the record is named by the line it starts on.
+            rows.append((reader.line_num - _line_breaks(record), cleaned))
+    except csv.Error:
+        # The reader cannot go on past one: a value longer than csv's field limit (128 KiB; a quotation mark
+        # left open swallows the rest of the file) or a line break alone (CR) in a value without quotes.
+        message = _(
+            "This line cannot be read as CSV: a value may have at most %(n)d characters, and a line break in a "
+            "value needs quotation marks around the value.",
+            n=csv.field_size_limit(),
+        )
+        return [], [RowError(_next_record_line(text, read_to), message)]
     if len(rows) > MAX_ROWS:
         return [], [RowError(1, _("At most %(n)d rows can be imported at once.", n=MAX_ROWS))]
     return rows, []
+
+
+def _line_breaks(record: dict) -> int:
+    """The line breaks inside a record's values (extra values come as a list under None)."""
+    values = [item for value in record.values() for item in (value if isinstance(value, list) else [value])]
+    return sum((value or "").count("\n") for value in values)
+
+
+def _next_record_line(text: str, after: int) -> int:
+    """The first line after line ``after`` that is not blank: where the record the reader failed on starts."""
+    lines = text.split("\n")
+    line = after + 1
+    while line < len(lines) and not lines[line - 1].strip():
+        line += 1
+    return line
 
 
 def import_enrollments_csv(cohort: Cohort, data: bytes) -> ImportReport:
@@ -241,6 +272,8 @@ def import_enrollments_csv(cohort: Cohort, data: bytes) -> ImportReport:
             problems.append(_("a name is needed to create the account"))
         elif user is None and len(name) > accounts.NAME_MAX_LENGTH:
             problems.append(_("the name must have at most %(n)d characters", n=accounts.NAME_MAX_LENGTH))
+        elif user is None and not accounts.is_one_line(name):
+            problems.append(_("the name must be one line of text, without tabs or other control characters"))
         institution_id = cohort.institution_id
         if record.get("institution"):
             institution = institutions.by_code(record["institution"])

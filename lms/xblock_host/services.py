@@ -22,9 +22,9 @@ from xblock.reference.user_service import XBlockUser
 from lms import domains
 
 
-def _ours(module: str) -> bool:
+def ours(module: str) -> bool:
     """A module of the core or of a domain package (``lms.domains``): its blocks share that package's
-    Flask-Babel catalogue."""
+    Flask-Babel catalogue, and its errors are never blamed on a request (``lms.xblock_host.views``)."""
     return module.split(".")[0] in domains.catalogued_packages()
 
 
@@ -63,7 +63,7 @@ def _translations(package: str, locale: str) -> gettext.NullTranslations:
     root = domains.package_folder(package)
     if root is None:
         return gettext.NullTranslations()
-    if _ours(package):  # our blocks share their package's Flask-Babel catalogue
+    if ours(package):  # our blocks share their package's Flask-Babel catalogue
         candidates = [(root / "translations", "messages")]
     else:
         # The conventions of community XBlocks (as Open edX's XBlockI18nService reads them).
@@ -87,7 +87,7 @@ class I18nService:
 
     def __init__(self, block_class: type, locale: str):
         module = getattr(block_class, "unmixed_class", block_class).__module__
-        package = module.split(".")[0] if _ours(module) else module.rpartition(".")[0] or module
+        package = module.split(".")[0] if ours(module) else module.rpartition(".")[0] or module
         self._locale = locale
         self._translations = _translations(package, locale)
 

@@ -36,6 +36,7 @@ from lms.xblock_host import tokens
 from lms.xblock_host.keys import InvalidKey, UsageKey
 from lms.xblock_host.kvs import ReadOnlyContent
 from lms.xblock_host.runtime import LmsRuntime, shared_field_names
+from lms.xblock_host.services import ours
 from lms.xblock_host.unavailable import UnavailableBlock
 
 bp = Blueprint("xblock_host", __name__, url_prefix="/xblock")
@@ -128,14 +129,18 @@ def _bounded_body(limit: int) -> bytes:
 
 
 def _too_large(limit: int) -> Response:
-    """413, saying how much a block accepts: as JSON ``{"error": …}`` (what blocks' scripts read) unless the
-    caller asked for a page (a form posted without JavaScript)."""
+    """413, saying how much a block accepts."""
     size = format_decimal(round(limit / (1024 * 1024), 2))
-    message = _("Too much data for this block: it accepts at most %(size)s MB.", size=size)
+    return _handler_error(413, _("Too much data for this block: it accepts at most %(size)s MB.", size=size))
+
+
+def _handler_error(status: int, message: str) -> Response:
+    """A handler call refused before or around the block: as JSON ``{"error": …}`` (what blocks' scripts
+    read) unless the caller asked for a page (a form posted without JavaScript)."""
     if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
-        return Response(render_template("error.html", status=413, message=message), status=413)
+        return Response(render_template("error.html", status=status, message=message), status=status)
     response = jsonify(error=message)
-    response.status_code = 413
+    response.status_code = status
     return response
 
 
@@ -186,8 +191,48 @@ def _call_handler(
         abort(404)
     except ReadOnlyContent:
         abort(409, "This handler tried to change published course content.")
+    except MALFORMED_REQUEST_ERRORS as error:
+        if not raised_by_outside_code(error):
+            raise
+        current_app.logger.warning(
+            "%s handler %r of %s could not use the request (answered 400)",
+            key.block_type,
+            handler_name,
+            usage_key,
+            exc_info=error,
+        )
+        return _malformed_request()
     headers = [(name, value) for name, value in result.headerlist if name.lower() != "content-length"]
     return Response(result.body, status=result.status, headers=headers)
+
+
+# What a community block's handler raises when a request body is not what it expects: a JSON array or a
+# string where it indexes an object (TypeError), a null it calls a method on (AttributeError), a missing key
+# (KeyError), a value it cannot convert (ValueError).
+MALFORMED_REQUEST_ERRORS = (ValueError, TypeError, LookupError, AttributeError)
+
+
+def raised_by_outside_code(error: BaseException) -> bool:
+    """Whether ``error`` was raised by code that is not ours (a community block, a library it called), with
+    none of our code between that block and the raise.
+
+    Only then is a handler's error taken for the client's malformed request. Our own blocks check their
+    input and refuse it with a status (``HandlerError``): an error raised in them is a bug and stays a 500,
+    as does one raised by the runtime, a service or the database layer a block called.
+    """
+    frames = []
+    trace = error.__traceback__
+    while trace is not None:
+        frames.append(ours(trace.tb_frame.f_globals.get("__name__", "")))
+        trace = trace.tb_next
+    # The first frames are this view and the runtime (ours); then XBlock's dispatch and the block's code.
+    if all(frames):
+        return False
+    return not any(frames[frames.index(False) :])
+
+
+def _malformed_request() -> Response:
+    return _handler_error(400, _("The block could not use this request. Reload the page and try again."))
 
 
 def _webob_request() -> webob.Request:

@@ -190,6 +190,25 @@ def test_must_pass_steps_block_a_competent_sign_off(client, auth, setup):
         assert client.post(url, json=bad).status_code == 400
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"results": {"hygiene": ["met"], "consent": "met", "asepsis": "met"}, "level": 4}',
+        '{"results": {"hygiene": {"met": true}, "consent": "met", "asepsis": "met"}, "level": 4}',
+        '{"results": {"hygiene": "met", "consent": "met", "asepsis": "met"}, "level": 1e999}',
+        '{"results": {"hygiene": "met", "consent": "met", "asepsis": "met"}, "level": [4]}',
+    ],
+    ids=["list-result", "object-result", "infinite-level", "list-level"],
+)
+def test_a_malformed_sign_off_is_a_400_and_records_nothing(client, auth, setup, body):
+    auth.login(setup.instructor)
+    url = handler_url(assessor_page(client, setup, setup.checklist), setup.checklist, "sign_off")
+    response = client.post(url, data=body, content_type="application/json")
+    assert response.status_code == 400 and response.get_json()["field"] in ("result-hygiene", "level")
+    assert "signoff" not in user_state(setup.checklist, setup.learner.id)
+    assert events(setup.learner.id, setup.checklist) == []
+
+
 def test_sign_off_from_a_plain_form_without_javascript(client, auth, setup):
     auth.login(setup.instructor)
     page = assessor_page(client, setup, setup.checklist)

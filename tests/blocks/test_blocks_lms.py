@@ -243,6 +243,29 @@ def test_logbook_validates_everything_server_side(client, auth, hospital):
     assert user_state(hospital.logbook, hospital.learner.id).get("entries", []) == []
 
 
+@pytest.mark.parametrize(
+    ("handler", "body", "field"),
+    [
+        ("self_assess", '{"steps": {"hygiene": ["confident"]}}', "step-hygiene"),
+        ("self_assess", '{"steps": {"hygiene": {"level": "confident"}}}', "step-hygiene"),
+        ("add_entry", json.dumps(dict(GOOD_ENTRY, autonomy=None))[:-1] + ', "autonomy": 1e999}', "autonomy"),
+        ("add_entry", json.dumps(dict(GOOD_ENTRY, autonomy=[3])), "autonomy"),
+    ],
+    ids=["list-answer", "object-answer", "infinite-autonomy", "list-autonomy"],
+)
+def test_values_of_the_wrong_json_type_are_a_400(client, auth, hospital, handler, body, field):
+    """Our own blocks check what they are sent: a list where a text is expected is no answer (and no set
+    member), 1e999 is infinity to Python's JSON reader (int() of it overflows)."""
+    auth.login(hospital.learner)
+    block = hospital.checklist if handler == "self_assess" else hospital.logbook
+    response = client.post(
+        handler_url(unit_page(client, hospital), block, handler), data=body, content_type="application/json"
+    )
+    assert response.status_code == 400 and response.get_json()["field"] == field, response.get_data(as_text=True)
+    state = user_state(block, hospital.learner.id)
+    assert "self_assessment" not in state and state.get("entries", []) == []
+
+
 def test_identifier_patterns_leave_clinical_narrative_alone():
     for text in ("The baby was born at night", "newborn care", "BP 120/80, HR 72", "on 2024-05-01 at 10:30", "14 Fr"):
         assert identifier_kind(text) is None, text

@@ -90,6 +90,35 @@ def test_poll_vote_is_saved_and_counted(client, auth, factory):
     assert "xblock.poll.submitted" in events
 
 
+@pytest.mark.parametrize(
+    ("handler", "body"),
+    [
+        ("vote", [1, 2]),  # a JSON array where the block indexes an object: TypeError inside the block
+        ("vote", "B"),
+        ("vote", 5),
+        ("vote", {"choice": ["B"]}),  # unhashable where the block looks up its answers
+        ("vote", {"choice": {"B": 1}}),
+        ("studio_submit", [1, 2]),  # AttributeError: a list has no .get
+        ("studio_submit", {"display_name": None, "question": None, "answers": None, "feedback": None}),
+    ],
+    ids=["array", "string", "number", "list-choice", "object-choice", "studio-array", "studio-nulls"],
+)
+def test_a_community_block_handler_that_cannot_read_the_body_is_a_400(client, auth, factory, caplog, handler, body):
+    """xblock-poll indexes and calls methods on the JSON it is sent without checking its shape; the host
+    answers its TypeError/AttributeError… with a 400 (logged as a warning), stores nothing, and the poll
+    still works."""
+    built, unit, poll, learner = setup_block(factory, "poll", "CB-POLL-BAD")
+    auth.login(learner)
+    html = unit_page(client, built, unit)
+    with caplog.at_level("WARNING"):
+        response = client.post(handler_url(html, poll, handler), json=body)
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert response.mimetype == "application/json" and "could not use this request" in response.get_json()["error"]
+    assert any("could not use the request" in record.getMessage() for record in caplog.records)
+    assert state(poll, "choice") is None and state(poll, "tally") is None
+    assert client.post(handler_url(html, poll, "vote"), json={"choice": "B"}).get_json()["success"] is True
+
+
 def test_survey_answers_are_saved(client, auth, factory):
     built, unit, survey, learner = setup_block(factory, "survey", "CB-SURVEY")
     auth.login(learner)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from tests.courses.helpers import build_course
 
 LAYOUT = {"Module one": {"L1": [["html"], ["html"]]}, "Module two": {"L2": [["html"]]}}
@@ -40,6 +42,27 @@ def test_progress_table_and_sorting(client, auth, factory):
     by_name = client.get(f"/cohorts/{cohort.id}/progress?sort=name").get_data(as_text=True)
     assert by_name.index("Ana Uwera") < by_name.index("Ben Habimana")
     assert 'aria-sort="ascending"' in by_name
+
+
+@pytest.mark.parametrize(
+    "key", ["bogus", "m2", "m-1", "m01", "m²", "m١", "m" + "9" * 5000, "", "total%00"], ids=lambda key: repr(key)[:12]
+)
+def test_an_unknown_sort_key_sorts_by_name_and_says_so(client, auth, factory, key):
+    """Module 2 does not exist (two modules), "m²" is not a number to int(), 5000 digits are past int()'s limit:
+    each sorts by name, the Learner column is marked sorted and the search form keeps "name"."""
+    built, cohort, instructor = cohort_with_progress(client, auth, factory)
+    auth.login(instructor)
+    response = client.get(f"/cohorts/{cohort.id}/progress?sort={key}&dir=desc")
+    if "%00" in key:  # a NUL in the address is refused before the page is built
+        assert response.status_code == 400
+        return
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert html.index("Ben Habimana") < html.index("Ana Uwera")  # by name, descending as asked
+    assert html.count("aria-sort=") == 1
+    learner_column = html[html.index("<thead>") : html.index("Module one")]
+    assert 'aria-sort="descending"' in learner_column
+    assert '<input type="hidden" name="sort" value="name">' in html
 
 
 def test_progress_csv(client, auth, factory):

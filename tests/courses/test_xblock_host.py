@@ -132,6 +132,38 @@ def test_unknown_handler_and_non_handler_methods_are_404(client, auth, factory):
     assert client.get(handler_url(html, thumbs, "vote")).status_code == 405
 
 
+def test_errors_of_our_own_code_in_a_handler_call_stay_server_errors(client, auth, factory, monkeypatch):
+    """Only an error raised in a community block's own code (or a library it calls) is taken for a malformed
+    request. Raised in the runtime a community block called, or in one of our blocks, it is our bug: it is
+    not turned into a 400 (the error handler logs it and answers 500; here, in tests, it propagates)."""
+    built = build_course(factory, {"M": {"L": [["poll", "skill_checklist"]]}}, code="HOST-BUG")
+    unit = built.units[0]
+    poll, checklist = built.components[unit]
+    auth.login(learner_in(factory, built))
+    html = page(client, built, unit)
+    assert client.post(handler_url(html, poll, "vote"), json=[1]).status_code == 400  # the block's own error
+
+    def broken(*args, **kwargs):
+        raise TypeError("a bug of ours")
+
+    monkeypatch.setattr("lms.xblock_host.events.record", broken)  # reached through LmsRuntime.publish
+    with pytest.raises(TypeError, match="a bug of ours"):
+        client.post(handler_url(html, poll, "vote"), json={"choice": "R"})
+    monkeypatch.setattr("courses.blocks.skill_checklist.now_iso", broken)  # called by our block's handler
+    with pytest.raises(TypeError, match="a bug of ours"):
+        client.post(handler_url(html, checklist, "self_assess"), json={"steps": {}})
+
+
+def test_thumbs_with_a_body_it_cannot_index_is_a_400(client, auth, factory):
+    built, unit, thumbs = thumbs_course(factory)
+    auth.login(learner_in(factory, built))
+    html = page(client, built, unit)
+    for body in ([], "up", {}):  # a KeyError for the last
+        response = client.post(handler_url(html, thumbs, "vote"), json=body)
+        assert response.status_code == 400 and "error" in response.get_json(), body
+    assert upvotes(thumbs) == 0
+
+
 def test_unenrolled_user_cannot_call_handlers_even_with_own_token(client, auth, factory, app):
     built, unit, thumbs = thumbs_course(factory)
     outsider = factory.user("learner")
