@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import config as lms_config
 from lms import db as lms_db
-from lms import domains, errors, i18n, request_transaction, tasks
+from lms import domains, errors, hosts, i18n, request_transaction, tasks
 from lms.extensions import csrf, login_manager, migrate
 from lms.per_request import request_state
 from lms.sessions import RememberingSessionInterface
@@ -42,6 +42,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
 
     _trust_proxies(app)
+    # Outermost: a request for another host is refused before anything else runs (lms/hosts.py).
+    app.wsgi_app = hosts.HostGuard(app.wsgi_app, hosts.trusted_hosts(config))
     app.session_interface = RememberingSessionInterface()
     lms_db.init_app(app)
     request_transaction.init_app(app)
@@ -68,8 +70,10 @@ def _trust_proxies(app: Flask) -> None:
     not appended to, by proxies (the TLS-terminating one sets it, the others pass it on), so its last value
     is the one to believe. With no proxy configured no forwarding header is believed at all.
     X-Forwarded-Host and -Prefix are never believed: a proxy that does not set X-Forwarded-Host itself
-    (nginx sets none unless told to) passes a client's one on unchanged, and reset and invitation links are
-    built from the request's host, so believing it would let a client choose the host in someone else's mail.
+    (nginx sets none unless told to) passes a client's one on unchanged, and the request's host would be the
+    client's choice. Links that leave the site (reset, invitation and welcome mail) depend on none of this:
+    they are built from ``BASE_URL`` (``lms.web.external_url``), and a request's ``Host`` must name one of the
+    site's own hosts (``lms.hosts``).
     """
     hops = app.config["PROXY_HOPS"]
     if hops:

@@ -112,7 +112,22 @@ def demo_command(host: str, port: int) -> None:
     with unit_of_work():
         summary = seed()
     print_summary(summary, base_url=f"http://{host}:{port}")
+    _explain_hosts(host)
     serve(current_app._get_current_object(), host, port, None)
+
+
+def _explain_hosts(bound: str) -> None:
+    """Say so when the server listens beyond the names it answers to (``--host 0.0.0.0`` for a phone on the
+    network): requests for other hosts are refused (lms/hosts.py)."""
+    from lms import hosts
+
+    trusted = hosts.trusted_hosts(current_app.config)
+    if not hosts.host_matcher(trusted)(f"[{bound}]" if ":" in bound else bound):
+        click.echo(
+            f"Only requests for {', '.join(trusted)} are answered. To open the demo by another name or address "
+            "(a phone on this network), add it to LMS_TRUSTED_HOSTS, and set LMS_BASE_URL for links in mail.",
+            err=True,
+        )
 
 
 def serve(app: Flask, host: str, port: int, workers: int | None) -> None:

@@ -10,7 +10,7 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -31,6 +31,7 @@ from lms.clock import utcnow
 from lms.db import db
 from lms.rate_limits import seconds_left
 from lms.sql import dialect_insert, recheck_on_conflict
+from lms.web import external_url
 
 
 class AccountError(ValueError):
@@ -308,7 +309,7 @@ def send_password_reset(email: str) -> None:
     user = get_by_email(email)
     if user is None or not user.is_active:
         return
-    link = url_for("accounts.reset_password", token=make_reset_token(user), _external=True)
+    link = external_url("accounts.reset_password", token=make_reset_token(user))
     hours = max(1, current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 3600)
     _mail(
         user.email,
@@ -322,7 +323,7 @@ def send_password_reset(email: str) -> None:
 
 def send_welcome(user: User) -> None:
     """Mail a new account (created by an admin or an import) a link to choose its password."""
-    link = url_for("accounts.reset_password", token=make_reset_token(user), _external=True)
+    link = external_url("accounts.reset_password", token=make_reset_token(user))
     _mail(
         user.email,
         user.language,
@@ -353,7 +354,7 @@ def create_invitation(email: str, roles: list[str], institution_id: int | None, 
     )
     db.session.add(invitation)
     db.session.flush()
-    link = url_for("accounts.register", token=raw, _external=True)
+    link = external_url("accounts.register", token=raw)
     _mail(
         email,
         current_app.config["DEFAULT_LANGUAGE"],  # the invitee has no account, so no language, yet
