@@ -83,8 +83,11 @@ def _trust_proxies(app: Flask) -> None:
 def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
+    from lms.accounts.models import LOGIN_LIFETIME
     from lms.accounts.session_user import load_session_user
 
+    # The remember-me cookie lives as long as the log-in it names (lms/accounts/logins.py).
+    app.config["REMEMBER_COOKIE_DURATION"] = LOGIN_LIFETIME
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to open this page.")

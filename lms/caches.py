@@ -31,7 +31,9 @@ Each cache: key → value; bound; why it cannot go stale.
   key: checking a token compares afresh).
 * ``SESSION_COOKIES``: (secret key, cookie text) → (signed at, the session's data); 4,096 entries; a
   verified signature stays valid for that key and text, and the session lifetime is checked again on
-  every hit (``lms.sessions``); only sessions of immutable scalars are kept, copied for each request.
+  every hit (``lms.sessions``); only sessions of immutable scalars are kept, copied for each request. It
+  says nothing of whether the session's log-in is still alive: that is read from the database on every
+  request (``lms.accounts.logins``), so a logged-out session stays logged out.
 * ``RUNTIME_TAGS``: (script root, locale) → the runtime's script and style tags; 64 entries; URLs of
   static files and a translated string shipped with the code.
 

@@ -1,4 +1,5 @@
-"""Every change to an account: create, authenticate, passwords, invitations, roles, profile, API tokens.
+"""Every change to an account: create, authenticate, passwords, invitations, roles, profile, API tokens
+(log-ins themselves: ``lms.accounts.logins``).
 
 Functions flush and never commit (see ``lms/db.py``). Errors a user can fix are raised as
 :class:`AccountError` with a translatable message; views show them next to the form.
@@ -19,6 +20,7 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms import audit, mail, signals
+from lms.accounts import logins
 from lms.accounts.models import (
     Invitation,
     LoginFailure,
@@ -186,6 +188,7 @@ def set_active(user: User, active: bool) -> None:
         raise AccountError(_("This is the last programme admin: it cannot be deactivated."), "active")
     user.active = active
     user.session_nonce = secrets.token_hex(8)
+    logins.end_all(user)
     db.session.flush()
     audit.record("user.activated" if active else "user.deactivated", "user", user.id)
 
@@ -257,7 +260,8 @@ def set_password(user: User, password: str) -> None:
     if problem:
         raise AccountError(problem, "password")
     user.password_hash = _hash_password(password)
-    user.session_nonce = secrets.token_hex(8)  # log out every other session
+    user.session_nonce = secrets.token_hex(8)  # log out every session (the view starts a new one for this one)
+    logins.end_all(user)
     # Whoever chose this password owns the address: past guesses must not keep it locked out.
     db.session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
     db.session.flush()
