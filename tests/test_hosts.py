@@ -3,6 +3,9 @@ and requests for a host the site does not answer to are refused (``lms.hosts``, 
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
@@ -108,6 +111,21 @@ def test_links_are_built_from_the_base_url_in_jobs_and_commands(app_overrides, o
             return external_url("accounts.reset_password", token="abc")
 
     assert outside_requests(build) == "https://lms.example.org/tot/password/reset/abc"
+
+
+def test_no_code_builds_an_absolute_link_from_the_request():
+    """``url_for(..., _external=True)`` and the request's host URLs take the client's ``Host``: links that
+    leave the site go through ``lms.web.external_url`` (mail templates included)."""
+    root = Path(__file__).resolve().parent.parent
+    found = []
+    for package in ("lms", "courses", "assessments", "certificates"):
+        for path in (root / package).rglob("*"):
+            if path.suffix not in {".py", ".html", ".txt"} or path.relative_to(root).as_posix() == "lms/web.py":
+                continue
+            text = path.read_text(encoding="utf-8")
+            if re.search(r"_external\s*=\s*True|\b(?:host_url|url_root|root_url)\b", text):
+                found.append(path.relative_to(root).as_posix())
+    assert found == []
 
 
 # --- which hosts are answered ---------------------------------------------------------------------------
