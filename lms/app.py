@@ -16,7 +16,7 @@ from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import config as lms_config
-from lms import csp, domains, errors, i18n, request_transaction, tasks
+from lms import csp, domains, errors, hosts, i18n, request_transaction, tasks
 from lms import db as lms_db
 from lms.extensions import csrf, login_manager, migrate
 from lms.sessions import RememberingSessionInterface
@@ -43,6 +43,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
 
     _trust_proxies(app)
+    # Outermost: a request for another host is refused before anything else runs (lms/hosts.py).
+    app.wsgi_app = hosts.HostGuard(app.wsgi_app, hosts.trusted_hosts(config))
     app.session_interface = RememberingSessionInterface()
     lms_db.init_app(app)
     request_transaction.init_app(app)
@@ -70,8 +72,10 @@ def _trust_proxies(app: Flask) -> None:
     not appended to, by proxies (the TLS-terminating one sets it, the others pass it on), so its last value
     is the one to believe. With no proxy configured no forwarding header is believed at all.
     X-Forwarded-Host and -Prefix are never believed: a proxy that does not set X-Forwarded-Host itself
-    (nginx sets none unless told to) passes a client's one on unchanged, and reset and invitation links are
-    built from the request's host, so believing it would let a client choose the host in someone else's mail.
+    (nginx sets none unless told to) passes a client's one on unchanged, and the request's host would be the
+    client's choice. Links that leave the site (reset, invitation and welcome mail) depend on none of this:
+    they are built from ``BASE_URL`` (``lms.web.external_url``), and a request's ``Host`` must name one of the
+    site's own hosts (``lms.hosts``).
     """
     hops = app.config["PROXY_HOPS"]
     if hops:
@@ -81,8 +85,11 @@ def _trust_proxies(app: Flask) -> None:
 def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
+    from lms.accounts.models import LOGIN_LIFETIME
     from lms.accounts.session_user import load_session_user
 
+    # The remember-me cookie lives as long as the log-in it names (lms/accounts/logins.py).
+    app.config["REMEMBER_COOKIE_DURATION"] = LOGIN_LIFETIME
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to open this page.")

@@ -31,7 +31,9 @@ Each cache: key → value; bound; why it cannot go stale.
   key: checking a token compares afresh).
 * ``SESSION_COOKIES``: (secret key, cookie text) → (signed at, the session's data); 4,096 entries; a
   verified signature stays valid for that key and text, and the session lifetime is checked again on
-  every hit (``lms.sessions``); only sessions of immutable scalars are kept, copied for each request.
+  every hit (``lms.sessions``); only sessions of immutable scalars are kept, copied for each request. It
+  says nothing of whether the session's log-in is still alive: that is read from the database on every
+  request (``lms.accounts.logins``), so a logged-out session stays logged out.
 * ``SCRIPT_HASHES``: the text of a block's inline script → (its CSP hash source, the text's length)
   (``lms.csp``); 8 MiB (text size); a hash is a pure function of the text. Blocks inline the same
   package files on every page: a lookup costs a third of hashing them again (drag-and-drop-v2 inlines

@@ -7,6 +7,7 @@ command's work is one unit of work (``lms.db.unit_of_work``): all of it is kept,
 from __future__ import annotations
 
 import sys
+from urllib.parse import urlsplit
 
 import click
 from flask import Flask, current_app
@@ -112,7 +113,25 @@ def demo_command(host: str, port: int) -> None:
     with unit_of_work():
         summary = seed()
     print_summary(summary, base_url=f"http://{host}:{port}")
+    _explain_hosts(host, port)
     serve(current_app._get_current_object(), host, port, None)
+
+
+def _explain_hosts(host: str, port: int) -> None:
+    """Say so when links in mail will not point to this server, or when it listens beyond the names it answers
+    to (``--host 0.0.0.0`` for a phone on the network): requests for other hosts are refused (lms/hosts.py)."""
+    from lms import hosts
+
+    base_url = current_app.config["BASE_URL"]
+    trusted = hosts.trusted_hosts(current_app.config)
+    if not hosts.host_matcher(trusted)(f"[{host}]" if ":" in host else host):
+        click.echo(
+            f"Only requests for {', '.join(trusted)} are answered. To open the demo by another name or address "
+            "(a phone on this network), add it to LMS_TRUSTED_HOSTS, and set LMS_BASE_URL for links in mail.",
+            err=True,
+        )
+    elif urlsplit(base_url).port != port:
+        click.echo(f"Links in mail point to {base_url} (LMS_BASE_URL), not to this server's port {port}.", err=True)
 
 
 def serve(app: Flask, host: str, port: int, workers: int | None) -> None:

@@ -8,10 +8,12 @@ provide ``LMS_SECRET_KEY`` (a missing key is a start-up error, not a silently ge
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class ConfigError(RuntimeError):
@@ -44,12 +46,56 @@ def _hop_count(value: Any) -> int:
     return hops
 
 
+# Host names and IPv4 addresses; IPv6 addresses (without their brackets).
+HOST_NAME = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)*", re.IGNORECASE)
+IPV6_ADDRESS = re.compile(r"[0-9a-f]*:[0-9a-f]*:[0-9a-f:.]*", re.IGNORECASE)
+
+
+def _base_url(value: Any) -> str:
+    """The site's address as people reach it: http(s)://host[:port][/path], nothing else."""
+    text = str(value).strip().rstrip("/")
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or not (HOST_NAME.fullmatch(parts.hostname) or IPV6_ADDRESS.fullmatch(parts.hostname))
+        or "@" in parts.netloc
+        or parts.query
+        or parts.fragment
+    ):
+        raise ValueError(f"expected the site's address, such as https://lms.example.org, got {value!r}")
+    return text
+
+
+def _host_names(value: Any) -> list[str]:
+    """Extra host names, a list or comma-separated: ``lms.example.org``, ``.example.org`` (every subdomain),
+    ``10.0.0.5``, ``[::1]``; no scheme, no port. IPv6 addresses are kept without their brackets."""
+    names = _list(value) if isinstance(value, str) else [str(name).strip() for name in value or ()]
+    kept = []
+    for name in names:
+        bare = name.removeprefix("[").removesuffix("]") if name.startswith("[") else name
+        if HOST_NAME.fullmatch(name.removeprefix(".")) or IPV6_ADDRESS.fullmatch(bare):
+            kept.append(bare.lower())
+        else:
+            raise ValueError(f"expected host names such as lms.example.org (no scheme, no port), got {name!r}")
+    return kept
+
+
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",  # development | production | testing
     "SECRET_KEY": None,
     "SQLALCHEMY_DATABASE_URI": None,  # None: SQLite file in the instance folder
     "INSTANCE_PATH": None,  # None: Flask's default instance folder
+    # The site's address: every link that leaves the site (mail, callbacks) is built from it, never from a
+    # request, and requests for any other host are refused (lms/hosts.py).
     "BASE_URL": "http://127.0.0.1:5000",
+    # Other names the site answers to (a second domain, the address a monitor uses); BASE_URL's host always.
+    "TRUSTED_HOSTS_EXTRA": [],
     # Reverse proxies in front of the app that each append the address they received the request from to
     # X-Forwarded-For (0: clients connect to the app directly). Per-client limits count by the address
     # that many entries from the right; a wrong number makes every limit site-wide, or lets clients choose.
@@ -101,7 +147,8 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "LMS_SECRET_KEY": ("SECRET_KEY", str),
     "LMS_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "LMS_INSTANCE_PATH": ("INSTANCE_PATH", str),
-    "LMS_BASE_URL": ("BASE_URL", str),
+    "LMS_BASE_URL": ("BASE_URL", _base_url),
+    "LMS_TRUSTED_HOSTS": ("TRUSTED_HOSTS_EXTRA", _host_names),
     "LMS_PROXY_HOPS": ("PROXY_HOPS", _hop_count),
     "LMS_OPEN_REGISTRATION": ("OPEN_REGISTRATION", _bool),
     "LMS_DEFAULT_LANGUAGE": ("DEFAULT_LANGUAGE", str),
@@ -149,6 +196,14 @@ def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
         config["PROXY_HOPS"] = _hop_count(config["PROXY_HOPS"])  # an override is checked like the variable
     except ValueError as exc:
         raise ConfigError(f"LMS_PROXY_HOPS: {exc}") from exc
+    for key, variable, check in (
+        ("BASE_URL", "LMS_BASE_URL", _base_url),
+        ("TRUSTED_HOSTS_EXTRA", "LMS_TRUSTED_HOSTS", _host_names),
+    ):
+        try:
+            config[key] = check(config[key])  # an override is checked like the variable
+        except ValueError as exc:
+            raise ConfigError(f"{variable}: {exc}") from exc
     if config["ENV"] not in ENVIRONMENTS:
         raise ConfigError(f"LMS_ENV must be one of {sorted(ENVIRONMENTS)}, got {config['ENV']!r}")
     return config

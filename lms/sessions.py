@@ -11,7 +11,10 @@ cookies that verified in a process-wide LRU, keyed by the secret key and the coo
 (signature included), and gives each request its own copy of the data.
 
 A remembered cookie is still held to the session lifetime, from the timestamp it was signed with, as
-Flask's own check does. Only sessions whose values are all immutable scalars are remembered: a copy
+Flask's own check does. Remembering vouches for the signature only, never for the log-in the session
+names: the user loader asks the database on every request whether that log-in is alive
+(``lms.accounts.logins``), so a cookie of a session that logged out is refused, remembered or not.
+Only sessions whose values are all immutable scalars are remembered: a copy
 of a session holding lists or dicts (flashed messages) would share them between requests.
 """
 

@@ -1,8 +1,9 @@
-"""Small request helpers shared by every blueprint: safe redirects, pagination, the client address, and the
-``int`` URL converter every route's ids go through."""
+"""Small URL and request helpers shared by every blueprint: links that leave the site, safe redirects,
+pagination, the client address, and the ``int`` URL converter every route's ids go through."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, request, url_for
@@ -12,6 +13,20 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, ValidationError
 
 from lms.db import db
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """The absolute URL of ``endpoint`` on the site's own address, ``BASE_URL`` (scheme, host, port and path
+    prefix), for every link that leaves the site: mail, callbacks handed to other services.
+
+    Never built from the request (``url_for(..., _external=True)`` takes the ``Host`` header, which the
+    client writes, and a reset link in someone else's mail would then point wherever the client chose), so it
+    is the same in a request, a job or a command, with no request at all.
+    """
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    current_app.inject_url_defaults(endpoint, values)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def safe_next(target: str | None, default_endpoint: str = "dashboard.index") -> str:

@@ -1,4 +1,4 @@
-"""Accounts: users and their global roles, invitations, personal API tokens, failed log-ins.
+"""Accounts: users and their global roles, log-ins, invitations, personal API tokens, failed log-ins.
 
 Secrets are stored only as hashes (passwords with scrypt, tokens with SHA-256), so a database dump
 holds nothing that lets its reader log in, accept an invitation or call the API.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String, func
@@ -51,18 +51,24 @@ class UserRole(db.Model):
 
 class AccountIdentity(UserMixin):
     """What Flask-Login and permission rules ask of an account, from its ``id``, ``active``,
-    ``session_nonce`` and ``roles``: one definition for the ORM ``User`` and the request's ``SessionUser``.
+    ``session_nonce``, ``login_token`` and ``roles``: one definition for the ORM ``User`` and the request's
+    ``SessionUser``.
 
-    The session id carries the nonce: changing the password or deactivating the account rotates it, and
-    every session minted before stops loading.
+    The session id (``id:nonce:login``, which Flask-Login keeps in the session and in the remember-me cookie)
+    carries the nonce and the token of one log-in (``UserLogin``): changing the password or deactivating the
+    account rotates the nonce, and every session minted before stops loading; logging out deletes the
+    log-in, and that session and its remember-me cookie stop loading, wherever a copy of them is.
     """
+
+    # Set by lms.accounts.logins when a log-in starts, and by the session loader: not a column.
+    login_token: str | None = None
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_nonce}"
+        return f"{self.id}:{self.session_nonce}:{self.login_token or ''}"
 
     def has_role(self, *roles: str) -> bool:
         return not self.roles.isdisjoint(roles)
@@ -99,6 +105,21 @@ class User(AccountIdentity, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+# How long a log-in counts at most, remembered or not (also the remember-me cookie's lifetime).
+LOGIN_LIFETIME = timedelta(days=365)
+
+
+class UserLogin(db.Model):
+    """One log-in: the session it opened and that session's remember-me cookie name it by its token, stored
+    only as a hash. Deleting the row ends the log-in wherever its cookies are (``lms.accounts.logins``)."""
+
+    __tablename__ = "user_login"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class Invitation(db.Model):

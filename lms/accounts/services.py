@@ -1,4 +1,5 @@
-"""Every change to an account: create, authenticate, passwords, invitations, roles, profile, API tokens.
+"""Every change to an account: create, authenticate, passwords, invitations, roles, profile, API tokens
+(log-ins themselves: ``lms.accounts.logins``).
 
 Functions flush and never commit (see ``lms/db.py``). Errors a user can fix are raised as
 :class:`AccountError` with a translatable message; views show them next to the form.
@@ -11,7 +12,7 @@ import secrets
 import unicodedata
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,6 +21,7 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms import audit, mail, signals
+from lms.accounts import logins
 from lms.accounts.models import (
     Invitation,
     LoginFailure,
@@ -32,6 +34,7 @@ from lms.clock import utcnow
 from lms.db import db
 from lms.rate_limits import seconds_left
 from lms.sql import dialect_insert, recheck_on_conflict
+from lms.web import external_url
 
 
 class AccountError(ValueError):
@@ -209,6 +212,7 @@ def set_active(user: User, active: bool) -> None:
         raise AccountError(_("This is the last programme admin: it cannot be deactivated."), "active")
     user.active = active
     user.session_nonce = secrets.token_hex(8)
+    logins.end_all(user)
     db.session.flush()
     audit.record("user.activated" if active else "user.deactivated", "user", user.id)
 
@@ -280,7 +284,8 @@ def set_password(user: User, password: str) -> None:
     if problem:
         raise AccountError(problem, "password")
     user.password_hash = _hash_password(password)
-    user.session_nonce = secrets.token_hex(8)  # log out every other session
+    user.session_nonce = secrets.token_hex(8)  # log out every session (the view starts a new one for this one)
+    logins.end_all(user)
     # Whoever chose this password owns the address: past guesses must not keep it locked out.
     db.session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
     db.session.flush()
@@ -332,7 +337,7 @@ def send_password_reset(email: str) -> None:
     user = get_by_email(email)
     if user is None or not user.is_active:
         return
-    link = url_for("accounts.reset_password", token=make_reset_token(user), _external=True)
+    link = external_url("accounts.reset_password", token=make_reset_token(user))
     hours = max(1, current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 3600)
     _mail(
         user.email,
@@ -346,7 +351,7 @@ def send_password_reset(email: str) -> None:
 
 def send_welcome(user: User) -> None:
     """Mail a new account (created by an admin or an import) a link to choose its password."""
-    link = url_for("accounts.reset_password", token=make_reset_token(user), _external=True)
+    link = external_url("accounts.reset_password", token=make_reset_token(user))
     _mail(
         user.email,
         user.language,
@@ -377,7 +382,7 @@ def create_invitation(email: str, roles: list[str], institution_id: int | None, 
     )
     db.session.add(invitation)
     db.session.flush()
-    link = url_for("accounts.register", token=raw, _external=True)
+    link = external_url("accounts.register", token=raw)
     _mail(
         email,
         current_app.config["DEFAULT_LANGUAGE"],  # the invitee has no account, so no language, yet

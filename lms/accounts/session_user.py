@@ -13,19 +13,32 @@ from functools import cached_property
 from typing import Any
 
 from flask_login import current_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 
-from lms.accounts.models import AccountIdentity, User, UserRole
+from lms.accounts.models import LOGIN_LIFETIME, AccountIdentity, User, UserLogin, UserRole, hash_token
+from lms.clock import utcnow
 from lms.db import db
 
 _COLUMNS = ("id", "email", "name", "institution_id", "language", "gender", "active", "session_nonce")
 
 _user_table = User.__table__
 _role_table = UserRole.__table__
-# Built once: the user's columns and roles, one row per role (one row with a NULL role for none).
+_login_table = UserLogin.__table__
+# Built once: the user's columns and roles, one row per role (one row with a NULL role for none), and no
+# row at all unless the session's log-in is alive (lms/accounts/logins.py): one statement, as before
+# log-ins were recorded, and the log-in is found by its primary key.
 _LOAD = (
     select(*(_user_table.c[name] for name in _COLUMNS), _role_table.c.role)
-    .select_from(_user_table.outerjoin(_role_table, _role_table.c.user_id == _user_table.c.id))
+    .select_from(
+        _user_table.join(
+            _login_table,
+            and_(
+                _login_table.c.token_hash == bindparam("login"),
+                _login_table.c.user_id == _user_table.c.id,
+                _login_table.c.created_at >= bindparam("since"),
+            ),
+        ).outerjoin(_role_table, _role_table.c.user_id == _user_table.c.id)
+    )
     .where(_user_table.c.id == bindparam("id"))
 )
 
@@ -58,16 +71,20 @@ class SessionUser(AccountIdentity):
 
 
 def load_session_user(user_id: str) -> SessionUser | None:
-    """Flask-Login's user loader, for ids made by ``AccountIdentity.get_id`` (``id:nonce``)."""
-    raw_id, _, nonce = user_id.partition(":")
-    if not raw_id.isdigit():
+    """Flask-Login's user loader, for ids made by ``AccountIdentity.get_id`` (``id:nonce:login``), from the
+    session or from the remember-me cookie: None unless the nonce is the user's and the log-in is alive."""
+    raw_id, _, rest = user_id.partition(":")
+    nonce, _, token = rest.partition(":")
+    if not raw_id.isdigit() or not token:
         return None
-    rows = db.session.connection().execute(_LOAD, {"id": int(raw_id)}).all()
+    parameters = {"id": int(raw_id), "login": hash_token(token), "since": utcnow() - LOGIN_LIFETIME}
+    rows = db.session.connection().execute(_LOAD, parameters).all()
     if not rows:
         return None
     values = dict(zip(_COLUMNS, rows[0][: len(_COLUMNS)], strict=True))
     if values["session_nonce"] != nonce or not values["active"]:
         return None
+    values["login_token"] = token
     return SessionUser(values, frozenset(row[-1] for row in rows if row[-1] is not None))
 
 

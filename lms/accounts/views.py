@@ -1,14 +1,15 @@
-"""Account pages for everyone: log in and out, register, reset and change a password, profile, API tokens."""
+"""Account pages for everyone: log in and out (here or everywhere), register, reset and change a password,
+profile, API tokens."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms import rate_limits
-from lms.accounts import services
+from lms.accounts import logins, services
 from lms.accounts import tokens as api_tokens
 from lms.accounts.forms import (
     ApiTokenForm,
@@ -25,7 +26,7 @@ from lms.db import db
 from lms.forms import ConfirmForm, add_error
 from lms.institutions.queries import all_institutions
 from lms.permissions import permission_required
-from lms.request_transaction import keep_writes_on_error
+from lms.request_transaction import keep_writes_on_error, writes
 from lms.web import client_ip, safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -53,7 +54,7 @@ def login():
             form.form_errors.append(_("The e-mail address or the password is not correct."))
             status = 401
         else:
-            login_user(user, remember=form.remember.data)
+            logins.log_in(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 400
@@ -63,13 +64,14 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    logins.log_out()  # the log-in itself ends: a copy of this session's cookies no longer works either
     flash(_("You are logged out."), "info")
     return redirect(url_for("accounts.login"))
 
 
 @bp.route("/register", methods=["GET", "POST"], defaults={"token": None})
 @bp.route("/register/<token>", methods=["GET", "POST"])
+@writes  # a logged-in visitor is logged out first, and that deletes the log-in's record, on GET too
 def register(token: str | None):
     invitation = services.invitation_for_token(token) if token else None
     if token and invitation is None:
@@ -77,7 +79,7 @@ def register(token: str | None):
     if invitation is None and not current_app.config["OPEN_REGISTRATION"]:
         return render_template("accounts/registration_closed.html"), 403
     if current_user.is_authenticated:
-        logout_user()
+        logins.log_out()
     form = RegistrationForm()
     if invitation is not None:
         form.email.data = invitation.email  # the invitation fixes the address
@@ -106,7 +108,7 @@ def register(token: str | None):
         except services.AccountError as error:
             add_error(form, error.field, error.message)
         else:
-            login_user(user)
+            logins.log_in(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
             return redirect(url_for("dashboard.index"))
     status = 400 if request.method == "POST" else 200
@@ -150,7 +152,7 @@ def reset_password(token: str):
         except services.AccountError as error:
             add_error(form, error.field, error.message)
         else:
-            login_user(user)
+            logins.log_in(user)
             flash(_("Your new password is saved."), "success")
             return redirect(url_for("dashboard.index"))
     status = 400 if request.method == "POST" else 200
@@ -217,9 +219,10 @@ def change_password():
         except services.AccountError as error:
             add_error(form, error.field, error.message)
         else:
-            # The session nonce changed: renew this session, others end. Pass the user itself: Flask-Login
-            # would store the proxy as the request's user and every later use of current_user would recurse.
-            login_user(user_record(current_user))
+            # Every log-in ended with the old password: start a new one here, others stay ended. Pass the user
+            # itself: Flask-Login would store the proxy as the request's user and every later use of
+            # current_user would recurse.
+            logins.log_in(user_record(current_user))
             flash(_("Password changed. Other devices have been logged out."), "success")
             return redirect(url_for("accounts.profile"))
     return _profile_page(password_form=form, status=400)
@@ -251,3 +254,28 @@ def revoke_token(token_id: int):
     api_tokens.revoke_api_token(token)
     flash(_("Token revoked."), "info")
     return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/profile/logins/end", methods=["GET", "POST"])
+@permission_required("profile.edit")
+def log_out_everywhere():
+    """Every log-in of the account ends, this browser's included: sessions and remember-me cookies on
+    every device, and any copy of them. The user logs in again here."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        logins.log_out_everywhere()
+        flash(_("You are logged out on every device, this one included."), "info")
+        return redirect(url_for("accounts.login"))
+    page = render_template(
+        "confirm.html",
+        form=form,
+        title=_("Log out everywhere?"),
+        message=_(
+            "Every session of your account ends: on this device, on your other devices and browsers, "
+            "and wherever someone may have copied one. You will log in again."
+        ),
+        confirm_label=_("Log out everywhere"),
+        cancel_url=url_for("accounts.profile"),
+        danger=True,
+    )
+    return page, 400 if request.method == "POST" else 200

@@ -19,6 +19,7 @@ from xblock.fields import ScopeIds, UserScope
 from xblock.runtime import IdGenerator, IdReader, Runtime
 
 from lms import caches
+from lms.web import external_url
 from lms.xblock_host import django_setup, events, tokens
 from lms.xblock_host.context import LearningContext
 from lms.xblock_host.keys import InvalidKey, UsageKey, new_block_id, slugify
@@ -171,7 +172,8 @@ class LmsRuntime(Runtime):
         if thirdparty:
             usage = str(block.scope_ids.usage_id)
             token = tokens.make(0, self.state_user_id, f"{usage}|{handler_name}", self.context.branch, "thirdparty")
-            url = url_for(
+            # Handed to another service, so on the site's own address (BASE_URL), not the request's host.
+            url = external_url(
                 "xblock_host.thirdparty_handler",
                 branch=self.context.branch,
                 usage_key=usage,
@@ -179,7 +181,6 @@ class LmsRuntime(Runtime):
                 token=token,
                 handler=handler_name,
                 suffix=suffix or "",
-                _external=True,
             )
         else:
             url = f"{self.handler_prefix(block)}{handler_name}/{suffix or ''}"
