@@ -30,12 +30,13 @@ def init_app(app: Flask) -> None:
     from courses.studio import blueprint as studio
     from courses.studio import components, files, views  # noqa: F401 - their routes register on studio.bp
     from lms import signals
-    from lms.cohorts.catalogue import register_course_provider
+    from lms.cohorts.catalogue import register_course_provider, register_staffed_courses
     from lms.demo import register_seeder
     from lms.xblock_host.context import register_resolver
 
     register_resolver(context.resolve)
     register_course_provider(queries.offerable_by)
+    register_staffed_courses(queries.staffed_by)
     register_seeder(demo.seed)
     modules = (studio, courseware_views, instructor, olx_views, assessor_views)
     app.register_blueprint(file_views.bp)  # course files; also the package's template folder

@@ -26,7 +26,7 @@ from courses.models import Course, author_role, course_root_key
 from courses.structure import Structure, published_structure
 from courses.versions import snapshot_store
 from lms.clock import utcnow
-from lms.cohorts.queries import instructs_course_learner
+from lms.cohorts.queries import instructs_course_learner, is_enrolled_in_course
 from lms.per_request import request_state
 from lms.permissions import can
 from lms.xblock_host.context import DRAFT, PUBLISHED
@@ -134,8 +134,14 @@ class CourseContext:
         return self.branch == PUBLISHED and self.user_role(user) == "student"
 
     def can_act_for(self, acting_user: Any, state_user_id: int) -> bool:
+        """Whether ``acting_user`` may act on (see, sign off, grade) another user's state of this course now.
+
+        Only on a learner actively enrolled in the course: for admins and the course's staff in any of its
+        cohorts, for an instructor in a cohort they instruct. Asked on every handler call (a handler token
+        lives for days), so a learner withdrawn since, or an instructor removed since, is refused at once.
+        """
         if acting_user.is_admin or self.is_staff(acting_user):
-            return True
+            return is_enrolled_in_course(state_user_id, self.course_id)
         return instructs_course_learner(acting_user.id, state_user_id, self.course_id)
 
     def user_role(self, user: Any) -> str:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import Select, bindparam, func, select
 
 from courses.models import BlockGrade, Completion, CompletionKind, Course, CourseAuthor
+from lms.accounts.models import Role
 from lms.db import db
 
 # A course an OLX import is still writing is nobody's yet (Course.importing_at): every query that lists or
@@ -44,13 +45,23 @@ def authored_by(user) -> Select:  # noqa: ANN001
 
 
 def offerable_by(user) -> list[tuple[int, str]]:  # noqa: ANN001
-    """Courses a cohort may offer: published ones, plus the user's own drafts (all for an admin)."""
+    """Courses ``user`` may offer as a cohort: those they own or co-author, drafts too (every course for an
+    admin). Nobody else's: a cohort makes its instructors assessors of the course's learners."""
     stmt = select(Course.id, Course.title, Course.code).where(VISIBLE).order_by(func.lower(Course.title))
     if not user.is_admin:
-        stmt = stmt.where(
-            or_(Course.published_version_id.is_not(None), Course.authors.any(CourseAuthor.user_id == user.id))
-        )
+        staffed = staffed_by(user)
+        if staffed is None:
+            return []
+        stmt = stmt.where(Course.id.in_(staffed))
     return [(course_id, f"{title} ({code})") for course_id, title, code in db.session.execute(stmt)]
+
+
+def staffed_by(user) -> Select | None:  # noqa: ANN001
+    """The ids of the courses whose own staff ``user`` is, as ``course.edit`` counts them (owner or co-author,
+    holding the author role), or None when they cannot be: the cohorts of these courses are theirs to run."""
+    if not user.has_role(Role.AUTHOR):
+        return None
+    return select(CourseAuthor.course_id).where(CourseAuthor.user_id == user.id)
 
 
 def enrolled_courses(user) -> list[Course]:  # noqa: ANN001

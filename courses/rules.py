@@ -3,6 +3,11 @@
 Authors create courses; a course is edited by its owner and co-authors (and admins); learners see the
 published version of courses they are enrolled in; authors, the course's cohort instructors and admins
 may preview it.
+
+Assessing follows the course's own roles: its owner, co-authors and admins assess the learners of all its
+cohorts; an instructor (assigned to a cohort by those, ``lms/cohorts/rules.py``) assesses the learners of the
+cohorts they instruct. Whose state one may act on is decided when a handler runs, by
+``CourseContext.can_act_for`` (``courses/context.py``): only a learner actively enrolled in such a cohort.
 """
 
 from lms.accounts.models import Role
@@ -42,19 +47,21 @@ def take_course(user, course) -> bool:
 
 @rule("course.view_progress")
 def view_progress(user, cohort) -> bool:
-    return cohort is not None and (user.is_admin or cohort.has_instructor(user))
+    """A cohort's learners' progress and work: its instructors, its course's staff, admins."""
+    return cohort is not None and (cohort.has_instructor(user) or edit_course(user, cohort.course))
 
 
 @rule("course.assess")
 def assess_course(user, course) -> bool:
-    """Instructors of the course's cohorts (and admins) see its learners' work and sign it off."""
+    """The course's staff (and admins) and the instructors of its cohorts see its learners' work and sign it
+    off: whose work, exactly, is ``course.view_progress`` (a cohort) and ``can_act_for`` (a learner)."""
     from lms.cohorts.queries import instructs_course
 
     if course is None:
         return False
-    if user.is_admin:
+    if edit_course(user, course):
         return True
-    # Only experts deliver cohorts (cohort.create), so a learner is never an instructor: skip the query.
+    # Only experts can be chosen as instructors (the cohort form's list), so a learner never is: skip the query.
     return user.has_role(Role.AUTHOR, Role.ASSESSOR) and instructs_course(user.id, course.id)
 
 

@@ -169,7 +169,7 @@ def cohorts(factory):
     learners = [factory.user("learner", name=f"Learner {letter}") for letter in "ABC"]
     mine = factory.cohort(course=course, instructors=[instructor], learners=learners, name="Mine")
     factory.cohort(course=course, instructors=[instructor], name="Mine too")
-    theirs = factory.cohort(course=course, name="Theirs")
+    theirs = factory.cohort(name="Theirs")  # another author's course: its owner sees all of its own cohorts
     return {"instructor": instructor, "mine": mine, "theirs": theirs}
 
 

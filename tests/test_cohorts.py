@@ -51,8 +51,9 @@ def instructor(factory):
 
 @pytest.fixture
 def cohort(factory, instructor):
-    created = factory.cohort(institution="iprc-huye", instructors=[instructor], name="Huye electricity")
-    return created
+    # The instructor owns the course: enrolling and editing are for the course's owner and co-authors.
+    course = factory.course(owner=instructor)
+    return factory.cohort(course=course, institution="iprc-huye", instructors=[instructor], name="Huye electricity")
 
 
 @pytest.fixture

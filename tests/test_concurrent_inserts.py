@@ -103,11 +103,16 @@ def test_re_enrolling_a_withdrawn_learner_twice_at_once_reactivates_once(app, fa
 
 def test_two_instructors_enrolling_one_new_address_at_once_both_succeed(app, factory):
     """Through HTTP: both create the account at the same moment; one wins, the other enrolls that account."""
+    from courses.services import add_co_author
     from tests.conftest import IsolatedClient
 
     instructor = factory.user("author", name="Ines Instructor")
     other = factory.user("author", name="Olivier Instructor")
-    cohort = factory.cohort(instructors=[instructor, other])
+    # Enrolling is for the course's owner and co-authors (lms/cohorts/rules.py): these two are both.
+    course = factory.course(owner=instructor)
+    add_co_author(course, other)
+    db.session.commit()
+    cohort = factory.cohort(course=course, instructors=[instructor, other])
     cohort_id = cohort.id
     clients = []
     for person in (instructor, other):

@@ -1,8 +1,10 @@
 """Who may open what: one table of every core page for every role, checked through real requests.
 
 Each row names a route and the status each role gets. Anonymous visitors are sent to the log-in page
-(302), people without the permission get 403. "own" is a cohort the user instructs, "other" one they do
-not; only the roles that can be chosen as instructors (author, assessor, admin) get an "own" cohort.
+(302), people without the permission get 403. A cohort follows its course's roles: "own" is a cohort the
+user instructs (assigned by someone else) of a course that is not theirs, "staffed" a cohort they do not
+instruct of a course they co-author (only an author can be a co-author), "other" neither. Instructors see
+their cohort; only admins and the course's owner and co-authors change it or who is in it.
 """
 
 from __future__ import annotations
@@ -28,12 +30,17 @@ LOGIN = 302  # anonymous: redirected to /login
 EVERYONE = {"learner": 200, "author": 200, "assessor": 200, "verifier": 200, "admin": 200}
 ADMIN_ONLY = {"learner": 403, "author": 403, "assessor": 403, "verifier": 403, "admin": 200}
 STAFF = {"learner": 403, "author": 200, "assessor": 200, "verifier": 403, "admin": 200}
+AUTHORS = {"learner": 403, "author": 200, "assessor": 403, "verifier": 403, "admin": 200}
 INSTRUCTOR = {"author": 200, "assessor": 200, "admin": 200}
+# An instructor who does not run the cohort (not the course's owner or co-author) only sees it.
+INSTRUCTOR_CHANGE = {"author": 403, "assessor": 403, "admin": 200}
 # A successful form POST redirects (302), like the anonymous visitor's redirect to /login; the
 # test tells them apart by the Location header.
-INSTRUCTOR_POST = {"author": 302, "assessor": 302, "admin": 302}
+INSTRUCTOR_CHANGE_POST = {"author": 403, "assessor": 403, "admin": 302}
 OTHER_COHORT = ADMIN_ONLY
 OTHER_COHORT_POST = {**ADMIN_ONLY, "admin": 302}
+COURSE_STAFF = AUTHORS
+COURSE_STAFF_POST = {**AUTHORS, "author": 302, "admin": 302}
 
 # name, method, path, {role: status}, anonymous status
 ROUTES = [
@@ -48,12 +55,23 @@ ROUTES = [
     ("admin-institutions-new", "GET", "/admin/institutions/new", ADMIN_ONLY, LOGIN),
     ("admin-institution-delete", "GET", "/admin/institutions/{institution}/delete", ADMIN_ONLY, LOGIN),
     ("cohorts", "GET", "/cohorts/", STAFF, LOGIN),
-    ("cohorts-new", "GET", "/cohorts/new", STAFF, LOGIN),
+    ("cohorts-new", "GET", "/cohorts/new", AUTHORS, LOGIN),
     ("own-cohort", "GET", "/cohorts/{own}", INSTRUCTOR, None),
-    ("own-cohort-edit", "GET", "/cohorts/{own}/edit", INSTRUCTOR, None),
-    ("own-cohort-withdraw", "GET", "/cohorts/{own}/enrollments/{own_enrollment}/withdraw", INSTRUCTOR, None),
-    ("own-cohort-enroll", "POST", "/cohorts/{own}/enroll", INSTRUCTOR_POST, None),
-    ("own-cohort-import", "POST", "/cohorts/{own}/import", INSTRUCTOR_POST, None),
+    ("own-cohort-edit", "GET", "/cohorts/{own}/edit", INSTRUCTOR_CHANGE, None),
+    ("own-cohort-withdraw", "GET", "/cohorts/{own}/enrollments/{own_enrollment}/withdraw", INSTRUCTOR_CHANGE, None),
+    ("own-cohort-enroll", "POST", "/cohorts/{own}/enroll", INSTRUCTOR_CHANGE_POST, None),
+    ("own-cohort-import", "POST", "/cohorts/{own}/import", INSTRUCTOR_CHANGE_POST, None),
+    ("staffed-cohort", "GET", "/cohorts/{staffed}", COURSE_STAFF, LOGIN),
+    ("staffed-cohort-edit", "GET", "/cohorts/{staffed}/edit", COURSE_STAFF, LOGIN),
+    (
+        "staffed-cohort-withdraw",
+        "GET",
+        "/cohorts/{staffed}/enrollments/{staffed_enrollment}/withdraw",
+        COURSE_STAFF,
+        LOGIN,
+    ),
+    ("staffed-cohort-enroll", "POST", "/cohorts/{staffed}/enroll", COURSE_STAFF_POST, LOGIN),
+    ("staffed-cohort-import", "POST", "/cohorts/{staffed}/import", COURSE_STAFF_POST, LOGIN),
     ("other-cohort", "GET", "/cohorts/{other}", OTHER_COHORT, LOGIN),
     ("other-cohort-edit", "GET", "/cohorts/{other}/edit", OTHER_COHORT, LOGIN),
     ("other-cohort-withdraw", "GET", "/cohorts/{other}/enrollments/{other_enrollment}/withdraw", OTHER_COHORT, LOGIN),
@@ -85,11 +103,11 @@ def world(factory):
     db.session.commit()
     course = factory.course(owner=other_author)
 
-    def cohort(name, instructors):
+    def cohort(name, instructors, of_course=course):
         created = save_cohort(
             None,
             name=name,
-            course_id=course.id,
+            course_id=of_course.id,
             institution_id=by_code("iprc-huye").id,
             starts_on=date.today(),
             ends_on=date.today() + timedelta(days=30),
@@ -101,7 +119,16 @@ def world(factory):
         enrollment, _new = enroll(created, enrolled)
         return created, enrollment
 
-    return {"cohort": cohort, "other_author": other_author, "enrolled": enrolled}
+    def co_authored_course(user):
+        """Another course of the other author's, with ``user`` as its co-author if they can be one."""
+        from courses.services import add_co_author
+
+        staffed = factory.course(owner=other_author)
+        if user is not None and user.has_role("author"):
+            add_co_author(staffed, user)
+        return staffed
+
+    return {"cohort": cohort, "other_author": other_author, "enrolled": enrolled, "co_authored": co_authored_course}
 
 
 @pytest.mark.parametrize(("role", "method", "path", "expected"), list(_cases()))
@@ -109,16 +136,19 @@ def test_permission_table(client, auth, factory, world, role, method, path, expe
     user = None if role == "anonymous" else factory.user(role)
     own, own_enrollment = world["cohort"]("Own cohort", [user] if role in INSTRUCTOR_ROLES else [])
     other, other_enrollment = world["cohort"]("Other cohort", [world["other_author"]])
+    staffed, staffed_enrollment = world["cohort"]("Staffed cohort", [], world["co_authored"](user))
     db.session.commit()
     url = path.format(
         own=own.id,
         other=other.id,
+        staffed=staffed.id,
         own_enrollment=own_enrollment.id,
         other_enrollment=other_enrollment.id,
+        staffed_enrollment=staffed_enrollment.id,
         target=world["enrolled"].id,
         institution=by_code("iprc-tumba").id,
     )
-    cohort_id = own.id if "{own}" in path else other.id
+    cohort_id = own.id if "{own}" in path else staffed.id if "{staffed}" in path else other.id
     if user is not None:
         assert auth.login(user).status_code == 302
     before = db.session.scalar(select(func.count()).select_from(Enrollment))
@@ -151,12 +181,23 @@ def test_every_route_of_the_table_exists(app):
     """The table keeps up with the app: each path in it matches a registered rule."""
     adapter = app.url_map.bind("localhost")
     for name, method, path, *_ in ROUTES:
-        url = path.format(own=1, other=2, own_enrollment=1, other_enrollment=2, target=1, institution=1)
+        url = path.format(
+            own=1,
+            other=2,
+            staffed=3,
+            own_enrollment=1,
+            other_enrollment=2,
+            staffed_enrollment=3,
+            target=1,
+            institution=1,
+        )
         endpoint, _args = adapter.match(url, method=method)
         assert endpoint, name
 
 
-def test_instructor_manages_own_cohort_only_even_across_courses(client, auth, factory, world):
+def test_instructor_sees_own_cohort_only_and_changes_neither(client, auth, factory, world):
+    """An assessor assigned to a cohort sees it, not others; editing (instructors, course, dates) is for the
+    course's staff: an instructor cannot add a colleague or move the cohort, even their own."""
     instructor = factory.user("assessor")
     mine, _ = world["cohort"]("Mine", [instructor])
     theirs, _ = world["cohort"]("Theirs", [world["other_author"]])
@@ -164,20 +205,24 @@ def test_instructor_manages_own_cohort_only_even_across_courses(client, auth, fa
     auth.login(instructor)
     listing = client.get("/cohorts/").get_data(as_text=True)
     assert "Mine" in listing and "Theirs" not in listing
-    assert client.get(f"/cohorts/{mine.id}/edit").status_code == 200
-    response = client.post(
-        f"/cohorts/{theirs.id}/edit",
-        data={
-            "name": "Taken over",
-            "course_id": theirs.course_id,
-            "institution_id": theirs.institution_id,
-            "starts_on": "2030-01-01",
-            "ends_on": "2030-02-01",
-        },
-    )
-    assert response.status_code == 403
-    db.session.refresh(theirs)
-    assert theirs.name == "Theirs"
+    detail = client.get(f"/cohorts/{mine.id}").get_data(as_text=True)
+    assert "Enrolled" in detail and "Edit cohort" not in detail and "Withdraw" not in detail
+    assert "Enroll a learner" not in detail
+    for cohort in (mine, theirs):
+        response = client.post(
+            f"/cohorts/{cohort.id}/edit",
+            data={
+                "name": "Taken over",
+                "course_id": cohort.course_id,
+                "institution_id": cohort.institution_id,
+                "starts_on": "2030-01-01",
+                "ends_on": "2030-02-01",
+                "instructor_ids": [instructor.id, factory.user("assessor").id],
+            },
+        )
+        assert response.status_code == 403
+        db.session.refresh(cohort)
+        assert cohort.name != "Taken over" and len(cohort.instructors) == 1
 
 
 def test_deactivated_and_anonymous_users_hold_no_permission(app, factory):

@@ -6,8 +6,9 @@ whose URL is signed for this assessor and this learner; the XBlock host checks a
 may act for the learner (``can_act_for``) and the block checks the role the runtime gives it, so a page
 that was never shown cannot be bypassed by calling the handler.
 
-Who may assess a cohort: admins, and the cohort's instructors (``course.assess`` on the course, and
-``course.view_progress`` on the cohort, whose rule is "admin or instructor of this cohort").
+Who may assess a cohort: admins, the course's owner and co-authors, and the cohort's instructors (assigned by
+those): ``course.assess`` on the course and ``course.view_progress`` on the cohort; and a learner only while
+actively enrolled in it (``can_act_for``, asked again by the handler route at call time).
 """
 
 from __future__ import annotations

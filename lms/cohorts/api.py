@@ -1,4 +1,5 @@
-"""API: cohorts and their enrollments, for admins and the cohort's instructors."""
+"""API: cohorts and their enrollments. A cohort and its learners are read by those who run it (admins, the
+course's owner and co-authors) and its instructors; only those who run it enroll (``lms/cohorts/rules.py``)."""
 
 from __future__ import annotations
 
@@ -75,11 +76,11 @@ class SQLPage(Page):
         return self._page.items
 
 
-def _cohort(cohort_id: int) -> Cohort:
+def _cohort(cohort_id: int, permission: str = "cohort.view") -> Cohort:
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
         abort(404, "No cohort with this id.")
-    require("cohort.manage", cohort)
+    require(permission, cohort)
     return cohort
 
 
@@ -87,7 +88,8 @@ def _cohort(cohort_id: int) -> Cohort:
 @blp.response(200, CohortSchema(many=True))
 @blp.paginate(SQLPage)
 def list_cohorts():
-    """Cohorts the caller manages (all cohorts for an admin), newest first. Paginated."""
+    """Cohorts the caller instructs or runs as the course's owner or co-author (all cohorts for an admin),
+    newest first. Paginated."""
     require("cohort.list")
     return queries.visible_cohorts(current_user)
 
@@ -111,8 +113,9 @@ def list_enrollments(cohort_id: int):
 @blp.arguments(EnrollArgsSchema)
 @blp.response(201, EnrollResultSchema)
 def enroll(args, cohort_id: int):
-    """Enroll a learner by e-mail, creating a learner account when a name is given for a new address."""
-    cohort = _cohort(cohort_id)
+    """Enroll a learner by e-mail, creating a learner account when a name is given for a new address. For
+    admins and the course's owner and co-authors."""
+    cohort = _cohort(cohort_id, "cohort.manage")
     try:
         enrollment, created, new = services.enroll_by_email(cohort, args["email"], args.get("name"))
     except services.CohortError as error:

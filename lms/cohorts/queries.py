@@ -5,17 +5,19 @@ from __future__ import annotations
 from sqlalchemy import Select, bindparam, func, or_, select
 
 from lms.accounts.models import User
+from lms.cohorts import catalogue
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, cohort_instructor
 from lms.db import db
 
 
 def visible_cohorts(user: User, query: str | None = None) -> Select:
-    """Cohorts ``user`` manages (all of them for an admin), newest first."""
+    """Cohorts ``user`` instructs or runs as one of their course's staff (all of them for an admin), newest
+    first: the ``cohort.view`` rule as a query."""
     stmt = select(Cohort).order_by(Cohort.starts_on.desc(), Cohort.id.desc())
     if not user.is_admin:
-        stmt = stmt.where(
-            Cohort.id.in_(select(cohort_instructor.c.cohort_id).where(cohort_instructor.c.user_id == user.id))
-        )
+        instructed = Cohort.id.in_(select(cohort_instructor.c.cohort_id).where(cohort_instructor.c.user_id == user.id))
+        staffed = [Cohort.course_id.in_(course_ids) for course_ids in catalogue.staffed_course_ids(user)]
+        stmt = stmt.where(or_(instructed, *staffed))
     if query:
         stmt = stmt.where(func.lower(Cohort.name).like(f"%{query.strip().lower()}%"))
     return stmt
@@ -77,7 +79,8 @@ def is_enrolled_in_course(user_id: int, course_id: int) -> bool:
 
 
 def instructs_course_learner(instructor_id: int, learner_id: int, course_id: int) -> bool:
-    """Whether ``instructor_id`` instructs a cohort of ``course_id`` in which ``learner_id`` is enrolled."""
+    """Whether ``instructor_id`` instructs a cohort of ``course_id`` in which ``learner_id`` is actively enrolled
+    (asked when a handler runs: a learner withdrawn since the link was issued is no longer theirs)."""
     return (
         db.session.scalar(
             select(Enrollment.id)
@@ -85,6 +88,7 @@ def instructs_course_learner(instructor_id: int, learner_id: int, course_id: int
             .join(cohort_instructor, cohort_instructor.c.cohort_id == Cohort.id)
             .where(
                 Enrollment.user_id == learner_id,
+                Enrollment.status == EnrollmentStatus.ACTIVE,
                 Cohort.course_id == course_id,
                 cohort_instructor.c.user_id == instructor_id,
             )

@@ -1,4 +1,8 @@
-"""Cohort pages for admins and instructors: list, create, edit, learners, enroll, CSV import, withdraw."""
+"""Cohort pages: list, create, edit, learners, enroll, CSV import, withdraw.
+
+Who may do what is in ``lms/cohorts/rules.py``: the cohort's page is seen by those who run it (admins, the
+course's owner and co-authors) and its instructors; every change is made by those who run it.
+"""
 
 from __future__ import annotations
 
@@ -20,11 +24,11 @@ from lms.web import paginate
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 
 
-def _get_cohort(cohort_id: int) -> Cohort:
+def _get_cohort(cohort_id: int, permission: str = "cohort.manage") -> Cohort:
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
         abort(404)
-    require("cohort.manage", cohort)
+    require(permission, cohort)
     return cohort
 
 
@@ -113,7 +117,7 @@ def _detail_page(cohort: Cohort, enroll_form=None, import_form=None, report=None
 
 @bp.get("/<int:cohort_id>")
 def detail(cohort_id: int):
-    return _detail_page(_get_cohort(cohort_id))
+    return _detail_page(_get_cohort(cohort_id, "cohort.view"))
 
 
 @bp.post("/<int:cohort_id>/enroll")
