@@ -151,9 +151,11 @@ def test_a_sample_block_already_in_a_course_shows_the_placeholder(client, auth, 
     assert client.get(handler_url(page, demo, "anything")).status_code == 404
 
 
-def test_an_imported_problem_demo_never_runs_its_python(client, auth, factory, tmp_path):
+@pytest.mark.parametrize("tag", ["problem_demo", "Problem_Demo", "PROBLEM_DEMO"])
+def test_an_imported_problem_demo_never_runs_its_python(client, auth, factory, tmp_path, tag):
     """problem_demo runs the Python of its ``<script>`` (``xblock.run_script``) when it renders: an author's
-    OLX import must not get code run on the server."""
+    OLX import must not get code run on the server, whatever the case of the tag (XBlock's loader lowercases
+    the name it is given)."""
     from courses.olx.importer import import_archive
 
     marker = tmp_path / "ran"
@@ -161,8 +163,8 @@ def test_an_imported_problem_demo_never_runs_its_python(client, auth, factory, t
         "course.xml": '<course url_name="run" org="RP" course="XSSPY"/>',
         "course/run.xml": (
             '<course display_name="Imported"><chapter display_name="M"><sequential display_name="L">'
-            '<vertical display_name="U"><problem_demo><script>\nimport pathlib\n'
-            f'pathlib.Path({str(marker)!r}).write_text("ran")\n</script></problem_demo>'
+            f'<vertical display_name="U"><{tag}><script>\nimport pathlib\n'
+            f'pathlib.Path({str(marker)!r}).write_text("ran")\n</script></{tag}>'
             "</vertical></sequential></chapter></course>"
         ),
     }
