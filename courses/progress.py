@@ -195,14 +195,18 @@ def on_xblock_event(block, user_id: int, event_type: str, event_data, context, *
     structure = published_structure(course)
     leaf = str(block.scope_ids.usage_id)
     unit = structure.unit_of_leaf.get(leaf) if structure else None
+    # The host checked the numbers (lms.xblock_host.events.check); what a block may claim is decided here.
     if event_type == "grade":
-        data = event_data or {}
-        possible = float(data.get("max_value") or 0)
-        earned = float(data.get("value") or 0)
-        _record_grade(user_id, course.id, leaf, earned, possible, bool(data.get("only_if_higher")))
+        if not getattr(block, "has_score", False):
+            return  # a block that is not scored has no grade to give (poll, survey)
+        possible = float(event_data["max_value"])
+        earned = min(float(event_data["value"]), possible)
+        _record_grade(user_id, course.id, leaf, earned, possible, bool(event_data.get("only_if_higher")))
         value = COMPLETE  # a graded attempt completes the block, as Open edX does
     elif event_type == "completion":
-        value = max(0.0, min(1.0, float((event_data or {}).get("completion", 0.0))))
+        if not getattr(block, "has_custom_completion", False):
+            return  # the others are completed by being viewed or graded
+        value = float(event_data["completion"])
     else:  # "progress": Open edX's deprecated "mark complete" event
         value = COMPLETE
     _record(user_id, course.id, {leaf: value})

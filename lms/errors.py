@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 API_PREFIX = "/api/"
 
@@ -52,6 +52,18 @@ def _handle_http_exception(error: HTTPException):
     return render_template("error.html", status=status, message=message), status
 
 
+def _handle_deep_json(error: RecursionError):
+    """A request body nested past Python's recursion limit (``[[[[…`` ten thousand deep, 10 KB) is the
+    client's bad input when the JSON parser is where the recursion ran out; anywhere else it is our bug."""
+    trace, innermost = error.__traceback__, ""
+    while trace is not None:
+        innermost = trace.tb_frame.f_globals.get("__name__", "")
+        trace = trace.tb_next
+    if innermost == "json" or innermost.startswith("json."):
+        return _handle_http_exception(BadRequest(_("The request's JSON is nested too deeply.")))
+    raise error
+
+
 def _handle_unexpected(error: Exception):
     from flask import current_app
 
@@ -61,5 +73,6 @@ def _handle_unexpected(error: Exception):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(RecursionError, _handle_deep_json)
     if not app.debug and not app.testing:
         app.register_error_handler(Exception, _handle_unexpected)

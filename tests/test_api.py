@@ -293,6 +293,19 @@ def test_enroll_validation_errors_are_a_422_with_errors(client, cohorts, token_f
     assert db.session.scalar(select(User).where(User.email == "nobody.yet@example.org")) is None
 
 
+def test_json_nested_past_the_parsers_depth_is_a_400(client, cohorts, token_for):
+    """Ten thousand ``[`` (10 KB) ran Python's JSON parser out of recursion: a 500 before."""
+    raw = token_for(cohorts["instructor"])
+    deep = "[" * 100_000 + "]" * 100_000
+    response = client.post(
+        f"{API}/cohorts/{cohorts['mine'].id}/enrollments",
+        data=deep,
+        content_type="application/json",
+        headers=bearer(raw),
+    )
+    assert_api_error(response, 400)
+
+
 # 2**31: past PostgreSQL's INTEGER (every id column); 2**63: past SQLite's; then far past both.
 TOO_LARGE_IDS = [2**31, 2**63, 10**30]
 

@@ -342,8 +342,23 @@ def test_every_bad_row_is_reported_at_once(logged_in, cohort):
             "a value may have at most 131072 characters",
         ),
         (b"email,name\nok@example.org,Ok\ncr@example.org,C\rR\n", 3, "a line break in a value needs quotation"),
+        # the header itself unreadable: old Mac line endings, a first value past the field limit (were 500s)
+        (b"email,name\rc1@example.org,C1\r", 1, "a line break in a value needs quotation"),
+        (b'"' + b"x" * 140_000 + b'",name\nok@example.org,Ok\n', 1, "a value may have at most 131072 characters"),
     ],
-    ids=["not-utf8", "no-header", "missing-column", "empty", "blank", "header-only", "nul", "huge-value", "bare-cr"],
+    ids=[
+        "not-utf8",
+        "no-header",
+        "missing-column",
+        "empty",
+        "blank",
+        "header-only",
+        "nul",
+        "huge-value",
+        "bare-cr",
+        "cr-only-lines",
+        "huge-header",
+    ],  # fmt: skip
 )
 def test_unreadable_files_are_refused_with_a_line_number(logged_in, cohort, data, line, message):
     before = _snapshot()

@@ -79,7 +79,7 @@ def _read_data(request, _) -> dict:  # noqa: ANN001
     if request.content_type == "application/json":
         try:
             data = json.loads(request.body.decode("utf-8") or "{}")
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested past the parser's depth
             raise HandlerError(400, _("The request was not valid JSON.")) from exc
         if not isinstance(data, dict):
             raise HandlerError(400, _("The request was not a JSON object."))

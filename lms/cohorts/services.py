@@ -198,14 +198,16 @@ def _read_rows(data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[RowE
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        return [], [RowError(1, _("The first line must name the columns; missing: %(cols)s.", cols=", ".join(missing)))]
-    reader.fieldnames = header
     rows = []
-    read_to = 1  # the last line of the last record read (the header's, to begin with)
+    read_to = 0  # the last line of the last record read (none yet: the header may itself be unreadable)
     try:
+        header = [name.strip().lower() for name in (reader.fieldnames or [])]
+        missing = [column for column in REQUIRED_COLUMNS if column not in header]
+        if missing:
+            message = _("The first line must name the columns; missing: %(cols)s.", cols=", ".join(missing))
+            return [], [RowError(1, message)]
+        reader.fieldnames = header
+        read_to = reader.line_num
         for record in reader:
             read_to = reader.line_num
             cleaned = {key: (value or "").strip() for key, value in record.items() if key}

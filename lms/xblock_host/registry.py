@@ -58,13 +58,12 @@ class BlockTypes:
         self._classes: dict[str, type] = {}
 
     def is_allowed(self, block_type: str) -> bool:
-        """Only an installed type's exact name: XBlock's loader lowercases the name it is given, so a tag
-        ``Problem_Demo`` would otherwise load ``problem_demo`` past a check that never heard of it."""
-        installed = installed_types()
-        if block_type not in installed:
+        """Only a name that loads the type it names: XBlock's loader lowercases the name it is given, so a
+        tag ``Problem_Demo`` would load ``problem_demo`` past a check that never heard of it."""
+        if block_type != block_type.lower():
             return False
         if self.allowlist is None:
-            return not installed[block_type]
+            return not installed_types().get(block_type, False)
         return block_type in self.allowlist
 
     def allowed_types(self) -> list[str]:

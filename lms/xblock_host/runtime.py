@@ -103,6 +103,7 @@ class LmsRuntime(Runtime):
         self._handler_prefixes: dict[str, str] = {}
         self._handler_template: str | None = None
         self._handler_token = tokens.issuer(acting_user.id, self.state_user_id, context.branch)
+        self.handling: str | None = None  # the handler being called, while one is (``handle``)
 
     # -- legacy attributes community blocks read (never course_id) ---------------------------------
     @property
@@ -193,6 +194,14 @@ class LmsRuntime(Runtime):
         return url_for("xblock_host.block_resource", block_type=block.scope_ids.block_type, uri=uri)
 
     # -- events ------------------------------------------------------------------------------------
+    def handle(self, block, handler_name, request, suffix=""):
+        """XBlock's dispatch, remembering which handler runs: events it publishes are judged by it."""
+        self.handling = handler_name
+        try:
+            return super().handle(block, handler_name, request, suffix)
+        finally:
+            self.handling = None
+
     def publish(self, block, event_type, event_data):
         events.record(self, block, event_type, event_data)
 

@@ -32,7 +32,7 @@ from lms.db import db
 from lms.extensions import csrf
 from lms.request_transaction import SAFE_METHODS
 from lms.xblock_host import context as contexts
-from lms.xblock_host import tokens
+from lms.xblock_host import events, tokens
 from lms.xblock_host.keys import InvalidKey, UsageKey
 from lms.xblock_host.kvs import ReadOnlyContent
 from lms.xblock_host.runtime import LmsRuntime, shared_field_names
@@ -191,6 +191,18 @@ def _call_handler(
         abort(404)
     except ReadOnlyContent:
         abort(409, "This handler tried to change published course content.")
+    except events.EventRefused as refused:
+        current_app.logger.warning(
+            "%s handler %r of %s: event refused: %s", key.block_type, handler_name, usage_key, refused
+        )
+        return _malformed_request()
+    except ImportError as error:  # a feature of the block that needs a package this server lacks (poll's
+        if not raised_by_outside_code(error):  # CSV export needs celery): nothing the caller can fix
+            raise
+        current_app.logger.warning(
+            "%s handler %r needs what is not installed", key.block_type, handler_name, exc_info=error
+        )
+        return _handler_error(501, _("This feature of the block is not available on this server."))
     except MALFORMED_REQUEST_ERRORS as error:
         if not raised_by_outside_code(error):
             raise
@@ -208,8 +220,9 @@ def _call_handler(
 
 # What a community block's handler raises when a request body is not what it expects: a JSON array or a
 # string where it indexes an object (TypeError), a null it calls a method on (AttributeError), a missing key
-# (KeyError), a value it cannot convert (ValueError).
-MALFORMED_REQUEST_ERRORS = (ValueError, TypeError, LookupError, AttributeError)
+# (KeyError), a value it cannot convert (ValueError), JSON nested past Python's recursion limit while it is
+# parsed (RecursionError).
+MALFORMED_REQUEST_ERRORS = (ValueError, TypeError, LookupError, AttributeError, RecursionError)
 
 
 def raised_by_outside_code(error: BaseException) -> bool:

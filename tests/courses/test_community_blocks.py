@@ -162,3 +162,66 @@ def test_free_text_response_is_saved(client, auth, factory):
     assert response.status_code == 200 and response.get_json()["status"] == "success"
     assert state(ftr, "student_answer") == answer
     assert answer in unit_page(client, built, unit)  # shown again after reload
+
+
+# --- what a browser may not claim through a block (issue 19's hostile review) ---------------------------------
+
+
+@pytest.mark.parametrize("block_type", ["poll", "drag-and-drop-v2"])
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"event_type": "grade", "value": 1000, "max_value": 1},
+        {"event_type": "completion", "completion": 1},
+        {"event_type": "progress"},
+    ],
+    ids=["grade", "completion", "progress"],
+)
+def test_a_learner_cannot_grade_or_complete_a_block_through_its_event_relay(client, auth, factory, block_type, event):
+    """poll, survey and drag-and-drop-v2 relay any event the browser names (``publish_event``): a learner
+    sent "grade" 1000/1 and "completion" 1 and both were stored. Scoring events come from the block's own
+    Python only; the relay answers 400 and nothing is kept."""
+    from courses.models import BlockGrade
+
+    built, unit, block, learner = setup_block(factory, block_type, f"CB-RELAY-{block_type[:4].upper()}")
+    auth.login(learner)
+    html = unit_page(client, built, unit)
+    response = client.post(handler_url(html, block, "publish_event"), json=event)
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert db.session.scalars(select(BlockGrade).where(BlockGrade.usage_key == block)).all() == []
+    events = db.session.scalars(select(XBlockEvent.event_type).where(XBlockEvent.usage_key == block)).all()
+    assert event["event_type"] not in events
+    tracking = client.post(handler_url(html, block, "publish_event"), json={"event_type": "xblock.poll.view"})
+    assert tracking.status_code == 200  # the relay's own purpose, tracking events, still works
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"event_type": ["x"]}, {"event_type": ""}, {"event_type": "x" * 101}, {"event_type": None}],
+    ids=["list", "empty", "long", "null"],
+)
+def test_an_event_type_that_is_not_a_name_is_a_400(client, auth, factory, body):
+    built, unit, poll, learner = setup_block(factory, "poll", "CB-EVTYPE")
+    auth.login(learner)
+    html = unit_page(client, built, unit)
+    assert client.post(handler_url(html, poll, "publish_event"), json=body).status_code == 400
+    assert db.session.scalars(select(XBlockEvent).where(XBlockEvent.usage_key == poll)).all() == []
+
+
+def test_json_nested_past_the_parsers_depth_is_a_400(client, auth, factory):
+    built, unit, poll, learner = setup_block(factory, "poll", "CB-DEEP")
+    auth.login(learner)
+    html = unit_page(client, built, unit)
+    deep = "[" * 20000 + "]" * 20000
+    response = client.post(handler_url(html, poll, "vote"), data=deep, content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_a_block_feature_that_needs_a_missing_package_is_a_501(client, auth, factory):
+    """poll's CSV export needs celery, which this LMS does not install: a learner's POST was a 500."""
+    built, unit, poll, learner = setup_block(factory, "poll", "CB-CSV")
+    auth.login(learner)
+    html = unit_page(client, built, unit)
+    response = client.post(handler_url(html, poll, "csv_export"), json={})
+    assert response.status_code == 501, response.get_data(as_text=True)[:300]
+    assert "not available on this server" in response.get_json()["error"]
