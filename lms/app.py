@@ -15,8 +15,8 @@ from flask import Flask, request
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from lms import compression, csp, domains, errors, hosts, i18n, request_transaction, static_assets, tasks
 from lms import config as lms_config
-from lms import csp, domains, errors, hosts, i18n, request_transaction, static_assets, tasks
 from lms import db as lms_db
 from lms.extensions import csrf, login_manager, migrate
 from lms.sessions import RememberingSessionInterface
@@ -61,6 +61,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _init_templates(app)
     app.before_request(refuse_nul_in_url)
     app.after_request(_security_headers)
+    # Registered last, so it runs first: the headers above are added to the compressed answer as to any.
+    compression.init_app(app)
     return app
 
 

@@ -8,6 +8,7 @@ import gzip
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from lms.app import create_app
 from tests.courses.helpers import build_course
 
 STATIC_PREFIXES = ("/static/", "/xblock/runtime/", "/xblock/resource/")
@@ -107,3 +108,35 @@ def test_static_files_are_sent_compressed_to_browsers_that_accept_it(client):
         assert len(squeezed.data) < len(plain.data) / 2
         # Each encoding has its own ETag: a cache never answers one with the other.
         assert squeezed.headers["ETag"] != plain.headers["ETag"]
+
+
+def test_pages_are_sent_compressed_to_browsers_that_accept_it(client, auth, factory):
+    built = build_course(factory, {"M": {"L": [["html", "skill_checklist", "done"]]}}, code="WEIGHT-GZIP")
+    learner = factory.user("learner")
+    factory.cohort(course=built.course, learners=[learner])
+    auth.login(learner)
+    for path in (f"/learn/{built.course.code}/unit/{built.units[0]}", f"/learn/{built.course.code}/", "/"):
+        squeezed = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert squeezed.status_code == 200 and squeezed.headers["Content-Encoding"] == "gzip", path
+        assert "Accept-Encoding" in squeezed.headers["Vary"]
+        html = gzip.decompress(squeezed.data).decode()
+        assert html.startswith("<!doctype html>") and len(squeezed.data) < len(html) / 2, path
+        assert int(squeezed.headers["Content-Length"]) == len(squeezed.data)
+        # The page's policy still allows the block's inline script, by its hash.
+        assert squeezed.headers["Content-Security-Policy"]
+        plain = client.get(path)
+        assert "Content-Encoding" not in plain.headers and plain.get_data(as_text=True).startswith("<!doctype html>")
+
+
+def test_pages_are_left_to_the_proxy_when_compression_is_off(app_overrides):
+    app = create_app({**app_overrides, "COMPRESS_PAGES": False})
+    response = app.test_client().get("/login", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200 and "Content-Encoding" not in response.headers
+    # Static files stay compressed: compressing them cost nothing per request.
+    css = app.test_client().get("/static/lms.css", headers={"Accept-Encoding": "gzip"})
+    assert css.headers["Content-Encoding"] == "gzip"
+
+
+def test_small_answers_are_not_compressed(client):
+    response = client.get("/healthz", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200 and "Content-Encoding" not in response.headers
