@@ -12,6 +12,7 @@ JavaScript resources, each allowed by its hash: the body (the blocks' HTML, auth
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import request
 from flask_babel import get_locale
@@ -21,7 +22,11 @@ from markupsafe import Markup
 from web_fragments.fragment import Fragment
 
 from lms import caches, csp
+from lms.xblock_host import resources
 from lms.xblock_host.resources import runtime_url
+
+if TYPE_CHECKING:
+    from lms.xblock_host.runtime import LmsRuntime
 
 
 @dataclass
@@ -51,17 +56,20 @@ def _build_runtime_tags() -> tuple[str, str, str]:
     return css, libraries, strings_tag + _script("js/runtime.js")
 
 
-def page_parts(fragment: Fragment, needs_libraries: bool = True) -> PageParts:
-    """The page's parts; ``needs_libraries`` is the rendering runtime's ``needs_libraries`` (pages that
-    show any block's editor keep the default: an editor may expect jQuery without declaring it)."""
+def page_parts(fragment: Fragment, runtime: LmsRuntime | None = None) -> PageParts:
+    """The page's parts. Given the ``runtime`` that rendered the fragment, jQuery and underscore come only
+    if one of its blocks may expect them, and a block package's inline script that is one of its files
+    comes from that file's URL. Pages that show a block's editor give none: an editor may expect jQuery
+    without saying so."""
     csp.block_page()
     css, libraries, runtime_js = _runtime_tags(request.script_root, str(get_locale()))
-    scripts = _resources_html(fragment, "foot")
-    head = _resources_html(fragment, "head")
+    packages = runtime.scripted_blocks if runtime is not None else {}
+    scripts = _resources_html(fragment, "foot", packages)
+    head = _resources_html(fragment, "head", packages)
     # Blocks define their initialisers in their JavaScript: without any, the runtime has nothing to start.
     if not any(resource.mimetype == "application/javascript" for resource in fragment.resources):
         libraries = runtime_js = ""
-    elif not needs_libraries:
+    elif runtime is not None and not runtime.needs_libraries:
         libraries = ""
     # Fragments are HTML by contract: blocks escape their own output; authored HTML is sanitised in the block,
     # and should a block not sanitise it, the page's policy still runs none of its script.
@@ -72,14 +80,22 @@ def page_parts(fragment: Fragment, needs_libraries: bool = True) -> PageParts:
     )
 
 
-def _resources_html(fragment: Fragment, placement: str) -> str:
+def _resources_html(fragment: Fragment, placement: str, packages: dict[str, type]) -> str:
     """``fragment.head_html()`` or ``foot_html()``, with each inline script allowed by the page's policy."""
-    return "\n".join(_resource_html(resource) for resource in fragment.resources if resource.placement == placement)
+    return "\n".join(
+        _resource_html(resource, packages) for resource in fragment.resources if resource.placement == placement
+    )
 
 
-def _resource_html(resource) -> str:  # noqa: ANN001 - web_fragments' FragmentResource
+def _resource_html(resource, packages: dict[str, type]) -> str:  # noqa: ANN001 - web_fragments' FragmentResource
     if resource.mimetype != "application/javascript" or resource.kind != "text":
         return Fragment.resource_to_html(resource)
+    # A package's file inlined (poll inlines 15 KB on every page): the same file from its URL instead, kept
+    # by the browser for a year, so a repeat visit does not download it again inside the page.
+    for block_type, block_class in packages.items():
+        uri = resources.package_script(block_class, resource.data)
+        if uri is not None:
+            return f'<script src="{resources.block_file_url(block_type, block_class, uri)}"></script>'
     # The text the browser hashes is the element's content after HTML parsing, which turns CR LF and lone CR
     # into LF and NUL into U+FFFD: write it in that form, so the hash of what is written is the one it checks.
     text = "\n" + resource.data.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd") + "\n"

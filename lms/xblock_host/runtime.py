@@ -106,6 +106,9 @@ class LmsRuntime(Runtime):
         # Whether a block rendered so far has JavaScript that may expect jQuery and underscore as globals,
         # as on Open edX pages: any block that does not say otherwise with ``needs_jquery = False``.
         self.needs_libraries = False
+        # Block type → class of every block rendered with JavaScript: the packages whose inline scripts may
+        # be served as their files (lms.xblock_host.page).
+        self.scripted_blocks: dict[str, type] = {}
 
     # -- legacy attributes community blocks read (never course_id) ---------------------------------
     @property
@@ -223,8 +226,12 @@ class LmsRuntime(Runtime):
         return loader.get_template(template_name).render(kwargs)
 
     def wrap_xblock(self, block, view, frag, context):
-        if not self.needs_libraries and getattr(block, "needs_jquery", True) and _has_javascript(frag):
-            self.needs_libraries = True
+        if _has_javascript(frag):
+            block_type = block.scope_ids.block_type
+            if block_type not in self.scripted_blocks:
+                self.scripted_blocks[block_type] = self.load_block_type(block_type)
+            if getattr(block, "needs_jquery", True):
+                self.needs_libraries = True
         extra = {"name": block.name} if getattr(block, "name", None) else {}
         return self._wrap_ele(block, view, frag, extra)
 

@@ -140,3 +140,21 @@ def test_pages_are_left_to_the_proxy_when_compression_is_off(app_overrides):
 def test_small_answers_are_not_compressed(client):
     response = client.get("/healthz", headers={"Accept-Encoding": "gzip"})
     assert response.status_code == 200 and "Content-Encoding" not in response.headers
+
+
+def test_a_package_file_a_block_inlines_comes_from_its_url(client, auth, factory):
+    """poll inlines its own public/js/poll.js (11 KB) on every page: the page links the file instead."""
+    html = unit_html(client, auth, factory, ["poll"], "WEIGHT-POLL")
+    scripts = script_sources(html)
+    assert "/xblock/resource/poll/public/js/poll.js" in scripts
+    assert "/xblock/resource/poll/public/js/poll_common.js" in scripts
+    assert "function PollUtil" not in html  # not inlined any more
+    # In the order the block gave: its common code before the code that uses it, all before the runtime.
+    assert scripts.index("/xblock/resource/poll/public/js/poll_common.js") < scripts.index(
+        "/xblock/resource/poll/public/js/poll.js"
+    )
+    assert scripts[-1] == "/xblock/runtime/js/runtime.js"
+    poll_js = next(url for url in linked_files(html) if "/public/js/poll.js" in url)
+    response = client.get(poll_js)
+    assert response.status_code == 200 and b"function PollUtil" in response.data
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
