@@ -15,8 +15,8 @@ from flask import Flask, request
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from lms import compression, csp, domains, errors, hosts, i18n, request_transaction, static_assets, tasks
 from lms import config as lms_config
-from lms import csp, domains, errors, hosts, i18n, request_transaction, tasks
 from lms import db as lms_db
 from lms.extensions import csrf, login_manager, migrate
 from lms.sessions import RememberingSessionInterface
@@ -27,7 +27,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config = lms_config.load(overrides)
-    app = Flask("lms", instance_path=config["INSTANCE_PATH"] or None)
+    # No Flask static view: lms.static_assets serves /static/ with fingerprints and compression.
+    app = Flask("lms", instance_path=config["INSTANCE_PATH"] or None, static_folder=None)
     app.url_map.converters["int"] = IdConverter  # before any route is added: every <int:id> is bounded
     lms_config.finalize(config, app.instance_path)
     app.config.update(config)
@@ -60,6 +61,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _init_templates(app)
     app.before_request(refuse_nul_in_url)
     app.after_request(_security_headers)
+    # Registered last, so it runs first: the headers above are added to the compressed answer as to any.
+    compression.init_app(app)
     return app
 
 
@@ -139,6 +142,7 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.filters["institution_kind"] = lambda value: str(dict(kind_choices()).get(value, value))
     app.jinja_env.globals.update(can=can, get_locale=get_locale, cohort_links=cohort_links, page_url=page_url)
     page_chrome.init_app(app)
+    static_assets.init_app(app)
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
 
     @app.context_processor

@@ -40,13 +40,25 @@ Each cache: key → value; bound; why it cannot go stale.
   105 KB: 20 µs against 60 µs).
 * ``RUNTIME_TAGS``: (script root, locale) → the runtime's script and style tags; 64 entries; URLs of
   static files and a translated string shipped with the code.
+* ``BLOCK_RESOURCES``: (block class, file name) → the package file's bytes, gzip-compressed bytes and
+  fingerprint (``lms.xblock_host.resources``); 32 MiB (both sizes); an installed package's files do not
+  change while a process runs (the same assumption as the installed types below). Blocks' pages name
+  the same few files on every page: each is read and hashed once, not on every page and request.
+* ``PACKAGE_SCRIPT_INDEX``: block class → {SHA-256: name} of the ``.js`` files of its package's
+  ``public/``; 256 entries; installed files, as above.
+* ``PACKAGE_SCRIPTS``: (block class, an inline script's text) → the name of the package file with
+  exactly that text, or none; 8 MiB (text size); a pure function of the text and installed files. Lets
+  ``lms.xblock_host.page`` link a package's inlined file (poll inlines 15 KB) instead of sending it in
+  every page, at a lookup's cost instead of a hash's.
 
 Not caches but loaded once per process and listed so nothing is hidden, each bounded by what is
 installed: the installed XBlock types (``installed_types`` in ``lms.xblock_host.registry``: entry points
 do not change while a process runs), each block class's field routes (``_route`` in
 ``lms.xblock_host.kvs``: a class's fields do not change), and translation catalogues shipped with the
 code (``_parsed`` and ``_wtforms_catalogue`` in ``lms.i18n``, ``_translations`` in
-``lms.xblock_host.services``, per language and package).
+``lms.xblock_host.services``, per language and package), and the static files shipped with the code
+(``folder`` in ``lms.static_assets``: ``lms/static`` and the runtime's files, read, hashed and compressed
+at start-up, about 130 KB and as much again compressed).
 """
 
 from __future__ import annotations
@@ -122,6 +134,9 @@ SANITIZED_HTML = ProcessCache("sanitized HTML", 16 * MiB, getsizeof=_text_size)
 HANDLER_TOKEN_KEYS = ProcessCache("handler token keys", 8)
 HANDLER_SIGNATURES = ProcessCache("handler token signatures", 16_384)
 RUNTIME_TAGS = ProcessCache("runtime tags", 64)
+PACKAGE_SCRIPT_INDEX = ProcessCache("package script index", 256)
+PACKAGE_SCRIPTS = ProcessCache("package scripts", 8 * MiB, getsizeof=lambda entry: entry[1] + 150)
+BLOCK_RESOURCES = ProcessCache("block package files", 32 * MiB, getsizeof=lambda file: file.size() + 200)
 SCRIPT_HASHES = ProcessCache("inline script hashes", 8 * MiB, getsizeof=lambda entry: entry[1] + 150)
 SESSION_COOKIES = ProcessCache("session cookies", 4096)
 
@@ -137,6 +152,9 @@ ALL = (
     HANDLER_TOKEN_KEYS,
     HANDLER_SIGNATURES,
     RUNTIME_TAGS,
+    BLOCK_RESOURCES,
+    PACKAGE_SCRIPT_INDEX,
+    PACKAGE_SCRIPTS,
     SCRIPT_HASHES,
     SESSION_COOKIES,
 )

@@ -139,6 +139,8 @@ DEFAULTS: dict[str, Any] = {
     "OLX_MAX_MEMBERS": 20_000,
     "PAGE_SIZE": 25,
     "SERVE_WORKERS": 2,
+    # gzip pages and JSON answers in the app (lms/compression.py); off behind a proxy that compresses.
+    "COMPRESS_PAGES": True,
 }
 
 # environment variable -> (config key, parser)
@@ -176,6 +178,7 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "LMS_XBLOCK_HANDLER_TOKEN_KEYS": ("XBLOCK_HANDLER_TOKEN_KEYS", _list),
     "LMS_XBLOCK_HANDLER_MAX_BYTES": ("XBLOCK_HANDLER_MAX_BYTES", int),
     "LMS_SERVE_WORKERS": ("SERVE_WORKERS", int),
+    "LMS_COMPRESS_PAGES": ("COMPRESS_PAGES", _bool),
 }
 
 ENVIRONMENTS = {"development", "production", "testing"}

@@ -16,6 +16,7 @@ ONCE_PER_PROCESS = {
     ("lms/i18n.py", "_parsed"),
     ("lms/i18n.py", "_wtforms_catalogue"),
     ("lms/xblock_host/services.py", "_translations"),
+    ("lms/static_assets.py", "folder"),
 }
 
 

@@ -225,7 +225,7 @@ def learner_block(cohort_id: int, user_id: int, usage_key: str):
         cohort=cohort,
         learner=learner,
         block=block_info,
-        parts=page_parts(fragment),
+        parts=page_parts(fragment, runtime),
         previous=previous,
         following=following,
     )

@@ -183,6 +183,8 @@ class HospitalBlockMixin(OlxAttributesMixin, XBlockMixin):
 
     # Only an assessor completes these blocks (a sign-off, enough verified entries): 1/1 and done then.
     has_custom_completion = True
+    # tot_blocks.js uses neither jQuery nor underscore (lms.xblock_host.runtime: needs_libraries).
+    needs_jquery = False
     has_score = True
     icon_class = "problem"
 

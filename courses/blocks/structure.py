@@ -35,6 +35,8 @@ class DateString(String):
 class _Container(OlxAttributesMixin, OlxElementsMixin, XBlock):
     has_children = True
     completion_mode = XBlockCompletionMode.AGGREGATOR
+    # Carries its children's scripts and has none of its own: the page loads jQuery for a child that needs it.
+    needs_jquery = False
 
     display_name = String(scope=Scope.settings, default="", help="The name shown in the outline.")
 

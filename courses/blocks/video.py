@@ -83,6 +83,8 @@ class VideoBlock(OlxAttributesMixin, XBlock):
 
     has_custom_completion = True
     icon_class = "video"
+    # tot_blocks.js uses neither jQuery nor underscore (lms.xblock_host.runtime: needs_libraries).
+    needs_jquery = False
 
     display_name = String(scope=Scope.settings, default="Video", help="Name shown to learners and in the outline.")
     video_url = String(

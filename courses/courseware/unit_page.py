@@ -33,7 +33,7 @@ def render_unit(
     lesson = next(lesson for lesson in module.lessons if lesson.key == current.sequential_key)
     module_done = sum(1 for item in module.completion_items if done.get(item, 0) >= progress.COMPLETE)
     preview = branch == DRAFT
-    parts = page_parts(fragment)
+    parts = page_parts(fragment, runtime)
     holes = {
         "head": parts.head,
         "body": parts.body,

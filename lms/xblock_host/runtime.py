@@ -20,7 +20,7 @@ from xblock.runtime import IdGenerator, IdReader, Runtime
 
 from lms import caches
 from lms.web import external_url
-from lms.xblock_host import django_setup, events, tokens
+from lms.xblock_host import django_setup, events, resources, tokens
 from lms.xblock_host.context import LearningContext
 from lms.xblock_host.keys import InvalidKey, UsageKey, new_block_id, slugify
 from lms.xblock_host.kvs import RoutedFieldData, SqlRows, freeze, thaw
@@ -104,6 +104,12 @@ class LmsRuntime(Runtime):
         self._handler_template: str | None = None
         self._handler_token = tokens.issuer(acting_user.id, self.state_user_id, context.branch)
         self.handling: str | None = None  # the handler being called, while one is (``handle``)
+        # Whether a block rendered so far has JavaScript that may expect jQuery and underscore as globals,
+        # as on Open edX pages: any block that does not say otherwise with ``needs_jquery = False``.
+        self.needs_libraries = False
+        # Block type → class of every block rendered with JavaScript: the packages whose inline scripts may
+        # be served as their files (lms.xblock_host.page).
+        self.scripted_blocks: dict[str, type] = {}
 
     # -- legacy attributes community blocks read (never course_id) ---------------------------------
     @property
@@ -188,10 +194,11 @@ class LmsRuntime(Runtime):
         return f"{url}?{query}" if query else url
 
     def resource_url(self, resource):
-        return url_for("xblock_host.runtime_resource", filename=resource)
+        return resources.runtime_url(resource)
 
     def local_resource_url(self, block, uri):
-        return url_for("xblock_host.block_resource", block_type=block.scope_ids.block_type, uri=uri)
+        block_type = block.scope_ids.block_type
+        return resources.block_file_url(block_type, self.load_block_type(block_type), uri)
 
     # -- events ------------------------------------------------------------------------------------
     def handle(self, block, handler_name, request, suffix=""):
@@ -228,6 +235,12 @@ class LmsRuntime(Runtime):
         return loader.get_template(template_name).render(kwargs)
 
     def wrap_xblock(self, block, view, frag, context):
+        if _has_javascript(frag):
+            block_type = block.scope_ids.block_type
+            if block_type not in self.scripted_blocks:
+                self.scripted_blocks[block_type] = self.load_block_type(block_type)
+            if getattr(block, "needs_jquery", True):
+                self.needs_libraries = True
         extra = {"name": block.name} if getattr(block, "name", None) else {}
         return self._wrap_ele(block, view, frag, extra)
 
@@ -260,6 +273,10 @@ class LmsRuntime(Runtime):
     # -- the experimental query API some SDK samples use -------------------------------------------
     def query(self, block):
         return _BlockSet(self, [block])
+
+
+def _has_javascript(frag: Fragment) -> bool:
+    return bool(frag.js_init_fn) or any(r.mimetype == "application/javascript" for r in frag.resources)
 
 
 class _BlockSet:

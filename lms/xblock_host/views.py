@@ -17,22 +17,20 @@ and a body without a length (chunked) is read at most one byte past the limit, t
 from __future__ import annotations
 
 import io
-import mimetypes
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import webob
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_from_directory
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from xblock.exceptions import DisallowedFileError, NoSuchHandlerError, NoSuchUsage
+from xblock.exceptions import NoSuchHandlerError, NoSuchUsage
 
 from lms.accounts.session_user import request_user
 from lms.db import db
 from lms.extensions import csrf
 from lms.request_transaction import SAFE_METHODS
 from lms.xblock_host import context as contexts
-from lms.xblock_host import events, tokens
+from lms.xblock_host import events, resources, tokens
 from lms.xblock_host.keys import InvalidKey, UsageKey
 from lms.xblock_host.kvs import ReadOnlyContent
 from lms.xblock_host.runtime import LmsRuntime, shared_field_names
@@ -43,8 +41,6 @@ bp = Blueprint("xblock_host", __name__, url_prefix="/xblock")
 csrf.exempt(bp)
 
 HANDLER_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
-RUNTIME_STATIC = str(Path(__file__).resolve().parent / "static" / "xblock_host")
-RESOURCE_MAX_AGE = 24 * 3600
 
 
 def _same_origin() -> bool:
@@ -258,26 +254,19 @@ def _webob_request() -> webob.Request:
 
 @bp.route("/resource/<block_type>/<path:uri>")
 def block_resource(block_type: str, uri: str):
-    """A file from a block's package (``public/`` only, per XBlock's own rules), cached for a day."""
-    types = current_app.extensions["xblock_types"]
-    cls = types.load(block_type)
+    """A file from a block's package (``public/`` only, per XBlock's own rules), kept a year by browsers
+    when asked by its fingerprinted URL (``lms.static_assets``)."""
+    cls = current_app.extensions["xblock_types"].load(block_type)
     if cls is UnavailableBlock:
         abort(404)
     try:
-        stream = cls.open_local_resource(uri)
-    except (DisallowedFileError, FileNotFoundError, IsADirectoryError, ValueError, OSError):
+        found = resources.block_file(cls, uri)
+    except resources.MISSING_FILE_ERRORS:
         abort(404)
-    with stream:
-        data = stream.read()
-    mimetype = mimetypes.guess_type(uri)[0] or "application/octet-stream"
-    response = Response(data, mimetype=mimetype)
-    response.cache_control.public = True
-    response.cache_control.max_age = RESOURCE_MAX_AGE
-    response.add_etag()
-    return response.make_conditional(request)
+    return found.response()
 
 
 @bp.route("/runtime/<path:filename>")
 def runtime_resource(filename: str):
     """Files the runtime offers every block (``runtime.resource_url``): jQuery, underscore, our JS."""
-    return send_from_directory(RUNTIME_STATIC, filename, max_age=RESOURCE_MAX_AGE)
+    return resources.RUNTIME_FILES.response(filename)
