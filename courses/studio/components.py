@@ -8,16 +8,19 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional
+from xblock.exceptions import NoSuchViewError
 from xblock.fields import Boolean, Dict, Float, Integer, List
 
 from courses.context import runtime_for
 from courses.courseware.unit_page import render_draft_unit
+from courses.studio import catalogue
 from courses.studio import services as studio
 from courses.studio.blueprint import addable_types, back_to, bp, draft_block, load_course, usage_in
 from courses.studio.forms import AddBlockForm
 from lms.forms import ConfirmForm, Form, add_error
 from lms.xblock_host.context import DRAFT
 from lms.xblock_host.page import page_parts
+from lms.xblock_host.services import I18nService
 
 
 @bp.get("/courses/<code>/unit/<usage_key>")
@@ -32,7 +35,7 @@ def unit(code: str, usage_key: str):
     except studio.StudioError:
         abort(404)
     runtime.prefetch_user_state([usage, *vertical.children])
-    components, fragments = [], []
+    components, fragments, no_view = [], [], set()
     for child_key in vertical.children:
         child = runtime.get_block(child_key)
         view = "author_view" if hasattr(child, "author_view") else "student_view"
@@ -40,17 +43,26 @@ def unit(code: str, usage_key: str):
             fragment = runtime.render(child, view, {})  # a dict, as Open edX gives: blocks write into it (poll)
             html = fragment.content
             fragments.append(fragment)
+        except NoSuchViewError:
+            # A block with no view of its own (an xblock-sdk sample shown only inside another one): nothing
+            # is broken, there is just nothing to show.
+            html = ""
+            no_view.add(str(child_key))
         except Exception:  # noqa: BLE001 - show the author which component fails, keep the page
             current_app.logger.exception("preview of %s failed", child_key)
             html = None
-        components.append({"key": str(child_key), "block": child, "html": html})
+        kind = catalogue.describe(child.scope_ids.block_type)
+        components.append(
+            {"key": str(child_key), "block": child, "html": html, "kind": kind, "no_view": str(child_key) in no_view}
+        )
     from web_fragments.fragment import Fragment
 
     combined = Fragment()
     for fragment in fragments:
         combined.add_fragment_resources(fragment)
     add_form = AddBlockForm()
-    add_form.block_type.choices = [(t, t) for t in addable_types("vertical")]
+    addable = addable_types("vertical")
+    add_form.block_type.choices = [(t, t) for t in addable]
     return render_template(
         "courses/studio/unit.html",
         course=course,
@@ -59,16 +71,27 @@ def unit(code: str, usage_key: str):
         components=components,
         parts=page_parts(combined),
         add_form=add_form,
+        component_groups=catalogue.grouped(addable),
         confirm_form=ConfirmForm(),
     )
+
+
+def field_labels(field_obj, name: str, translate) -> tuple[str, str]:  # noqa: ANN001
+    """A field's label and help in the author's language: the field's own display name and help, through
+    the block's catalogue (ours: the courses catalogue; a community block's: the one it ships). A field
+    without a display name gets its name made readable ("max_attempts" → "Max attempts")."""
+    # XBlock answers a field's own name when it was given no display name: make that one readable.
+    own = field_obj.display_name if field_obj.display_name not in (None, "", name) else None
+    label = translate(own) if own else name.replace("_", " ").capitalize()
+    return label, translate(field_obj.help) if field_obj.help else ""
 
 
 def _fields_form(block, data=None):
     """A WTForms form generated from the block's editable fields (for blocks without a studio_view)."""
     attrs = {}
+    translate = I18nService(type(block), block.runtime.locale).ugettext
     for name, field_obj in studio.editable_fields(block):
-        label = field_obj.display_name or name.replace("_", " ").capitalize()
-        help_text = field_obj.help or ""
+        label, help_text = field_labels(field_obj, name, translate)
         values = getattr(field_obj, "values", None)
         if isinstance(field_obj, Boolean):
             attrs[name] = BooleanField(label, description=help_text)
@@ -116,6 +139,7 @@ def edit_block(code: str, usage_key: str):
             usage=usage,
             parts=page_parts(fragment),
             back=back,
+            kind=catalogue.describe(usage.block_type),
         )
     form = _fields_form(block, request.form if request.method == "POST" else None)
     if request.method == "GET":
@@ -131,7 +155,15 @@ def edit_block(code: str, usage_key: str):
             add_error(form, name, message)
     status = 400 if request.method == "POST" else 200
     return (
-        render_template("courses/studio/edit_form.html", course=course, block=block, usage=usage, form=form, back=back),
+        render_template(
+            "courses/studio/edit_form.html",
+            course=course,
+            block=block,
+            usage=usage,
+            form=form,
+            back=back,
+            kind=catalogue.describe(usage.block_type),
+        ),
         status,
     )
 
