@@ -2,6 +2,8 @@
 form generated from its editable fields; and the learner preview of a draft unit.
 """
 
+import json
+
 from flask import abort, current_app, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,7 +15,7 @@ from xblock.fields import Boolean, Dict, Float, Integer, List
 
 from courses.context import runtime_for
 from courses.courseware.unit_page import render_draft_unit
-from courses.studio import catalogue
+from courses.studio import catalogue, step_list
 from courses.studio import services as studio
 from courses.studio.blueprint import addable_types, back_to, bp, draft_block, load_course, usage_in
 from courses.studio.forms import AddBlockForm
@@ -93,7 +95,28 @@ def _fields_form(block, data=None):
     for name, field_obj in studio.editable_fields(block):
         label, help_text = field_labels(field_obj, name, translate)
         values = getattr(field_obj, "values", None)
-        if isinstance(field_obj, Boolean):
+        if step_list.is_step_list(block, name):
+            # The ids the step-list editor starts from: those it sent with a refused form, else the stored ones.
+            sent_ids = data.get(step_list.ids_field(name)) if data is not None else None
+            ids = sent_ids or json.dumps(step_list.step_ids(getattr(block, name)))
+            hint = _("One step per line, in order. Start a line with ! for a must-pass step.")
+            attrs[name] = TextAreaField(
+                label,
+                description=f"{help_text} {hint}".strip(),
+                render_kw={
+                    "rows": 10,
+                    "data-step-list": "",
+                    "data-step-ids": ids,
+                    # The editor's own words, in the author's language.
+                    "data-label-add": _("Add a step"),
+                    "data-label-step": _("Step"),
+                    "data-label-must": _("Must pass"),
+                    "data-label-up": _("Move up"),
+                    "data-label-down": _("Move down"),
+                    "data-label-remove": _("Remove step"),
+                },
+            )
+        elif isinstance(field_obj, Boolean):
             attrs[name] = BooleanField(label, description=help_text)
         elif isinstance(values, (list, tuple)) and values:
             choices = [
@@ -114,9 +137,9 @@ def _fields_form(block, data=None):
     return form_class(formdata=data)
 
 
-def _initial_value(field_obj, value):
-    import json
-
+def _initial_value(block, name, field_obj, value):  # noqa: ANN001
+    if step_list.is_step_list(block, name):
+        return step_list.to_lines(value)
     if isinstance(field_obj, (List, Dict)):
         return json.dumps(value, indent=2, ensure_ascii=False)
     return value
@@ -144,9 +167,14 @@ def edit_block(code: str, usage_key: str):
     form = _fields_form(block, request.form if request.method == "POST" else None)
     if request.method == "GET":
         for name, field_obj in studio.editable_fields(block):
-            getattr(form, name).data = _initial_value(field_obj, getattr(block, name))
+            getattr(form, name).data = _initial_value(block, name, field_obj, getattr(block, name))
     if request.method == "POST" and form.validate():
         raw = {name: request.form.get(name) for name, _f in studio.editable_fields(block)}
+        raw |= {
+            step_list.ids_field(name): request.form.get(step_list.ids_field(name))
+            for name, _f in studio.editable_fields(block)
+            if step_list.is_step_list(block, name)
+        }
         errors = studio.save_fields(course, str(usage), raw, current_user)
         if not errors:
             flash(_("Saved."), "success")
@@ -163,6 +191,7 @@ def edit_block(code: str, usage_key: str):
             form=form,
             back=back,
             kind=catalogue.describe(usage.block_type),
+            step_list_editor=any(step_list.is_step_list(block, name) for name, _f in studio.editable_fields(block)),
         ),
         status,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from lms.db import db
 from lms.xblock_host.registry import BlockTypes
 from tests.courses.helpers import build_course
 
@@ -135,3 +136,95 @@ def test_a_community_blocks_form_keeps_its_own_labels(client, auth, factory):
     assert _label(page, "align") == "Align"
     assert _help(page, "align") == "Align left/right/center"
     assert _label(page, "display_name") == "Display name"
+
+
+# -- skill checklist steps ------------------------------------------------------------------------------
+
+
+def _checklist(factory, code):
+    from tests.blocks.helpers import STEPS, configure
+
+    built = build_course(factory, {"M": {"L": [["skill_checklist"]]}}, code=code, publish_it=False)
+    checklist = built.components[built.units[0]][0]
+    configure(built.course, checklist, built.author, {"competency": "IV cannulation", "steps": STEPS})
+    db.session.commit()
+    return built, checklist
+
+
+def _stored_steps(app, built, checklist):
+    from courses.context import runtime_for
+    from courses.models import Course
+
+    db.session.rollback()
+    with app.test_request_context():
+        course = db.session.get(Course, built.course.id)
+        return runtime_for(course, built.author, "draft").get_block(checklist).steps
+
+
+def _edit(client, built, checklist, steps_text, **extra):
+    data = {"display_name": "IV", "competency": "IV cannulation", "description": "", "competent_level": "4"}
+    return client.post(
+        f"/studio/courses/{built.course.code}/blocks/{checklist}/edit", data={**data, "steps": steps_text, **extra}
+    )
+
+
+def test_checklist_steps_are_edited_one_per_line(app, client, auth, factory):
+    built, checklist = _checklist(factory, "AU-STEPS")
+    auth.login(built.author)
+    page = client.get(f"/studio/courses/AU-STEPS/blocks/{checklist}/edit").get_data(as_text=True)
+    # No JSON: one step per line, "!" before a must-pass step; the editor's script is a static file.
+    textarea = re.search(r'<textarea[^>]*name="steps"[^>]*>([^<]*)</textarea>', page)
+    assert textarea and textarea.group(1).strip() == (
+        "! Performs hand hygiene\nExplains the procedure and obtains consent\n! Keeps the site aseptic"
+    )
+    assert 'data-step-ids="[&#34;hygiene&#34;, &#34;consent&#34;, &#34;asepsis&#34;]"' in page
+    assert re.search(r'<script src="[^"]*/step_list\.js', page)
+    assert "[{" not in page
+
+    # Without JavaScript: reorder, reword one step in place, drop one, add one, change must-pass.
+    response = _edit(
+        client,
+        built,
+        checklist,
+        "Keeps the site aseptic\n! Performs hand hygiene and wears gloves\n\n! Disposes of sharps safely\n",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    steps = _stored_steps(app, built, checklist)
+    assert [(s["text"], s["must_pass"]) for s in steps] == [
+        ("Keeps the site aseptic", False),
+        ("Performs hand hygiene and wears gloves", True),
+        ("Disposes of sharps safely", True),
+    ]
+    assert steps[0]["id"] == "asepsis"  # moved: matched by its text
+    assert steps[1]["id"] == "consent"  # the changed line where "consent" was keeps its id
+    assert steps[2]["id"] not in {"hygiene", "consent", "asepsis"}  # new: a fresh id, never a removed step's
+
+
+def test_the_step_list_editor_keeps_ids_of_steps_moved_and_reworded_at_once(app, client, auth, factory):
+    built, checklist = _checklist(factory, "AU-IDS")
+    auth.login(built.author)
+    response = _edit(
+        client,
+        built,
+        checklist,
+        "Keeps the site aseptic at all times\nNew step\n! Performs hand hygiene",
+        steps__ids='["asepsis", null, "hygiene"]',
+    )
+    assert response.status_code == 302
+    steps = _stored_steps(app, built, checklist)
+    assert [s["id"] for s in steps][0::2] == ["asepsis", "hygiene"]
+    assert steps[1]["id"] not in {"hygiene", "consent", "asepsis"}
+    # Ids the editor cannot know (another block's, forged, malformed) are not taken: lines are matched instead.
+    response = _edit(client, built, checklist, "Keeps the site aseptic at all times\nX", steps__ids='["nope", "x"]')
+    assert response.status_code == 302
+    assert [s["id"] for s in _stored_steps(app, built, checklist)][0] == "asepsis"
+    assert _edit(client, built, checklist, "A\nB", steps__ids="{not json").status_code == 302
+
+
+def test_step_list_refuses_too_long_steps_and_saves_nothing(app, client, auth, factory):
+    built, checklist = _checklist(factory, "AU-LONG")
+    auth.login(built.author)
+    response = _edit(client, built, checklist, "x" * 501)
+    assert response.status_code == 400
+    assert 'id="steps-error">Each step has at most 500 characters.' in response.get_data(as_text=True)
+    assert [s["id"] for s in _stored_steps(app, built, checklist)] == ["hygiene", "consent", "asepsis"]
