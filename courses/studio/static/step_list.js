@@ -116,6 +116,7 @@
     });
 
     textarea.hidden = true;
+    textarea.style.display = "none";  // the stylesheet shows every textarea as a block, [hidden] included
     var help = document.getElementById(textarea.id + "-help");
     list.setAttribute("aria-describedby", help ? help.id : "");
     textarea.parentNode.insertBefore(list, textarea.nextSibling);
