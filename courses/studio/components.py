@@ -78,6 +78,33 @@ def unit(code: str, usage_key: str):
     )
 
 
+# (block type, field): HTML edited with the visual editor (static/html_editor.js) when JavaScript runs.
+VISUAL_HTML_FIELDS = {("html", "data")}
+
+
+def _html_editor_attributes() -> dict[str, str]:
+    """The textarea's marks for the visual editor, and its toolbar's words in the author's language."""
+    words = {
+        "bold": _("Bold"),
+        "italic": _("Italic"),
+        "strike": _("Strikethrough"),
+        "link": _("Link"),
+        "heading1": _("Heading"),
+        "quote": _("Quote"),
+        "code": _("Code"),
+        "bullets": _("Bullets"),
+        "numbers": _("Numbers"),
+        "outdent": _("Decrease level"),
+        "indent": _("Increase level"),
+        "undo": _("Undo"),
+        "redo": _("Redo"),
+        "url": _("Address"),
+        "urlplaceholder": _("Enter an address…"),
+        "unlink": _("Remove link"),
+    }
+    return {"rows": 12, "data-html-editor": "", **{f"data-label-{key}": word for key, word in words.items()}}
+
+
 def field_labels(field_obj, name: str, translate) -> tuple[str, str]:  # noqa: ANN001
     """A field's label and help in the author's language: the field's own display name and help, through
     the block's catalogue (ours: the courses catalogue; a community block's: the one it ships). A field
@@ -116,6 +143,8 @@ def _fields_form(block, data=None):
                     "data-label-remove": _("Remove step"),
                 },
             )
+        elif (block.scope_ids.block_type, name) in VISUAL_HTML_FIELDS:
+            attrs[name] = TextAreaField(label, description=help_text, render_kw=_html_editor_attributes())
         elif isinstance(field_obj, Boolean):
             attrs[name] = BooleanField(label, description=help_text)
         elif isinstance(values, (list, tuple)) and values:
@@ -182,6 +211,7 @@ def edit_block(code: str, usage_key: str):
         for name, message in errors.items():
             add_error(form, name, message)
     status = 400 if request.method == "POST" else 200
+    names = [name for name, _f in studio.editable_fields(block)]
     return (
         render_template(
             "courses/studio/edit_form.html",
@@ -191,7 +221,8 @@ def edit_block(code: str, usage_key: str):
             form=form,
             back=back,
             kind=catalogue.describe(usage.block_type),
-            step_list_editor=any(step_list.is_step_list(block, name) for name, _f in studio.editable_fields(block)),
+            step_list_editor=any(step_list.is_step_list(block, name) for name in names),
+            html_editor=any((usage.block_type, name) in VISUAL_HTML_FIELDS for name in names),
         ),
         status,
     )

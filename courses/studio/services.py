@@ -205,7 +205,8 @@ def editable_fields(block) -> list[tuple[str, Any]]:  # noqa: ANN001
 def parse_field_value(field_obj, raw: str | None) -> Any:  # noqa: ANN001
     if isinstance(field_obj, Boolean):
         return raw in ("y", "on", "true", "1")
-    raw = raw or ""
+    # Browsers send a textarea's line breaks as CRLF: store the text's own (LF), as HTML parsing reads it.
+    raw = (raw or "").replace("\r\n", "\n")
     if isinstance(field_obj, (List, Dict)):
         try:
             value = json.loads(raw or ("[]" if isinstance(field_obj, List) else "{}"))

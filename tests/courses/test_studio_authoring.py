@@ -228,3 +228,51 @@ def test_step_list_refuses_too_long_steps_and_saves_nothing(app, client, auth, f
     assert response.status_code == 400
     assert 'id="steps-error">Each step has at most 500 characters.' in response.get_data(as_text=True)
     assert [s["id"] for s in _stored_steps(app, built, checklist)] == ["hygiene", "consent", "asepsis"]
+
+
+# -- the html component's visual editor -----------------------------------------------------------------
+
+
+def test_html_is_edited_with_a_vendored_visual_editor_over_the_textarea(app, client, auth, factory):
+    """The visual editor and its stylesheet are the LMS's own static files (no CDN, no inline script: the
+    page's policy allows scripts from 'self' only); the textarea stays the field the form submits."""
+    built = build_course(factory, {"M": {"L": [["html", "video"]]}}, code="AU-HTML", publish_it=False)
+    html_block, video = built.components[built.units[0]]
+    auth.login(built.author)
+    response = client.get(f"/studio/courses/AU-HTML/blocks/{html_block}/edit")
+    page = response.get_data(as_text=True)
+    assert re.search(r'<textarea[^>]*data-html-editor[^>]*name="data"', page)
+    scripts = re.findall(r"<script([^>]*)>", page)
+    assert scripts and all('src="/' in attributes for attributes in scripts)  # none inline, none elsewhere
+    assert any("/studio/static/vendor/trix/trix.umd.min.js" in s for s in scripts)
+    assert any("/studio/static/html_editor.js" in s for s in scripts)
+    assert "/studio/static/vendor/trix/trix.css" in page
+    assert "script-src 'self';" in response.headers["Content-Security-Policy"]
+    for path in ("vendor/trix/trix.umd.min.js", "html_editor.js"):
+        served = client.get(f"/studio/static/{path}")
+        assert served.status_code == 200 and "javascript" in served.content_type
+    other = client.get(f"/studio/courses/AU-HTML/blocks/{video}/edit").get_data(as_text=True)
+    assert "trix" not in other  # only where there is HTML to edit
+
+
+def test_textarea_line_breaks_are_stored_as_the_text_has_them(app, client, auth, factory):
+    """Browsers post a textarea's line breaks as CRLF; the stored text has LF, as HTML parsing reads it (so the
+    visual editor's HTML comes out of the sanitiser unchanged)."""
+    from courses.blocks.sanitize import clean_html
+    from courses.context import runtime_for
+    from courses.models import Course
+
+    built = build_course(factory, {"M": {"L": [["html"]]}}, code="AU-CRLF", publish_it=False)
+    html_block = built.components[built.units[0]][0]
+    auth.login(built.author)
+    posted = "<pre>code()\r\n<br></pre><div>a<br>b</div>"
+    response = client.post(
+        f"/studio/courses/AU-CRLF/blocks/{html_block}/edit", data={"display_name": "T", "data": posted}
+    )
+    assert response.status_code == 302
+    db.session.rollback()
+    with app.test_request_context():
+        course = db.session.get(Course, built.course.id)
+        stored = runtime_for(course, built.author, "draft").get_block(html_block).data
+    assert stored == "<pre>code()\n<br></pre><div>a<br>b</div>"
+    assert clean_html(stored) == stored
