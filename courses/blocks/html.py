@@ -18,13 +18,23 @@ from courses.blocks.olx import OlxAttributesMixin
 from courses.blocks.sanitize import clean_html
 
 
+def N_(text: str) -> str:  # noqa: N802 - mark for translation; the studio translates field labels
+    return text
+
+
 @XBlock.wants("replace_urls")
 class HtmlBlock(OlxAttributesMixin, XBlock):
-    display_name = String(scope=Scope.settings, default="Text", help="Name shown to authors and in the outline.")
+    display_name = String(
+        scope=Scope.settings,
+        default="Text",
+        display_name=N_("Name"),
+        help=N_("Shown to learners and in the outline."),
+    )
     data = String(
         scope=Scope.content,
         default="<p></p>",
-        help="The HTML of this text. Scripts are removed.",
+        display_name=N_("Text"),
+        help=N_("Scripts and styles are removed when learners see it. Refer to course files as /static/<name>."),
         multiline_editor="html",
     )
     editor = String(scope=Scope.settings, default="visual", help="Open edX editor hint, kept for export.")

@@ -102,21 +102,37 @@ class ProcedureLogBlock(HospitalBlockMixin, XBlock):
     student_actions = {"add_action": "add_entry", "delete_action": "delete_entry"}
     assessor_actions = {"review_action": "review_entry"}
 
-    display_name = String(scope=Scope.settings, default="Procedure logbook", help="Name shown in the outline.")
-    procedure = String(scope=Scope.content, default="", help="The procedure logged, e.g. 'Urinary catheterisation'.")
+    display_name = String(
+        scope=Scope.settings,
+        default="Procedure logbook",
+        display_name=N_("Name"),
+        help=N_("Shown to learners and in the outline."),
+    )
+    procedure = String(
+        scope=Scope.content,
+        default="",
+        display_name=N_("Procedure"),
+        help=N_("The procedure logged, e.g. 'Urinary catheterisation'."),
+    )
     description = String(
-        scope=Scope.content, default="", help="Instructions for the learner and the assessor.", multiline_editor=True
+        scope=Scope.content,
+        default="",
+        display_name=N_("Instructions"),
+        help=N_("Instructions for the learner and the assessor."),
+        multiline_editor=True,
     )
     min_supervised = Integer(
         scope=Scope.settings,
         default=5,
         values={"min": 1},
-        help="How many entries an assessor must verify before the logbook is complete.",
+        display_name=N_("Verified entries needed"),
+        help=N_("How many entries an assessor must verify before the logbook is complete."),
     )
     autonomy_scale = List(
         scope=Scope.content,
         default=DEFAULT_SCALE,
-        help="The autonomy levels a learner chooses from, lowest first, as a JSON list of labels.",
+        display_name=N_("Autonomy levels"),
+        help=N_("The autonomy levels a learner chooses from, lowest first, as a JSON list of labels."),
     )
 
     entries = List(scope=Scope.user_state, default=[], help="The learner's entries, oldest first.")

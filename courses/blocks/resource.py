@@ -92,13 +92,27 @@ class ResourceBlock(OlxAttributesMixin, XBlock):
 
     icon_class = "other"
 
-    display_name = String(scope=Scope.settings, default="Files", help="Name shown to learners and in the outline.")
-    intro = String(scope=Scope.content, default="", help="A sentence above the list (optional).", multiline_editor=True)
+    display_name = String(
+        scope=Scope.settings,
+        default="Files",
+        display_name=N_("Name"),
+        help=N_("Shown to learners and in the outline."),
+    )
+    intro = String(
+        scope=Scope.content,
+        default="",
+        display_name=N_("Introduction"),
+        help=N_("A sentence above the list (optional)."),
+        multiline_editor=True,
+    )
     files = List(
         scope=Scope.content,
         default=[],
-        help='The files, as JSON: [{"title": "Checklist", "url": "/static/checklist.pdf", '
-        '"description": "Print it", "size": "120 KB"}]. Addresses: /static/<file> or https://.',
+        display_name=N_("Files"),
+        help=N_(
+            'The files, as JSON: [{"title": "Checklist", "url": "/static/checklist.pdf", '
+            '"description": "Print it", "size": "120 KB"}]. Addresses: /static/<file> or https://.'
+        ),
     )
 
     editable_fields = ("display_name", "intro", "files")

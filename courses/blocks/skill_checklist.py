@@ -72,25 +72,40 @@ class SkillChecklistBlock(HospitalBlockMixin, XBlock):
     student_actions = {"action": "self_assess"}
     assessor_actions = {"action": "sign_off"}
 
-    display_name = String(scope=Scope.settings, default="Skill checklist", help="Name shown in the outline.")
-    competency = String(scope=Scope.content, default="", help="The competency being assessed, as a short title.")
+    display_name = String(
+        scope=Scope.settings,
+        default="Skill checklist",
+        display_name=N_("Name"),
+        help=N_("Shown to learners and in the outline."),
+    )
+    competency = String(
+        scope=Scope.content,
+        default="",
+        display_name=N_("Competency"),
+        help=N_("The competency being assessed, as a short title."),
+    )
     description = String(
         scope=Scope.content,
         default="",
-        help="What the competency covers and how it is observed.",
+        display_name=N_("Description"),
+        help=N_("What the competency covers and how it is observed."),
         multiline_editor=True,
     )
     steps = List(
         scope=Scope.content,
         default=[],
-        help='Steps or performance criteria, as JSON: [{"id": "s1", "text": "Performs hand hygiene", '
-        '"must_pass": true}, …]. Keep each id when you reorder, so learners\' answers stay attached.',
+        display_name=N_("Steps"),
+        help=N_(
+            "The observable steps or performance criteria, in order. Every must-pass step must be met for a "
+            "competent sign-off."
+        ),
     )
     competent_level = Integer(
         scope=Scope.settings,
         default=4,
         values={"min": 1, "max": 5},
-        help="The entrustment level (1–5) from which a sign-off counts as competent.",
+        display_name=N_("Competent from level"),
+        help=N_("The entrustment level (1–5) from which a sign-off counts as competent."),
     )
 
     self_assessment = Dict(scope=Scope.user_state, default={}, help="The learner's answer per step id.")

@@ -32,6 +32,11 @@ from xblock.fields import Boolean, List, Scope, String
 
 from courses.blocks.olx import OlxAttributesMixin
 
+
+def N_(text: str) -> str:  # noqa: N802 - mark for translation; the studio translates field labels
+    return text
+
+
 WATCHED_THRESHOLD = 0.9
 YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 AUTHORED_SCOPES = (Scope.content, Scope.settings)
@@ -86,33 +91,62 @@ class VideoBlock(OlxAttributesMixin, XBlock):
     # tot_blocks.js uses neither jQuery nor underscore (lms.xblock_host.runtime: needs_libraries).
     needs_jquery = False
 
-    display_name = String(scope=Scope.settings, default="Video", help="Name shown to learners and in the outline.")
+    display_name = String(
+        scope=Scope.settings,
+        default="Video",
+        display_name=N_("Name"),
+        help=N_("Shown to learners and in the outline."),
+    )
     video_url = String(
         scope=Scope.settings,
         default="",
-        help="The video: a course file (/static/name.mp4) or an https:// address. MP4 (H.264) plays everywhere.",
+        display_name=N_("Video address"),
+        help=N_("A course file (/static/name.mp4) or an https:// address. MP4 (H.264) plays everywhere."),
     )
     html5_sources = List(
-        scope=Scope.settings, default=[], help="Other encodings of the same video (Open edX html5_sources)."
+        scope=Scope.settings,
+        default=[],
+        display_name=N_("Other encodings"),
+        help=N_("Other addresses of the same video, as a JSON list."),
     )
     youtube_id_1_0 = String(
-        scope=Scope.settings, default="", help="A YouTube id (from Open edX), shown as a link to YouTube."
+        scope=Scope.settings,
+        default="",
+        display_name=N_("YouTube id"),
+        help=N_("A YouTube id (from Open edX), shown as a link to YouTube."),
     )
-    poster = String(scope=Scope.settings, default="", help="An image shown before playing (/static/… or https://).")
+    poster = String(
+        scope=Scope.settings,
+        default="",
+        display_name=N_("Poster image"),
+        help=N_("An image shown before playing (/static/… or https://)."),
+    )
     transcript = String(
         scope=Scope.content,
         default="",
         xml_node=True,
         multiline_editor=True,
-        help="The transcript as text, readable on the page (blank lines separate paragraphs).",
+        display_name=N_("Transcript"),
+        help=N_("The transcript as text, readable on the page (blank lines separate paragraphs)."),
     )
     transcript_url = String(
         scope=Scope.settings,
         default="",
-        help="A caption file (WebVTT, .vtt) shown as captions and offered for download.",
+        display_name=N_("Captions file"),
+        help=N_("A caption file (WebVTT, .vtt) shown as captions and offered for download."),
     )
-    transcript_language = String(scope=Scope.settings, default="en", help="Language of the captions (en, fr, rw…).")
-    download_allowed = Boolean(scope=Scope.settings, default=False, help="Offer a link to download the video.")
+    transcript_language = String(
+        scope=Scope.settings,
+        default="en",
+        display_name=N_("Captions language"),
+        help=N_("Language of the captions (en, fr, rw…)."),
+    )
+    download_allowed = Boolean(
+        scope=Scope.settings,
+        default=False,
+        display_name=N_("Allow download"),
+        help=N_("Offer a link to download the video."),
+    )
     olx_children = List(scope=Scope.settings, default=[], help="OLX child elements kept verbatim for export.")
 
     watched = Boolean(scope=Scope.user_state, default=False)

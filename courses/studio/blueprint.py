@@ -18,8 +18,6 @@ from lms.xblock_host.keys import InvalidKey, UsageKey
 
 bp = Blueprint("studio", __name__, url_prefix="/studio", static_folder="static")
 
-# Our own content types come first in the "add a component" list.
-PREFERRED_COMPONENTS = ("html", "video", "resource", "skill_checklist", "procedure_log")
 KIND_LABELS = {
     "chapter": _l("module"),
     "sequential": _l("lesson"),
@@ -64,9 +62,8 @@ def addable_types(parent_type: str) -> list[str]:
         return [studio.CHILD_TYPE[parent_type]]
     if parent_type != "vertical":
         return []
-    available = [t for t in current_app.extensions["xblock_types"].allowed_types() if t not in studio.STRUCTURE]
-    preferred = [t for t in PREFERRED_COMPONENTS if t in available]
-    return preferred + sorted(t for t in available if t not in preferred)
+    # The order and grouping the author sees are the catalogue's (courses/studio/catalogue.py).
+    return [t for t in current_app.extensions["xblock_types"].allowed_types() if t not in studio.STRUCTURE]
 
 
 def draft_block(course, usage: UsageKey):

@@ -2,22 +2,27 @@
 form generated from its editable fields; and the learner preview of a draft unit.
 """
 
+import json
+
 from flask import abort, current_app, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional
+from xblock.exceptions import NoSuchViewError
 from xblock.fields import Boolean, Dict, Float, Integer, List
 
 from courses.context import runtime_for
 from courses.courseware.unit_page import render_draft_unit
+from courses.studio import catalogue, step_list
 from courses.studio import services as studio
 from courses.studio.blueprint import addable_types, back_to, bp, draft_block, load_course, usage_in
 from courses.studio.forms import AddBlockForm
 from lms.forms import ConfirmForm, Form, add_error
 from lms.xblock_host.context import DRAFT
 from lms.xblock_host.page import page_parts
+from lms.xblock_host.services import I18nService
 
 
 @bp.get("/courses/<code>/unit/<usage_key>")
@@ -32,7 +37,7 @@ def unit(code: str, usage_key: str):
     except studio.StudioError:
         abort(404)
     runtime.prefetch_user_state([usage, *vertical.children])
-    components, fragments = [], []
+    components, fragments, no_view = [], [], set()
     for child_key in vertical.children:
         child = runtime.get_block(child_key)
         view = "author_view" if hasattr(child, "author_view") else "student_view"
@@ -40,17 +45,26 @@ def unit(code: str, usage_key: str):
             fragment = runtime.render(child, view, {})  # a dict, as Open edX gives: blocks write into it (poll)
             html = fragment.content
             fragments.append(fragment)
+        except NoSuchViewError:
+            # A block with no view of its own (an xblock-sdk sample shown only inside another one): nothing
+            # is broken, there is just nothing to show.
+            html = ""
+            no_view.add(str(child_key))
         except Exception:  # noqa: BLE001 - show the author which component fails, keep the page
             current_app.logger.exception("preview of %s failed", child_key)
             html = None
-        components.append({"key": str(child_key), "block": child, "html": html})
+        kind = catalogue.describe(child.scope_ids.block_type)
+        components.append(
+            {"key": str(child_key), "block": child, "html": html, "kind": kind, "no_view": str(child_key) in no_view}
+        )
     from web_fragments.fragment import Fragment
 
     combined = Fragment()
     for fragment in fragments:
         combined.add_fragment_resources(fragment)
     add_form = AddBlockForm()
-    add_form.block_type.choices = [(t, t) for t in addable_types("vertical")]
+    addable = addable_types("vertical")
+    add_form.block_type.choices = [(t, t) for t in addable]
     return render_template(
         "courses/studio/unit.html",
         course=course,
@@ -59,18 +73,79 @@ def unit(code: str, usage_key: str):
         components=components,
         parts=page_parts(combined),
         add_form=add_form,
+        component_groups=catalogue.grouped(addable),
         confirm_form=ConfirmForm(),
     )
+
+
+# (block type, field): HTML edited with the visual editor (static/html_editor.js) when JavaScript runs.
+VISUAL_HTML_FIELDS = {("html", "data")}
+
+
+def _html_editor_attributes() -> dict[str, str]:
+    """The textarea's marks for the visual editor, and its toolbar's words in the author's language."""
+    words = {
+        "bold": _("Bold"),
+        "italic": _("Italic"),
+        "strike": _("Strikethrough"),
+        "link": _("Link"),
+        "heading1": _("Heading"),
+        "quote": _("Quote"),
+        "code": _("Code"),
+        "bullets": _("Bullets"),
+        "numbers": _("Numbers"),
+        "outdent": _("Decrease level"),
+        "indent": _("Increase level"),
+        "undo": _("Undo"),
+        "redo": _("Redo"),
+        "url": _("Address"),
+        "urlplaceholder": _("Enter an address…"),
+        "unlink": _("Remove link"),
+    }
+    return {"rows": 12, "data-html-editor": "", **{f"data-label-{key}": word for key, word in words.items()}}
+
+
+def field_labels(field_obj, name: str, translate) -> tuple[str, str]:  # noqa: ANN001
+    """A field's label and help in the author's language: the field's own display name and help, through
+    the block's catalogue (ours: the courses catalogue; a community block's: the one it ships). A field
+    without a display name gets its name made readable ("max_attempts" → "Max attempts")."""
+    # XBlock answers a field's own name when it was given no display name: make that one readable.
+    own = field_obj.display_name if field_obj.display_name not in (None, "", name) else None
+    label = translate(own) if own else name.replace("_", " ").capitalize()
+    return label, translate(field_obj.help) if field_obj.help else ""
 
 
 def _fields_form(block, data=None):
     """A WTForms form generated from the block's editable fields (for blocks without a studio_view)."""
     attrs = {}
+    translate = I18nService(type(block), block.runtime.locale).ugettext
     for name, field_obj in studio.editable_fields(block):
-        label = field_obj.display_name or name.replace("_", " ").capitalize()
-        help_text = field_obj.help or ""
+        label, help_text = field_labels(field_obj, name, translate)
         values = getattr(field_obj, "values", None)
-        if isinstance(field_obj, Boolean):
+        if step_list.is_step_list(block, name):
+            # The ids the step-list editor starts from: those it sent with a refused form, else the stored ones.
+            sent_ids = data.get(step_list.ids_field(name)) if data is not None else None
+            ids = sent_ids or json.dumps(step_list.step_ids(getattr(block, name)))
+            hint = _("One step per line, in order. Start a line with ! for a must-pass step.")
+            attrs[name] = TextAreaField(
+                label,
+                description=f"{help_text} {hint}".strip(),
+                render_kw={
+                    "rows": 10,
+                    "data-step-list": "",
+                    "data-step-ids": ids,
+                    # The editor's own words, in the author's language.
+                    "data-label-add": _("Add a step"),
+                    "data-label-step": _("Step"),
+                    "data-label-must": _("Must pass"),
+                    "data-label-up": _("Move up"),
+                    "data-label-down": _("Move down"),
+                    "data-label-remove": _("Remove step"),
+                },
+            )
+        elif (block.scope_ids.block_type, name) in VISUAL_HTML_FIELDS:
+            attrs[name] = TextAreaField(label, description=help_text, render_kw=_html_editor_attributes())
+        elif isinstance(field_obj, Boolean):
             attrs[name] = BooleanField(label, description=help_text)
         elif isinstance(values, (list, tuple)) and values:
             choices = [
@@ -91,9 +166,9 @@ def _fields_form(block, data=None):
     return form_class(formdata=data)
 
 
-def _initial_value(field_obj, value):
-    import json
-
+def _initial_value(block, name, field_obj, value):  # noqa: ANN001
+    if step_list.is_step_list(block, name):
+        return step_list.to_lines(value)
     if isinstance(field_obj, (List, Dict)):
         return json.dumps(value, indent=2, ensure_ascii=False)
     return value
@@ -116,13 +191,19 @@ def edit_block(code: str, usage_key: str):
             usage=usage,
             parts=page_parts(fragment),
             back=back,
+            kind=catalogue.describe(usage.block_type),
         )
     form = _fields_form(block, request.form if request.method == "POST" else None)
     if request.method == "GET":
         for name, field_obj in studio.editable_fields(block):
-            getattr(form, name).data = _initial_value(field_obj, getattr(block, name))
+            getattr(form, name).data = _initial_value(block, name, field_obj, getattr(block, name))
     if request.method == "POST" and form.validate():
         raw = {name: request.form.get(name) for name, _f in studio.editable_fields(block)}
+        raw |= {
+            step_list.ids_field(name): request.form.get(step_list.ids_field(name))
+            for name, _f in studio.editable_fields(block)
+            if step_list.is_step_list(block, name)
+        }
         errors = studio.save_fields(course, str(usage), raw, current_user)
         if not errors:
             flash(_("Saved."), "success")
@@ -130,8 +211,19 @@ def edit_block(code: str, usage_key: str):
         for name, message in errors.items():
             add_error(form, name, message)
     status = 400 if request.method == "POST" else 200
+    names = [name for name, _f in studio.editable_fields(block)]
     return (
-        render_template("courses/studio/edit_form.html", course=course, block=block, usage=usage, form=form, back=back),
+        render_template(
+            "courses/studio/edit_form.html",
+            course=course,
+            block=block,
+            usage=usage,
+            form=form,
+            back=back,
+            kind=catalogue.describe(usage.block_type),
+            step_list_editor=any(step_list.is_step_list(block, name) for name in names),
+            html_editor=any((usage.block_type, name) in VISUAL_HTML_FIELDS for name in names),
+        ),
         status,
     )
 

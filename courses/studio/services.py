@@ -17,6 +17,7 @@ from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, ScopeIds, 
 from courses.blocks.olx import BOOKKEEPING_FIELDS
 from courses.context import runtime_for
 from courses.models import Course
+from courses.studio import step_list
 from lms import audit
 from lms.db import db
 from lms.xblock_host.context import DRAFT
@@ -204,7 +205,8 @@ def editable_fields(block) -> list[tuple[str, Any]]:  # noqa: ANN001
 def parse_field_value(field_obj, raw: str | None) -> Any:  # noqa: ANN001
     if isinstance(field_obj, Boolean):
         return raw in ("y", "on", "true", "1")
-    raw = raw or ""
+    # Browsers send a textarea's line breaks as CRLF: store the text's own (LF), as HTML parsing reads it.
+    raw = (raw or "").replace("\r\n", "\n")
     if isinstance(field_obj, (List, Dict)):
         try:
             value = json.loads(raw or ("[]" if isinstance(field_obj, List) else "{}"))
@@ -244,7 +246,11 @@ def save_fields(course: Course, key: str, raw_values: dict[str, str | None], by)
     errors, parsed = {}, {}
     for name, field_obj in editable_fields(block):
         try:
-            parsed[name] = parse_field_value(field_obj, raw_values.get(name))
+            if step_list.is_step_list(block, name):
+                raw_ids = raw_values.get(step_list.ids_field(name))
+                parsed[name] = step_list.parse(raw_values.get(name), getattr(block, name), raw_ids)
+            else:
+                parsed[name] = parse_field_value(field_obj, raw_values.get(name))
         except ValueError as exc:
             errors[name] = str(exc)
     if errors:

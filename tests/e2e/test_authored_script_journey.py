@@ -59,8 +59,8 @@ def log_in(page, person) -> None:
 
 
 def add_component(page, block_type: str) -> None:
-    page.select_option("#block_type", block_type)
-    page.locator("main form").filter(has=page.locator("#block_type")).locator("[type=submit]").click()
+    page.check(f"#kind-{block_type}")
+    page.locator("#add-component [type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/blocks/.*{re.escape(block_type)}.*/edit$"))
 
 

@@ -54,8 +54,8 @@ def test_author_publishes_thumbs_and_learner_vote_persists(new_context, login, c
     check_a11y(page)
 
     # the unit: add the thumbs component; the studio shows it with its own JavaScript
-    page.select_option("#block_type", "thumbs")
-    page.locator("main form").filter(has=page.locator("#block_type")).locator("[type=submit]").click()
+    page.check("#kind-thumbs")
+    page.locator("#add-component [type=submit]").click()
     expect(page).to_have_url(re.compile(r"/blocks/.*thumbs.*/edit$"))  # straight to its editor
     page.goto("/studio/courses/E2E-THUMBS/")
     page.locator("a", has_text="Vote").first.click()
