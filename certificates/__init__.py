@@ -1,7 +1,8 @@
 """Certificates: completion rules, issuance, Open Badges 3.0 signing, renderings, verification and
 revocation (next issues). Today it owns the public verification page's address, so verifiers have a
-place to check a code, the dashboard's verify box that leads there, and the "My certificates" dashboard
-panel; they answer honestly that no certificate has been issued by this installation yet.
+place to check a code, and the dashboard's verify box that leads there; they answer honestly that no
+certificate has been issued by this installation yet. Learners are promised nothing: there is no "My
+certificates" panel until a course can give a certificate (issuance will register it).
 """
 
 from flask import Flask
@@ -13,6 +14,4 @@ def init_app(app: Flask) -> None:
     from lms.permissions import can
 
     app.register_blueprint(views.bp)
-    # Every learner's dashboard has the panel; issuance (next issue) will fill it.
-    register_panel("my_certificates", "certificates/panels/my_certificates.html", lambda user: True, order=6)
     register_panel("verify", "certificates/panels/verify.html", lambda user: can("verify", user=user), order=40)

@@ -216,6 +216,8 @@ def on_xblock_event(block, user_id: int, event_type: str, event_data, context, *
 
 @dataclass
 class ModuleProgress:
+    """A module's progress in units (what the learner sees listed), not in the components inside them."""
+
     key: str
     title: str
     done: int
@@ -236,6 +238,7 @@ class CourseProgress:
     modules: list[ModuleProgress]
     units_done: set[str]
     complete: bool
+    started: bool = False  # anything of the course completed, however little
 
     @property
     def done(self) -> int:
@@ -249,16 +252,34 @@ class CourseProgress:
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 
+    @property
+    def state(self) -> str:
+        """``start``, ``continue`` or ``review``: the one word the outline and the dashboard both use for the
+        way into the course, so that they never disagree."""
+        if self.complete:
+            return "review"
+        return "continue" if self.started else "start"
+
+
+def units_done(units: list[Unit], done: dict[str, float]) -> int:
+    return sum(1 for unit in units if _is_complete(done, unit.completion_items))
+
 
 def course_progress(structure: Structure, done: dict[str, float]) -> CourseProgress:
-    modules = []
-    for module in structure.modules:
-        items = module.completion_items
-        modules.append(
-            ModuleProgress(module.key, module.title, sum(1 for i in items if done.get(i, 0) >= COMPLETE), len(items))
-        )
-    units_done = {unit.key for unit in structure.units if _is_complete(done, unit.completion_items)}
-    return CourseProgress(modules, units_done, bool(structure.units) and _is_complete(done, structure.completion_items))
+    modules = [
+        ModuleProgress(module.key, module.title, units_done(module.units, done), len(module.units))
+        for module in structure.modules
+    ]
+    finished = {unit.key for unit in structure.units if _is_complete(done, unit.completion_items)}
+    complete = bool(structure.units) and _is_complete(done, structure.completion_items)
+    started = any(value > 0 for value in done.values())
+    return CourseProgress(modules, finished, complete, started)
+
+
+def as_seen(current: Unit, done: dict[str, float]) -> dict[str, float]:
+    """``done`` once the visit of ``current`` is recorded: what seeing it completes, complete. The unit page
+    reads before its visit is written (after the commit), and must not show the count from before it."""
+    return done | {item: COMPLETE for item in current.viewed_items}
 
 
 def resume_unit(

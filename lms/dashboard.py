@@ -2,8 +2,8 @@
 
 A panel is a template plus a function that builds its context; ``when`` decides whom it is for. The core
 registers the admin and instructor panels; the domain packages (``lms.domains``) register theirs from their
-``init_app`` with their own templates — courses "my courses", certificates "my certificates" and the verify
-box — without the core importing or linking to any of them.
+``init_app`` with their own templates — courses "my courses", certificates the verify box — without the
+core importing or linking to any of them.
 """
 
 from __future__ import annotations

@@ -307,8 +307,10 @@ def test_verify_answers_unknown_or_malformed(client, query, status, text):
     assert "<script>" not in response.get_data(as_text=True).split("<main", 1)[1]
 
 
-def test_every_dashboard_has_a_certificates_panel(client, auth, factory):
+def test_no_dashboard_promises_a_certificate_no_course_can_give(client, auth, factory):
+    # Issuance does not exist yet: a learner's dashboard says nothing about receiving one (issue 20, point 6).
     learner = factory.user("learner")
     auth.login(learner)
     page = client.get("/").get_data(as_text=True)
-    assert 'id="panel-my_certificates"' in page and "No certificates yet" in page
+    assert "panel-my_certificates" not in page and "My certificates" not in page
+    assert "receive a certificate" not in page.lower()

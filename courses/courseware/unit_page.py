@@ -31,7 +31,7 @@ def render_unit(
     previous, following = structure.neighbours(current.key)
     module = structure.module_of(current.key)
     lesson = next(lesson for lesson in module.lessons if lesson.key == current.sequential_key)
-    module_done = sum(1 for item in module.completion_items if done.get(item, 0) >= progress.COMPLETE)
+    module_done = progress.units_done(module.units, done)
     preview = branch == DRAFT
     parts = page_parts(fragment, runtime)
     holes = {
@@ -40,7 +40,7 @@ def render_unit(
         "foot": parts.foot,
         "progress_line": ""
         if preview
-        else _("Module: %(done)d of %(total)d done", done=module_done, total=len(module.completion_items)),
+        else _("Module: %(done)d of %(total)d done", done=module_done, total=len(module.units)),
     }
     context = {
         "course": course,

@@ -54,9 +54,7 @@ def _course_cards(user) -> list[dict]:  # noqa: ANN001
         if structure is None:
             continue
         done = progress.completions(user.id, course.id)
-        cards.append(
-            {"course": course, "progress": progress.course_progress(structure, done), "has_started": bool(done)}
-        )
+        cards.append({"course": course, "progress": progress.course_progress(structure, done)})
     return cards
 
 
@@ -119,4 +117,5 @@ def unit(code: str, usage_key: str):
     done = progress.completions(current_user.id, course.id)
     if can("course.learn", course):
         progress.record_visit(current_user.id, course, structure, current, done)
+        done = progress.as_seen(current, done)  # the page shows the progress this visit makes
     return render_unit(course, structure, current, PUBLISHED, done)

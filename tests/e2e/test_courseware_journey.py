@@ -88,7 +88,7 @@ def test_author_publishes_thumbs_and_learner_vote_persists(new_context, login, c
     use_english(learner_page)
     learner_page.goto("/learn/E2E-THUMBS/")
     check_a11y(learner_page)
-    learner_page.locator("a", has_text="Continue").first.click()
+    learner_page.locator("a", has_text="Start").first.click()  # nothing done yet: "Start: Vote"
     expect(learner_page.locator("h1")).to_have_text("Vote")
     block = learner_page.locator("[data-block-type=thumbs]")
     expect(block).to_have_class(re.compile("xblock-initialized"))  # our browser runtime started it
