@@ -45,7 +45,7 @@ def test_an_anonymous_visitor_gets_a_landing_page_with_the_verify_box(client):
     html = _html(response)
     main = html[html.index("<main") :]
     assert "<h1>tot-lms</h1>" in main
-    assert "Training of trainers for Rwanda Polytechnic and partner hospitals." in main
+    assert "Training of trainers for Rwanda Polytechnic and partner hospitals" in main
     assert 'href="/login"' in main
     form = re.search(r'<form method="get" action="/verify" class="verify-box">(.*?)</form>', main, re.S)
     assert form and 'name="code"' in form.group(1)
