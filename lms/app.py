@@ -102,7 +102,7 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_core(app: Flask) -> None:
-    from lms import api, dashboard, ops
+    from lms import api, dashboard, ops, site
     from lms.accounts import admin_views as users_admin
     from lms.accounts import api as accounts_api
     from lms.accounts import rules as _accounts_rules  # noqa: F401 - registers permission rules
@@ -119,6 +119,7 @@ def _register_core(app: Flask) -> None:
 
     for blueprint in (ops.bp, dashboard.bp, accounts.bp, users_admin.bp, institutions.bp, cohorts.bp):
         app.register_blueprint(blueprint)
+    site.init_app(app)
     dashboard.register_core_panels()
     api.init_app(app)
     api.mount(app, accounts_api.blp, "/me")

@@ -6,6 +6,8 @@ command's work is one unit of work (``lms.db.unit_of_work``): all of it is kept,
 
 from __future__ import annotations
 
+import errno
+import socket
 import sys
 from urllib.parse import urlsplit
 
@@ -98,6 +100,7 @@ def send_mail_command() -> None:
 @with_appcontext
 def serve_command(host: str, port: int, workers: int | None) -> None:
     """Serve the application with gunicorn."""
+    check_port_free(host, port, "lms serve")
     serve(current_app._get_current_object(), host, port, workers)
 
 
@@ -109,6 +112,7 @@ def demo_command(host: str, port: int) -> None:
     """init-db + seed-demo + serve: the whole product on one machine, with demo accounts of every role."""
     from lms.demo import print_summary, seed
 
+    check_port_free(host, port, "./dev demo")  # before seeding: say it now, not after the seeding's wait
     init_database()
     with unit_of_work():
         summary = seed()
@@ -132,6 +136,26 @@ def _explain_hosts(host: str, port: int) -> None:
         )
     elif urlsplit(base_url).port != port:
         click.echo(f"Links in mail point to {base_url} (LMS_BASE_URL), not to this server's port {port}.", err=True)
+
+
+def check_port_free(host: str, port: int, command: str) -> None:
+    """Stop with a clear message when the address is taken (an earlier demo still running, another server):
+    gunicorn alone prints "Serving on …", retries for five seconds and dies with a traceback-like log."""
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as error:
+        raise click.ClickException(f"Cannot listen on {host}: {error.strerror}. Choose another --host.") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds: TIME_WAIT is no obstacle
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise click.ClickException(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
+            raise click.ClickException(
+                f"Port {port} on {host} is already in use (another server, or an earlier demo still running). "
+                f"Stop that one, or choose another port: {command} --port {port + 1}"
+            ) from None
 
 
 def serve(app: Flask, host: str, port: int, workers: int | None) -> None:

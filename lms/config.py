@@ -86,6 +86,24 @@ def _host_names(value: Any) -> list[str]:
     return kept
 
 
+# What the site's logo may be: an image, by its file name's ending (lms/site.py serves it as that type).
+LOGO_TYPES = {
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+}
+
+
+def _logo(value: Any) -> str | None:
+    """The path of the site's logo on the server: a PNG, SVG, JPEG or WebP file (empty: no logo)."""
+    text = str(value or "").strip()
+    if text and Path(text).suffix.lower() not in LOGO_TYPES:
+        raise ValueError(f"expected the path of a {'/'.join(sorted(LOGO_TYPES))} file, got {value!r}")
+    return text or None
+
+
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",  # development | production | testing
     "SECRET_KEY": None,
@@ -100,6 +118,9 @@ DEFAULTS: dict[str, Any] = {
     # X-Forwarded-For (0: clients connect to the app directly). Per-client limits count by the address
     # that many entries from the right; a wrong number makes every limit site-wide, or lets clients choose.
     "PROXY_HOPS": 0,
+    # The deployment's name and logo: the header, page titles, the landing page, mail (lms/site.py).
+    "SITE_NAME": "tot-lms",
+    "SITE_LOGO": None,
     "OPEN_REGISTRATION": False,
     "DEFAULT_LANGUAGE": "en",
     "LANGUAGES": {"en": "English", "fr": "Français", "rw": "Ikinyarwanda"},
@@ -152,6 +173,8 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "LMS_BASE_URL": ("BASE_URL", _base_url),
     "LMS_TRUSTED_HOSTS": ("TRUSTED_HOSTS_EXTRA", _host_names),
     "LMS_PROXY_HOPS": ("PROXY_HOPS", _hop_count),
+    "LMS_SITE_NAME": ("SITE_NAME", str),
+    "LMS_SITE_LOGO": ("SITE_LOGO", _logo),
     "LMS_OPEN_REGISTRATION": ("OPEN_REGISTRATION", _bool),
     "LMS_DEFAULT_LANGUAGE": ("DEFAULT_LANGUAGE", str),
     "LMS_MAIL_BACKEND": ("MAIL_BACKEND", str),
@@ -202,11 +225,13 @@ def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
     for key, variable, check in (
         ("BASE_URL", "LMS_BASE_URL", _base_url),
         ("TRUSTED_HOSTS_EXTRA", "LMS_TRUSTED_HOSTS", _host_names),
+        ("SITE_LOGO", "LMS_SITE_LOGO", _logo),
     ):
         try:
             config[key] = check(config[key])  # an override is checked like the variable
         except ValueError as exc:
             raise ConfigError(f"{variable}: {exc}") from exc
+    config["SITE_NAME"] = str(config["SITE_NAME"]).strip() or DEFAULTS["SITE_NAME"]
     if config["ENV"] not in ENVIRONMENTS:
         raise ConfigError(f"LMS_ENV must be one of {sorted(ENVIRONMENTS)}, got {config['ENV']!r}")
     return config

@@ -1,4 +1,6 @@
-"""The dashboard: one page per person, assembled from panels that each package registers.
+"""The dashboard: one page per person, assembled from panels that each package registers; and, at the
+same address, the landing page a visitor who is not logged in sees (what the site is, how to log in, and
+the public panels packages register, such as certificates' verify box).
 
 A panel is a template plus a function that builds its context; ``when`` decides whom it is for. The core
 registers the admin and instructor panels; the domain packages (``lms.domains``) register theirs from their
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 bp = Blueprint("dashboard", __name__)
 
@@ -28,23 +30,35 @@ class Panel:
 
 
 _panels: dict[str, Panel] = {}
+_public_panels: dict[str, Panel] = {}
 
 
 def register_panel(key: str, template: str, when: Callable[[Any], bool], context=None, order: int = 50) -> None:
+    """``context(user)`` builds the panel's values; it may return None to leave the panel out after all
+    (a learner's panel with nothing in it, on the dashboard of someone who is not a learner)."""
     _panels[key] = Panel(order, key, template, when, context)
+
+
+def register_public_panel(key: str, template: str, order: int = 50) -> None:
+    """A panel of the landing page, for visitors who are not logged in (no context: it is the same for all)."""
+    _public_panels[key] = Panel(order, key, template, lambda _user: True)
 
 
 def panels_for(user) -> list[tuple[Panel, dict[str, Any]]]:  # noqa: ANN001
     chosen = []
     for panel in sorted(_panels.values()):
         if panel.when(user):
-            chosen.append((panel, panel.context(user) if panel.context else {}))
+            context = panel.context(user) if panel.context else {}
+            if context is not None:
+                chosen.append((panel, context))
     return chosen
 
 
 @bp.get("/")
-@login_required
 def index():
+    if not current_user.is_authenticated:
+        panels = [(panel, {}) for panel in sorted(_public_panels.values())]
+        return render_template("landing.html", panels=panels)
     return render_template("dashboard.html", panels=panels_for(current_user))
 
 

@@ -49,7 +49,10 @@ def _handle_http_exception(error: HTTPException):
         500: _("Something went wrong on our side. Try again; if it keeps happening, tell your programme contact."),
     }
     message = messages.get(status) or (_("This cannot be done here.") if 400 <= status < 500 else messages[500])
-    return render_template("error.html", status=status, message=message), status
+    # A view that says why (abort(403, description=…)) has its words shown under the heading; werkzeug's
+    # own English descriptions are not.
+    detail = error.description if error.description != type(error).description and status < 500 else None
+    return render_template("error.html", status=status, message=message, detail=detail), status
 
 
 def _handle_deep_json(error: RecursionError):

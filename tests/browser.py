@@ -1,14 +1,15 @@
-"""The one headless browser the suite drives: Debian's Chromium through Playwright.
+"""The one headless browser the suite drives: Debian's Chromium through Playwright, its path and flags.
 
-The browser journeys (``tests/e2e``) and the in-process block tests (``tests/blocks``) launch it the same
-way, from here. Playwright's own browser download is never used: the machines reach no browser CDN, and
-Debian's ``chromium`` package is what CI installs.
+Every browser test (the journeys in ``tests/e2e``, the block and course-file tests) uses the one
+session-scoped ``browser`` fixture of ``tests/conftest.py``, which launches it with ``launch_chromium``:
+Playwright's sync API allows one ``sync_playwright()`` at a time in a process, so a test that started its
+own failed whenever it ran after a journey (``tests/test_browser_fixture.py`` keeps it that way).
+Playwright's own browser download is never used: the machines reach no browser CDN, and Debian's
+``chromium`` package is what CI installs.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -26,14 +27,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-@contextlib.contextmanager
-def chromium() -> Iterator:
-    """A headless Chromium (a Playwright ``Browser``), closed on exit."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def launch_chromium(playwright):  # noqa: ANN001, ANN201
+    """A headless Chromium (a Playwright ``Browser``) from a started Playwright."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)

@@ -204,6 +204,36 @@ def allow_block_types(app, monkeypatch):
     return allow
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """The one headless Chromium of the run, shared by every browser test (journeys, blocks, course files).
+
+    Playwright's sync API runs one event loop per process: a second ``sync_playwright()`` while this one is
+    open fails, so no test starts its own (tests/test_browser_fixture.py). Skipped without Chromium.
+    """
+    from tests.browser import CHROMIUM, MISSING, launch_chromium
+
+    if not CHROMIUM.exists():
+        pytest.skip(MISSING)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = launch_chromium(playwright)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture(autouse=True)
+def close_browser_contexts(request):
+    """After a test that used the shared browser: close the contexts it left open (cookies, pages, memory)."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+
+
 @pytest.fixture
 def client(app):
     return IsolatedClient(app, app.response_class, use_cookies=True)

@@ -64,8 +64,9 @@ def test_login_sets_a_protected_session_cookie_and_logout_ends_it(client, auth, 
 
     response = auth.logout()
     assert response.status_code == 302 and response.headers["Location"] == "/login"
-    response = client.get("/")
+    response = client.get("/profile")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert "Chantal Uwase" not in page(client.get("/"))  # the landing page, not her dashboard
 
 
 def test_email_is_matched_case_insensitively(client, auth, factory):
@@ -82,7 +83,7 @@ def test_bad_credentials_get_401_and_one_message(client, auth, factory, case):
     assert response.status_code == 401
     # The same words whether or not the address exists: the page does not reveal who has an account.
     assert "The e-mail address or the password is not correct." in page(response)
-    assert client.get("/").status_code == 302
+    assert client.get("/profile").status_code == 302
 
 
 def test_incomplete_login_form_is_a_400(client):
@@ -114,7 +115,7 @@ def test_login_is_throttled_after_too_many_failures(app, client, auth, factory):
     assert 0 < retry_after <= app.config["LOGIN_FAILURE_WINDOW_SECONDS"]
     assert "Too many failed attempts" in page(response)
     assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == limit
-    assert client.get("/").status_code == 302
+    assert client.get("/profile").status_code == 302
 
 
 def test_throttle_ends_when_the_failures_are_old(app, client, auth, factory):
@@ -422,7 +423,7 @@ def test_registration_refuses_a_taken_address(app, client, factory, monkeypatch)
     assert response.status_code == 400 and 'id="email-error"' in page(response)
     same_address = select(func.count()).select_from(User).where(User.email == taken.email)
     assert db.session.scalar(same_address) == 1 and user_by_email(taken.email).name == taken.name
-    assert client.get("/").status_code == 302  # and nobody was logged in
+    assert client.get("/profile").status_code == 302  # and nobody was logged in
 
 
 # --- accounts managed by admins ------------------------------------------------------------------------

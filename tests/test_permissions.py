@@ -44,7 +44,7 @@ COURSE_STAFF_POST = {**AUTHORS, "author": 302, "admin": 302}
 
 # name, method, path, {role: status}, anonymous status
 ROUTES = [
-    ("dashboard", "GET", "/", EVERYONE, LOGIN),
+    ("dashboard", "GET", "/", EVERYONE, 200),  # anonymous: the landing page
     ("profile", "GET", "/profile", EVERYONE, LOGIN),
     ("admin-users", "GET", "/admin/users", ADMIN_ONLY, LOGIN),
     ("admin-users-new", "GET", "/admin/users/new", ADMIN_ONLY, LOGIN),

@@ -13,6 +13,7 @@ response's commit in a short write of its own, and only when something changed.
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -21,6 +22,7 @@ from courses.context import CourseContext, PublishedCourse, course_context, publ
 from courses.courseware.unit_page import render_unit
 from courses.models import Course
 from courses.structure import Structure, published_structure
+from lms.accounts.models import Role
 from lms.accounts.session_user import request_user
 from lms.dashboard import register_panel
 from lms.navigation import register_menu_item
@@ -43,7 +45,14 @@ def _published_course(code: str, whole: bool = True) -> tuple[Course | Published
         abort(404)
     context = course_context(course, PUBLISHED)
     if not context.can_use(request_user()):
-        abort(403)
+        # Not a bare refusal: the learner learns why and whom to ask (lms/errors.py shows the description).
+        abort(
+            403,
+            description=_(
+                "You are not enrolled in this course. Ask your trainer or programme contact to enroll you in one "
+                "of its cohorts; the courses you are enrolled in are listed on your dashboard."
+            ),
+        )
     return course, context.structure, context
 
 
@@ -58,8 +67,11 @@ def _course_cards(user) -> list[dict]:  # noqa: ANN001
     return cards
 
 
-def _my_courses_context(user) -> dict:  # noqa: ANN001
-    return {"cards": _course_cards(user)}
+def _my_courses_context(user) -> dict | None:  # noqa: ANN001
+    cards = _course_cards(user)
+    if not cards and not user.has_role(Role.LEARNER):
+        return None  # an admin, author or verifier enrolled nowhere: no empty learner's panel on their dashboard
+    return {"cards": cards}
 
 
 @bp.get("/")

@@ -33,6 +33,7 @@ from lms.accounts.models import (
 from lms.clock import utcnow
 from lms.db import db
 from lms.rate_limits import seconds_left
+from lms.site import site_name
 from lms.sql import dialect_insert, recheck_on_conflict
 from lms.web import external_url
 
@@ -342,7 +343,7 @@ def send_password_reset(email: str) -> None:
     _mail(
         user.email,
         user.language,
-        _l("Reset your tot-lms password"),
+        _l("Reset your %(site)s password", site=site_name()),
         _l("Open this link to choose a new password (valid for %(hours)d hours):", hours=hours),
         link,
         _l("If you did not ask for this, ignore this message."),
@@ -355,7 +356,7 @@ def send_welcome(user: User) -> None:
     _mail(
         user.email,
         user.language,
-        _l("Your tot-lms account"),
+        _l("Your %(site)s account", site=site_name()),
         _l("An account was created for you. Open this link to choose your password:"),
         link,
     )
@@ -386,10 +387,11 @@ def create_invitation(email: str, roles: list[str], institution_id: int | None, 
     _mail(
         email,
         current_app.config["DEFAULT_LANGUAGE"],  # the invitee has no account, so no language, yet
-        _l("You are invited to tot-lms"),
+        _l("You are invited to %(site)s", site=site_name()),
         _l(
-            "%(name)s invited you to tot-lms. Open this link to create your account (valid %(days)d days):",
+            "%(name)s invited you to %(site)s. Open this link to create your account (valid %(days)d days):",
             name=by.name,
+            site=site_name(),
             days=days,
         ),
         link,

@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 
 from lms.db import db
 from tests.blocks.helpers import hospital_course, user_state
-from tests.browser import AXE_SOURCE, CHROMIUM, MISSING, chromium
+from tests.browser import AXE_SOURCE, CHROMIUM, MISSING
 from tests.conftest import PASSWORD
 
 pytestmark = [
@@ -32,12 +32,6 @@ def server(app):
     finally:
         httpd.shutdown()
         thread.join(timeout=10)
-
-
-@pytest.fixture
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from lms.db import db
-from tests.browser import CHROMIUM, MISSING, chromium
+from tests.browser import CHROMIUM, MISSING
 from tests.conftest import PASSWORD
 from tests.courses.helpers import build_course
 from tests.courses.test_course_file_safety import upload
@@ -83,45 +83,44 @@ def opens_as_download(page, address: str) -> str:
     return download.value.suggested_filename
 
 
-def test_a_browser_shows_course_images_and_runs_no_course_file(server, course):
+def test_a_browser_shows_course_images_and_runs_no_course_file(browser, server, course):
     unit, email = course
-    with chromium() as browser:
-        context = browser.new_context(base_url=server, accept_downloads=True)
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        page.goto("/login")
-        page.fill("input[name=email]", email)
-        page.fill("input[name=password]", PASSWORD)
-        page.locator("main form [type=submit]").click()
-        page.wait_for_url(f"{server}/")
+    context = browser.new_context(base_url=server, accept_downloads=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form [type=submit]").click()
+    page.wait_for_url(f"{server}/")
 
-        page.goto(unit)
-        page.wait_for_function("() => [...document.images].every(image => image.complete)")
-        widths = page.evaluate(
-            "() => Object.fromEntries([...document.querySelectorAll('img[alt]')].map(i => [i.alt, i.naturalWidth]))"
-        )
-        assert widths["Wiring"] == 1 and widths["Panel"] == 40  # both show, the SVG sent as an attachment too
+    page.goto(unit)
+    page.wait_for_function("() => [...document.images].every(image => image.complete)")
+    widths = page.evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('img[alt]')].map(i => [i.alt, i.naturalWidth]))"
+    )
+    assert widths["Wiring"] == 1 and widths["Panel"] == 40  # both show, the SVG sent as an attachment too
 
-        # A <script src> of our own origin (what any injected markup could add) refuses the uploaded script.
-        outcome = page.evaluate(
-            """address => new Promise(resolve => {
-                 const script = document.createElement("script");
-                 script.src = address;
-                 script.onload = () => resolve("ran");
-                 script.onerror = () => resolve("refused");
-                 document.head.appendChild(script);
-               })""",
-            url("evil.js", SCRIPT),
-        )
-        assert outcome == "refused" and page.evaluate("() => window.pwned") is None
+    # A <script src> of our own origin (what any injected markup could add) refuses the uploaded script.
+    outcome = page.evaluate(
+        """address => new Promise(resolve => {
+             const script = document.createElement("script");
+             script.src = address;
+             script.onload = () => resolve("ran");
+             script.onerror = () => resolve("refused");
+             document.head.appendChild(script);
+           })""",
+        url("evil.js", SCRIPT),
+    )
+    assert outcome == "refused" and page.evaluate("() => window.pwned") is None
 
-        # Opened on their own, the SVG and the page are downloads: neither renders nor runs its script.
-        assert opens_as_download(page, url("drawing.svg", SVG)) == "drawing.svg"
-        assert opens_as_download(page, url("page.html", PAGE)) == "page.html"
-        page.goto(unit)
-        assert page.evaluate("() => localStorage.getItem('pwned')") is None
+    # Opened on their own, the SVG and the page are downloads: neither renders nor runs its script.
+    assert opens_as_download(page, url("drawing.svg", SVG)) == "drawing.svg"
+    assert opens_as_download(page, url("page.html", PAGE)) == "page.html"
+    page.goto(unit)
+    assert page.evaluate("() => localStorage.getItem('pwned')") is None
 
-        # An image opened on its own still shows under the files' sandbox CSP.
-        page.goto(url("diagram.png", PNG))
-        assert page.evaluate("() => document.images.length && document.images[0].naturalWidth") == 1
-        context.close()
+    # An image opened on its own still shows under the files' sandbox CSP.
+    page.goto(url("diagram.png", PNG))
+    assert page.evaluate("() => document.images.length && document.images[0].naturalWidth") == 1
+    context.close()

@@ -9,8 +9,8 @@ What this conftest owns:
   ``lms serve`` (gunicorn) on a free localhost port — against a fresh SQLite file in a temporary instance
   folder, whatever database the rest of the suite uses (``LMS_TEST_DATABASE_URL`` is for the in-process
   tests; the journeys test the product a person installs);
-- ``browser`` (one headless Chromium per run) and ``new_context`` / ``page`` (a fresh context per test, so
-  no cookie or cache leaks from one journey into the next);
+- ``new_context`` / ``page`` (a fresh context per test, so no cookie or cache leaks from one journey into
+  the next) on the suite's one ``browser`` (tests/conftest.py, shared with every other browser test);
 - ``login``, ``check_a11y`` (axe-core, WCAG 2.1 A/AA; ``KNOWN_VIOLATIONS`` lists the reported ones) and
   ``page_weight``, the helpers the journeys share.
 
@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import AXE_SOURCE, CHROMIUM, MISSING, chromium
+from tests.browser import AXE_SOURCE, CHROMIUM, MISSING
 
 HERE = Path(__file__).resolve().parent
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -178,12 +178,6 @@ def demo_server(tmp_path_factory) -> Iterator[DemoServer]:
 
 
 # --- the browser --------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture
