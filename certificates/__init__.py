@@ -1,8 +1,9 @@
 """Certificates: completion rules, issuance, Open Badges 3.0 signing, renderings, verification and
 revocation (next issues). Today it owns the public verification page's address, so verifiers have a
-place to check a code, and the verify box that leads there (on the dashboard and the landing page); they answer honestly that no
-certificate has been issued by this installation yet. Learners are promised nothing: there is no "My
-certificates" panel until a course can give a certificate (issuance will register it).
+place to check a code, and the verify box that leads there (on the dashboard and the landing page); they
+answer honestly that no certificate has been issued by this installation yet. Learners are promised
+nothing: there is no "My certificates" panel until a course can give a certificate (issuance will
+register it).
 """
 
 from flask import Flask
