@@ -49,8 +49,9 @@ def check(event_type: Any, data: Any, handler: str | None) -> None:
     data = data if isinstance(data, dict) else {}
     if event_type == "grade":
         value, possible = data.get("value"), data.get("max_value")
-        if not (_real(value) and _real(possible) and possible > 0 and value >= 0):
-            raise EventRefused("a grade needs a value of 0 or more and a max_value above 0")
+        # A possible of 0 is a block with nothing to score yet (a drag-and-drop with no items): kept as 0/0.
+        if not (_real(value) and _real(possible) and possible >= 0 and value >= 0):
+            raise EventRefused("a grade needs a value and a max_value of 0 or more")
     elif event_type == "completion" and not (_real(data.get("completion")) and 0 <= data["completion"] <= 1):
         raise EventRefused("a completion is a number from 0 to 1")
 
