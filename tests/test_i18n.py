@@ -429,3 +429,19 @@ def test_outside_a_request_messages_are_in_the_default_language_or_the_one_force
     french_wtforms = support.Translations.load(messages_path(), ["fr"], domain="wtforms").gettext("Invalid input.")
     assert french_wtforms != "Invalid input."
     assert outside_requests(messages) == ("Status", _translation("lms", "fr", "Status"), french_wtforms)
+
+
+@pytest.mark.parametrize(("language", "submit"), [("fr", "Soumettre"), ("rw", "Submit"), ("en", "Submit")])
+def test_community_blocks_speak_what_their_packages_ship(client, auth, factory, language, submit):
+    """poll ships a French catalogue and no Kinyarwanda one: its button follows a French page and stays
+    English in a Kinyarwanda page (the README says which installed blocks are translated)."""
+    from lms.db import db
+    from tests.courses.test_community_blocks import setup_block, unit_page
+
+    built, unit, _poll, learner = setup_block(factory, "poll", f"I18N-POLL-{language.upper()}")
+    learner.language = language
+    db.session.commit()
+    auth.login(learner)
+    html = unit_page(client, built, unit)
+    block = html[html.index('class="poll-block themed-xblock"') :]
+    assert f'<span class="submit-label">{submit}</span>' in block
