@@ -377,12 +377,8 @@ def test_a_request_context_pushed_inside_a_unit_of_work_does_not_end_it(app, out
     outside_requests(job)
 
 
-def test_writers_wait_their_turn_and_give_up_after_the_busy_timeout(app, outside_requests, monkeypatch):
-    """Writers of every process queue on a file lock beside the database (lms/sqlite.py); one that waits
-    longer than the busy timeout is refused like SQLite refuses ("database is locked"), never hangs."""
-    with app.app_context():
-        if db.engine.dialect.name != "sqlite":
-            pytest.skip("SQLite's writers' queue")
+def _writer_holding_the_queue(app) -> tuple[threading.Thread, threading.Event]:  # noqa: ANN001
+    """A thread that wrote "p-first" in a unit of work and holds the writers' turn until ``release`` is set."""
     holding, release = threading.Event(), threading.Event()
 
     def long_writer() -> None:
@@ -394,6 +390,16 @@ def test_writers_wait_their_turn_and_give_up_after_the_busy_timeout(app, outside
     writer = threading.Thread(target=long_writer)
     writer.start()
     assert holding.wait(timeout=30)
+    return writer, release
+
+
+def test_writers_wait_their_turn_and_give_up_after_the_busy_timeout(app, outside_requests, monkeypatch):
+    """Writers of every process queue on a file lock beside the database (lms/sqlite.py); one that waits
+    longer than the busy timeout is refused like SQLite refuses ("database is locked"), never hangs."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's writers' queue")
+    writer, release = _writer_holding_the_queue(app)
     monkeypatch.setattr(sqlite, "BUSY_TIMEOUT_MS", 200)
 
     def impatient() -> None:
@@ -430,17 +436,7 @@ def test_the_main_thread_sleeps_in_the_queue_under_an_alarm_and_leaves_other_tim
         if db.engine.dialect.name != "sqlite":
             pytest.skip("SQLite's writers' queue")
     assert threading.current_thread() is threading.main_thread()
-    holding, release = threading.Event(), threading.Event()
-
-    def long_writer() -> None:
-        with app.app_context(), unit_of_work():
-            _add("p-first")
-            holding.set()
-            release.wait(timeout=30)
-
-    writer = threading.Thread(target=long_writer)
-    writer.start()
-    assert holding.wait(timeout=30)
+    writer, release = _writer_holding_the_queue(app)
     sentinel = signal.getsignal(signal.SIGALRM)
     monkeypatch.setattr(sqlite, "BUSY_TIMEOUT_MS", 200)
     started = time.monotonic()
