@@ -135,7 +135,8 @@ class LmsRuntime(Runtime):
 
     def prefetch_user_state(self, usage_keys) -> None:
         """Load the state of all these blocks in one query (call before rendering a unit)."""
-        self.user_rows.prefetch_user_blocks([str(key) for key in usage_keys], self.state_user_id)
+        keys = [key if isinstance(key, UsageKey) else UsageKey(key) for key in usage_keys]
+        self.user_rows.prefetch_user_blocks(keys, self.state_user_id)
 
     def applicable_aside_types(self, block):
         # The base class scans every installed entry point on each render: 95% of a page's time.
