@@ -198,6 +198,10 @@ class HospitalBlockMixin(OlxAttributesMixin, XBlockMixin):
     def max_score(self) -> int:
         return 1
 
+    def ungettext(self, singular: str, plural: str, number: int) -> str:
+        """The plural form for ``number`` in the request's language: XBlock itself offers only ``ugettext``."""
+        return self.runtime.service(self, "i18n").ngettext(singular, plural, number)
+
     def publish_completed(self) -> None:
         """Record the assessor's verdict as the block's grade (1/1) and its completion."""
         self.runtime.publish(self, "grade", {"value": 1, "max_value": 1})

@@ -209,9 +209,11 @@ class ProcedureLogBlock(HospitalBlockMixin, XBlock):
             "verified": verified,
             "required": required,
             "complete": verified >= required,
-            "progress": _("{verified} of {required} supervised entries verified").format(
-                verified=verified, required=required
-            ),
+            "progress": self.ungettext(
+                "{verified} of {required} supervised entry verified",
+                "{verified} of {required} supervised entries verified",
+                required,
+            ).format(verified=verified, required=required),
             "today": datetime.now(UTC).date().isoformat(),
             "max_setting": MAX_SETTING,
             "max_reflection": MAX_REFLECTION,
@@ -224,7 +226,8 @@ class ProcedureLogBlock(HospitalBlockMixin, XBlock):
         if not value:
             raise HandlerError(400, _("{field}: this field is required.").format(field=label), field=name)
         if len(value) > limit:
-            raise HandlerError(400, _("{field}: at most {n} characters.").format(field=label, n=limit), field=name)
+            too_long = self.ungettext("{field}: at most {n} character.", "{field}: at most {n} characters.", limit)
+            raise HandlerError(400, too_long.format(field=label, n=limit), field=name)
         kind = identifier_kind(value)
         if kind:
             message = _(
