@@ -187,7 +187,8 @@ def draw(settings: Settings, rng: random.Random, avoid: set[int] = frozenset()) 
             if len(pool) < part.count:
                 raise BlueprintError(
                     _(
-                        "The question bank has %(have)d questions in “%(category)s”; this assessment needs %(need)d.",
+                        "Not enough questions in “%(category)s” of the question bank: this assessment draws "
+                        "%(need)d, the category has %(have)d.",
                         have=len(pool),
                         category=part.category or _("all categories"),
                         need=part.count,
