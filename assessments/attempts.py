@@ -142,9 +142,7 @@ def start(settings: Settings, user_id: int, now: datetime | None = None) -> Atte
     taken = attempts_of(user_id, settings.usage_key)
     left = attempts_left(settings, user_id, len(taken))
     if left == 0:
-        raise AttemptRefused(
-            ngettext("You have used your attempt.", "You have used all %(num)d attempts.", len(taken))
-        )
+        raise AttemptRefused(ngettext("You have used your attempt.", "You have used all %(num)d attempts.", len(taken)))
     seed = secrets.randbelow(2**31)
     slots = draw(settings, random.Random(seed), _seen_in_pre(settings, user_id))
     extra_minutes = accommodations(user_id, settings.usage_key)[0]
