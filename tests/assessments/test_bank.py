@@ -124,3 +124,29 @@ def test_a_category_is_created_once_and_deleted_only_when_empty(app, factory):
         bank.move_question(question, "Wiring")
         bank.delete_category(first)
         assert [c.path for c in bank.categories(course.id)] == ["Wiring"]
+
+
+def test_the_bank_is_searched_and_filtered(app, factory):
+    from assessments import queries
+
+    with app.app_context():
+        course, other = factory.course(), factory.course()
+        earth = bank.add_question(course.id, bank.NewQuestion(_choice(), category="Safety", tags=("ppe",)))
+        fuse = bank.add_question(
+            course.id, bank.NewQuestion(_choice("<p>What does a 50% fuse do?</p>"), category="Wiring", tags=("fuses",))
+        )
+        bank.add_question(other.id, bank.NewQuestion(_choice(), category="Safety"))
+
+        def ids(**filters):
+            return [q.id for q in db.session.scalars(queries.bank_questions(course.id, **filters))]
+
+        assert sorted(ids()) == sorted([earth.id, fuse.id])  # the other course's question is not listed
+        assert ids(search="EARTH") == [earth.id]
+        assert ids(search="50%") == [fuse.id]  # LIKE's wildcards are literal in a search
+        assert ids(search="fuses") == [fuse.id]  # tags are searched too
+        assert ids(tag="ppe") == [earth.id] and ids(tag="pp") == []
+        assert ids(category_id=fuse.category_id) == [fuse.id]
+        assert ids(type_="essay") == []
+        assert [(c.path, n) for c, n in queries.category_counts(course.id)] == [("Safety", 1), ("Wiring", 1)]
+        _draw(earth, factory.user().id)
+        assert queries.answered([earth.id, fuse.id]) == {earth.id}
