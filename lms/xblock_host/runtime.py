@@ -30,6 +30,7 @@ from lms.xblock_host.services import (
     SettingsService,
     UserService,
     anonymous_user_id,
+    registered_service,
     request_locale,
 )
 
@@ -152,6 +153,8 @@ class LmsRuntime(Runtime):
         if service_name == "i18n":
             return I18nService(type(block), self.locale)
         service = self._services.get(service_name)
+        if service is None and (factory := registered_service(service_name)) is not None:
+            service = self._services[service_name] = factory(self)  # built once per runtime
         if service is None and declaration == "need":
             raise NoSuchServiceError(f"Service {service_name!r} is not available.")
         return service
