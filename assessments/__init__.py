@@ -7,7 +7,22 @@ rules, and the courses package's gating hook to lock modules until the pre-test 
 """
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
     from assessments import models  # noqa: F401 - its tables register on import
+    from assessments.delivery import AssessmentService
+    from assessments.gates import pre_test_gate
+    from courses.gating import register_gate
+    from courses.studio.catalogue import register_kind
+    from lms.xblock_host.services import register_service
+
+    register_service("assessments", AssessmentService)
+    register_gate("pre-test", pre_test_gate)
+    register_kind(
+        "assessment",
+        _l("Assessment"),
+        _l("A pre-test, post-test or practice test drawn from the course's question bank."),
+        "exercises",
+    )

@@ -25,25 +25,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from assessments import bank, items
+from assessments.errors import AttemptClosed, AttemptRefused, BlueprintError
 from assessments.models import Accommodation, Attempt, AttemptAnswer, AttemptState, Question, QuestionVersion
+from assessments.scoring import graded_percent  # noqa: F401 - part of this module's interface
 from lms import signals
 from lms.clock import utcnow
 from lms.db import db
 
 KINDS = ("pre", "post", "practice")
-GRADING_METHODS = ("highest", "last", "first", "average")
-
-
-class AttemptRefused(Exception):
-    """The learner may not do this now; the message says why (shown as it is)."""
-
-
-class AttemptClosed(AttemptRefused):
-    """The attempt is submitted, or its time is up: no answer is taken any more."""
-
-
-class BlueprintError(ValueError):
-    """The assessment cannot draw its questions (an author's problem, said to the learner plainly)."""
 
 
 @dataclass(frozen=True)
@@ -101,20 +90,6 @@ def attempts_left(settings: Settings, user_id: int, taken: int | None = None) ->
     if taken is None:
         taken = len(attempts_of(user_id, settings.usage_key))
     return max(0, allowed - taken)
-
-
-def graded_percent(attempts: list[Attempt], method: str) -> float | None:
-    """The learner's score on the assessment in percent, by the grading method, from graded submitted attempts."""
-    graded = [a for a in attempts if a.state == AttemptState.SUBMITTED and a.percent is not None]
-    if not graded:
-        return None
-    if method == "first":
-        return graded[0].percent
-    if method == "last":
-        return graded[-1].percent
-    if method == "average":
-        return sum(a.percent for a in graded) / len(graded)
-    return max(a.percent for a in graded)
 
 
 # -- starting --------------------------------------------------------------------------------------------------

@@ -125,7 +125,7 @@ class HotStatement:
 def per_size(build: Callable[[int], ClauseElement]) -> Callable[[int], HotStatement]:
     """``build(n)`` once per size ``n``: a statement with ``n`` parameters where SQLAlchemy would expand an ``IN``."""
 
-    @functools.cache
+    @functools.lru_cache(maxsize=64)  # a unit's number of blocks; listed in lms/caches.py
     def statement(size: int) -> HotStatement:
         return HotStatement(build(size))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from markupsafe import escape
@@ -38,7 +39,7 @@ def _wants_json(request) -> bool:  # noqa: ANN001
     return request.content_type == "application/json" or "application/json" in (request.accept.header_value or "")
 
 
-def _read_data(request, _, lists: tuple[str, ...] = ()) -> dict:  # noqa: ANN001
+def _read_data(request, _, lists: tuple[str, ...] | Callable[[str], bool] = ()) -> dict:  # noqa: ANN001
     if request.content_type == "application/json":
         try:
             data = json.loads(request.body.decode("utf-8") or "{}")
@@ -47,7 +48,8 @@ def _read_data(request, _, lists: tuple[str, ...] = ()) -> dict:  # noqa: ANN001
         if not isinstance(data, dict):
             raise HandlerError(400, _("The request was not a JSON object."))
         return data
-    return {name: request.POST.getall(name) if name in lists else request.POST.get(name) for name in request.POST}
+    as_list = lists if callable(lists) else lists.__contains__
+    return {name: request.POST.getall(name) if as_list(name) else request.POST.get(name) for name in request.POST}
 
 
 def _same_origin_referer(request) -> str | None:  # noqa: ANN001
@@ -68,13 +70,14 @@ def _html_page(title: str, message: str, back: str | None, back_label: str, stat
     return Response(body=body.encode("utf-8"), status=status, content_type="text/html", charset="utf-8")
 
 
-def form_handler(func=None, *, lists: tuple[str, ...] = ()):  # noqa: ANN001, ANN201
+def form_handler(func=None, *, lists: tuple[str, ...] | Callable[[str], bool] = ()):  # noqa: ANN001, ANN201
     """A POST handler fed by JavaScript (a JSON body, a JSON answer) or by a plain HTML form without it
     (then the answer is a redirect back to the page, or a short page saying what went wrong).
 
     ``func(self, data, suffix)`` returns a dict (with a ``message``) or raises :class:`HandlerError`. Form
-    fields named in ``lists`` are read as lists (checkboxes); the others as their one value. A result with a
-    ``redirect`` sends the form's browser there instead of back to the page it came from.
+    fields named in ``lists`` (or for which it answers True) are read as lists (checkboxes); the others as
+    their one value. A result with a ``redirect`` sends the form's browser there instead of back to the
+    page it came from; one with an ``anchor``, to that element of the page instead of the block.
     """
     if func is None:
         return functools.partial(form_handler, lists=lists)
@@ -102,7 +105,7 @@ def form_handler(func=None, *, lists: tuple[str, ...] = ()):  # noqa: ANN001, AN
             return Response(json.dumps(result), content_type="application/json", charset="utf-8")
         back = result.get("redirect") or _same_origin_referer(request)
         if back:
-            return Response(status=303, location=f"{back}#{self.dom_id}")
+            return Response(status=303, location=f"{back}#{result.get('anchor') or self.dom_id}")
         return _html_page(_("Saved"), result.get("message", ""), None, "", 200)
 
     return wrapper

@@ -7,7 +7,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from assessments import attempts, bank
-from assessments.attempts import AttemptClosed, Draw, Settings
+from assessments.attempts import Draw, Settings
+from assessments.errors import AttemptClosed
 from assessments.models import Attempt
 from lms import signals
 from lms.db import db

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from assessments import attempts, bank
-from assessments.attempts import AttemptClosed, AttemptRefused, BlueprintError, Draw, Settings
+from assessments.attempts import Draw, Settings
+from assessments.errors import AttemptClosed, AttemptRefused, BlueprintError
 from assessments.items import ResponseInvalid
 from assessments.models import Attempt, AttemptState
 from lms import signals
