@@ -85,7 +85,8 @@ def read(data: bytes | str) -> ImportResult:
             continue
         if lines[0][1].startswith(CATEGORY):
             category = split_category(gift_text.unescape(lines[0][1][len(CATEGORY) :]))
-            categories.append(Category(category, line=lines[0][0]))
+            if category:  # "$course$/top" alone goes back to the caller's category, which is none of the file's
+                categories.append(Category(category, line=lines[0][0]))
             lines = lines[1:]  # Moodle wants a blank line next; a question right under it is clearly meant
             if not lines:
                 continue

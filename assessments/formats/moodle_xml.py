@@ -119,7 +119,8 @@ def read(
         if (element.get("type") or "").strip() == "category":
             category = split_category(element.findtext("category/text") or "")
             info = clean_html(reader.html(element, "info")).strip()  # shown as a category's description
-            categories.append(Category(category, info, lines.get(element, 0)))
+            if category:  # "$course$/top" alone: the caller's category
+                categories.append(Category(category, info, lines.get(element, 0)))
             continue
         question = reader.question(element, category)
         if question is not None:

@@ -8,7 +8,9 @@ are tested with the real registry (``assessments/items``), where a type is prese
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
+import importlib
+import tomllib
+from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import SubElement
 
@@ -71,22 +73,17 @@ def stub_types(monkeypatch):
 
 @pytest.fixture
 def real_types(monkeypatch):
-    """The real item types whose modules this tree has.
+    """The real item types this tree declares (pyproject.toml's ``tot_lms.item_types``).
 
-    The types are declared as entry points of the installed package, whose metadata may list types that
-    have not landed in this tree yet (the other types are written beside the formats): those are left out,
-    and a test that needs one skips itself with :func:`need`."""
+    Read from the tree rather than from the installed package's metadata, which in a shared development
+    environment may have been installed from another tree; a test that needs a type not declared here
+    yet (the other types are written beside the formats) skips itself with :func:`need`."""
+    pyproject = tomllib.loads((Path(__file__).parents[3] / "pyproject.toml").read_text())
+    declared = pyproject["project"]["entry-points"][items.GROUP]
     registry: dict[str, ItemType] = {}
-    for entry in entry_points(group=items.GROUP):
-        try:
-            registry[entry.name] = entry.load()()
-        except ModuleNotFoundError as missing:
-            if not (missing.name or "").startswith("assessments.items."):
-                raise
-    if "single_choice" not in registry:
-        from assessments.items.single_choice import SingleChoice
-
-        registry["single_choice"] = SingleChoice()
+    for name, target in declared.items():
+        module, _colon, attribute = target.partition(":")
+        registry[name] = getattr(importlib.import_module(module), attribute)()
     monkeypatch.setattr(items, "_registry", lambda: registry)
     return registry
 
@@ -96,3 +93,29 @@ def need(registry: dict[str, ItemType], *names: str) -> None:
     missing = [name for name in names if name not in registry]
     if missing:
         pytest.skip(f"item type(s) not in this tree yet: {', '.join(missing)}")
+
+
+def without_ids(definition: Any) -> Any:
+    """A definition with its ids numbered in order of appearance (each reading assigns fresh random ones),
+    references to them (a matching prompt's answer) included, so two readings compare equal."""
+    ids: dict[str, str] = {}
+
+    def collect(value: Any) -> None:
+        if isinstance(value, dict):
+            if isinstance(value.get("id"), str):
+                ids.setdefault(value["id"], f"#{len(ids) + 1}")
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    def rename(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: rename(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [rename(item) for item in value]
+        return ids.get(value, value) if isinstance(value, str) else value
+
+    collect(definition)
+    return rename(definition)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assessments.formats import FormatError, ImportedQuestion, gift, read_file, write
-from tests.assessments.formats.conftest import need
+from tests.assessments.formats.conftest import need, without_ids
 
 DATA = Path(__file__).parent / "data"
 
@@ -155,9 +155,12 @@ def test_no_braces_is_a_description_and_a_name_alone_is_one_too(stub_types):
 
 
 def test_a_category_line_may_be_followed_by_a_question_in_the_same_record(stub_types):
-    result = gift.read("$CATEGORY: A/B\n::Q::Which?{=a ~b}\n\n$CATEGORY: $system$/C\n\n::R::Which?{=a ~b}")
-    assert [(q.category, q.line) for q in result.questions] == [(("A", "B"), 2), (("C",), 6)]
-    assert [c.path for c in result.categories] == [("A", "B"), ("C",)]
+    result = gift.read(
+        "$CATEGORY: A/B\n::Q::Which?{=a ~b}\n\n$CATEGORY: $system$/C\n\n::R::Which?{=a ~b}\n\n"
+        "$CATEGORY: $course$/top\n::S::Which?{=a ~b}"
+    )
+    assert [(q.category, q.line) for q in result.questions] == [(("A", "B"), 2), (("C",), 6), ((), 9)]
+    assert [c.path for c in result.categories] == [("A", "B"), ("C",)]  # the top is the caller's: none
 
 
 def test_a_file_of_comments_has_no_questions_and_crlf_and_bom_are_read(stub_types):
@@ -263,18 +266,10 @@ def test_the_good_file_with_the_real_types(real_types):
     result = read_file(DATA / "good.gift")
     assert len(result.questions) == 25
     again = gift.read(write("gift", result.questions, result.categories))
-    assert [strip_ids(q.definition) for q in again.questions] == [strip_ids(q.definition) for q in result.questions]
+    assert [without_ids(q.definition) for q in again.questions] == [without_ids(q.definition) for q in result.questions]
 
 
 # -- writing -------------------------------------------------------------------------------------------
-
-
-def strip_ids(value):
-    if isinstance(value, dict):
-        return {key: strip_ids(item) for key, item in value.items() if key != "id"}
-    if isinstance(value, list):
-        return [strip_ids(item) for item in value]
-    return value
 
 
 def test_round_trip_through_stub_types_keeps_everything_the_record_level_holds(good):
@@ -322,7 +317,9 @@ def test_single_choice_round_trip(real_types):
     text = gift.write(normalised)
     assert text.startswith("[html]Default category{")  # the caller's default category first; no name given
     again = gift.read(text)
-    assert [strip_ids(q.definition) for q in again.questions] == [strip_ids(q.definition) for q in reversed(normalised)]
+    assert [without_ids(q.definition) for q in again.questions] == [
+        without_ids(q.definition) for q in reversed(normalised)
+    ]
     first = again.questions[1]
     assert (first.category, first.name, first.tags, first.idnumber) == (
         ("Safety", "Earth/Ground"),
@@ -352,7 +349,7 @@ def test_a_gap_at_the_end_comes_back_exactly_with_the_real_fill_in(real_types):
     end = ImportedQuestion({**gap.definition, "stem": "The capital of Rwanda is [[1]]"}, name="End")
     end.definition = real_types["fill_in"].normalise(end.definition)
     (again,) = gift.read(gift.write([end])).questions
-    assert strip_ids(again.definition) == strip_ids(end.definition)
+    assert without_ids(again.definition) == without_ids(end.definition)
 
 
 def test_write_refuses_what_gift_cannot_hold_naming_each_question(stub_types):

@@ -19,21 +19,13 @@ from assessments.formats import (
     rewrite_files,
     write,
 )
-from tests.assessments.formats.conftest import need
+from tests.assessments.formats.conftest import need, without_ids
 
 DATA = Path(__file__).parent / "data"
 GREEN = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAD0lEQVR4nGNgaGAAIQgFAA4OAgFhGn2EAAAAAElFTkSuQmCC"
 )
 RED = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGM4wcAAAAJcAMlDyBJGAAAAAElFTkSuQmCC")
-
-
-def strip_ids(value):
-    if isinstance(value, dict):
-        return {key: strip_ids(item) for key, item in value.items() if key != "id"}
-    if isinstance(value, list):
-        return [strip_ids(item) for item in value]
-    return value
 
 
 @pytest.fixture
@@ -174,7 +166,7 @@ def test_the_real_types_read_moodles_questions(real_types):
     need(real_types, "essay", "description")
     result = moodle_xml.read((DATA / "types.xml").read_bytes())
     again = moodle_xml.read(moodle_xml.write(result.questions))
-    assert [strip_ids(q.definition) for q in again.questions] == [strip_ids(q.definition) for q in result.questions]
+    assert [without_ids(q.definition) for q in again.questions] == [without_ids(q.definition) for q in result.questions]
 
 
 # -- writing -------------------------------------------------------------------------------------------
@@ -183,7 +175,7 @@ def test_the_real_types_read_moodles_questions(real_types):
 def test_round_trip_keeps_definitions_categories_and_files(good):
     out = write("moodlexml", good.questions, good.categories)
     again = moodle_xml.read(out)
-    assert [strip_ids(q.definition) for q in again.questions] == [strip_ids(q.definition) for q in good.questions]
+    assert [without_ids(q.definition) for q in again.questions] == [without_ids(q.definition) for q in good.questions]
     keep = ("category", "name", "tags", "idnumber", "files")
     assert [[getattr(q, k) for k in keep] for q in again.questions] == [
         [getattr(q, k) for k in keep] for q in good.questions
