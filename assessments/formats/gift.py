@@ -3,7 +3,8 @@
 Reading follows Moodle's ``question/format/gift/format.php`` (research note §1.4):
 
 * records are separated by blank lines; lines whose text starts with ``//`` are comments (a comment's
-  ``[id:…]`` and ``[tag:…]`` give the question's idnumber and tags, as Moodle reads them);
+  ``[id:…]`` and ``[tag:…]`` give the question's idnumber and tags, as Moodle reads them, and ``[mark:2]``
+  its default mark, which is ours: GIFT has no place for it, and Moodle skips comments);
 * ``$CATEGORY: a/b`` switches category (``$course$/`` and the like, and Moodle's ``top``, are dropped; ``//``
   in a name is a ``/``); a question may follow on the next line of the same record;
 * ``::name::`` then ``[html]``/``[moodle]``/``[plain]``/``[markdown]`` (default ``moodle``) then the text,
@@ -21,8 +22,11 @@ in) to the type's ``from_gift``, with the question's format in ``gift_text.QUEST
 definition then passes its type's ``normalise``. Every problem of the file is collected with its line
 and raised as one ``FormatError``.
 
-Writing gives each question ``[html]`` text (definitions hold HTML) and the type's ``to_gift`` block,
-so reading the output gives the same definitions back.
+Writing gives each question ``[html]`` text (definitions hold HTML), its name, a comment with its
+idnumber, tags and mark when it has them, and the type's ``to_gift`` block (a fill-in's in place of its
+gap), so reading the output gives the same definitions back, ids aside, for everything GIFT can express
+(a type's own ``to_gift`` says what it cannot: a choice's fixed place, an essay's word limit). A question
+with files is refused: GIFT cannot carry them.
 """
 
 from __future__ import annotations
