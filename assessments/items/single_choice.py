@@ -101,7 +101,7 @@ class SingleChoice(ItemType):
 
     # -- interchange ------------------------------------------------------------------------------------
     def from_gift(self, answers: str, stem: str) -> dict[str, Any]:
-        parsed, general = gift_text.answers(answers)
+        parsed, general = gift_text.answers(answers, html_text=True)
         choices = [
             {
                 "text": a.text,
@@ -120,7 +120,7 @@ class SingleChoice(ItemType):
             elif c["fraction"] == 0:
                 head = "~"
             else:
-                head = f"~%{c['fraction'] * 100:g}%"
+                head = f"~%{gift_text.percent(c['fraction'])}%"
             feedback = f"#{gift_text.escape(c['feedback'])}" if c["feedback"] else ""
             parts.append(f"{head}{gift_text.escape(c['text'])}{feedback}")
         general = f" ####{gift_text.escape(data['general_feedback'])}" if data.get("general_feedback") else ""
@@ -132,7 +132,7 @@ class SingleChoice(ItemType):
             choices.append(
                 {
                     "text": answer.findtext("text", ""),
-                    "fraction": float(answer.get("fraction", "0")) / 100,
+                    "fraction": gift_text.from_percent(answer.get("fraction", "0")),
                     "feedback": answer.findtext("feedback/text", ""),
                 }
             )
@@ -144,6 +144,6 @@ class SingleChoice(ItemType):
         SubElement(question, "single").text = "true"
         SubElement(question, "shuffleanswers").text = "1" if data.get("shuffle") else "0"
         for c in data["choices"]:
-            answer = SubElement(question, "answer", fraction=f"{c['fraction'] * 100:g}", format="html")
+            answer = SubElement(question, "answer", fraction=gift_text.percent(c["fraction"]), format="html")
             SubElement(answer, "text").text = c["text"]
             SubElement(SubElement(answer, "feedback", format="html"), "text").text = c["feedback"]
