@@ -88,6 +88,12 @@ class AssessmentService:
         drawn = attempts.draw(self.settings(block), random.Random())
         return [SlotView(slot=n, definition=v.definition, max_mark=mark) for n, (v, mark) in enumerate(drawn, 1)]
 
+    def categories(self) -> list[tuple[str, int]]:
+        """The course bank's categories with their number of questions (the studio's blueprint editor)."""
+        from assessments.queries import category_counts
+
+        return [(category.path, count) for category, count in category_counts(self.context.course_id)]
+
     def post_test_taken(self) -> bool:
         """Whether the learner has submitted a post-test of this course (a pre-test's answers show after it)."""
         return (

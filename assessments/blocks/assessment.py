@@ -305,10 +305,69 @@ class AssessmentBlock(XBlock):
 
     # -- authoring ---------------------------------------------------------------------------------------------
     def author_view(self, context: dict | None = None) -> Fragment:
-        rules = json.dumps(
-            {"kind": self.kind, "draws": self.draws, "time_limit_minutes": self.time_limit_minutes}, ensure_ascii=False
+        return self._render("assessments/block/author.html")
+
+    def studio_view(self, context: dict | None = None) -> Fragment:
+        """The settings form: the blueprint as a number of questions per category of the bank, and the rules.
+        A plain form posted to ``save_settings``: it works without JavaScript."""
+        counts = {str(d.get("category", "")): d for d in self.draws if isinstance(d, dict)}
+        rows = [
+            {"path": path, "available": available, "count": int(counts.get(path, {}).get("count", 0) or 0)}
+            for path, available in self._service().categories()
+        ]
+        return self._render(
+            "assessments/block/settings.html", rows=rows, kinds=KINDS, gradings=GRADING, show=SHOW_ANSWERS
         )
-        return self._render("assessments/block/author.html", rules=rules)
+
+    @form_handler(lists=("category", "count"))
+    def save_settings(self, data: dict, suffix: str = "") -> dict:
+        """Save the settings form (authors only: the studio's draft runtime is theirs alone)."""
+        _ = self._gettext  # noqa: F841 - translated now, with the block's catalogue
+        kind, grading, show = data.get("kind"), data.get("grading"), data.get("show_answers")
+        if kind not in KINDS or grading not in GRADING or show not in SHOW_ANSWERS:
+            raise HandlerError(400, _("Choose the kind, grading method and review from the lists."))
+        numbers = {}
+        limits = (
+            ("time_limit_minutes", _("Time limit (minutes)"), 600),
+            ("attempts_allowed", _("Attempts allowed"), 50),
+        )
+        for name, label, high in limits:
+            value = whole_number(data.get(name) or 0)
+            if value is None or not 0 <= value <= high:
+                message = _("“%(label)s” must be a whole number from 0 to %(high)d.", label=label, high=high)
+                raise HandlerError(400, message, field=name)
+            numbers[name] = value
+        try:
+            pass_mark = float(data.get("pass_mark") or 0)
+        except ValueError:
+            pass_mark = -1.0
+        if not 0 <= pass_mark <= 100:
+            raise HandlerError(400, _("The pass mark is a percentage from 0 to 100."), field="pass_mark")
+        categories, counts = data.get("category") or [], data.get("count") or []
+        if isinstance(categories, str):
+            categories, counts = [categories], [counts]
+        draws = []
+        for path, count in zip(categories, counts, strict=False):
+            number = whole_number(count or 0)
+            if number is None or number < 0:
+                raise HandlerError(
+                    400,
+                    _("The number of questions from “%(category)s” must be a whole number.", category=path),
+                    field="count",
+                )
+            if number:
+                draws.append({"category": str(path), "count": number})
+        title = str(data.get("display_name") or "").strip()
+        if not title:
+            raise HandlerError(400, _("Give the assessment a title."), field="display_name")
+        self.display_name = title[:200]
+        self.kind, self.grading, self.show_answers = kind, grading, show
+        self.time_limit_minutes, self.attempts_allowed = numbers["time_limit_minutes"], numbers["attempts_allowed"]
+        self.pass_mark = pass_mark
+        self.shuffle_questions = data.get("shuffle_questions") in ("on", "true", True)
+        self.intro = clean_html(str(data.get("intro") or ""))
+        self.draws = draws
+        return {"message": _("Saved.")}
 
     # -- workbench -------------------------------------------------------------------------------------------
     @staticmethod

@@ -47,6 +47,9 @@ class FieldStore:
         allowed = 1 if self.block.kind == "pre" else self.block.attempts_allowed
         return max(0, allowed - len(self.block.own_attempts))
 
+    def categories(self) -> list[tuple[str, int]]:
+        return []  # the questions it carries are drawn all together
+
     def post_test_taken(self) -> bool:
         return False  # a runtime without the LMS knows of no post-test
 

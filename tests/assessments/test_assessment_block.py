@@ -212,3 +212,43 @@ def test_a_pre_test_locks_the_other_modules_until_it_is_submitted(client, auth, 
     review = _page(client, assessed)
     assert "The right answers are shown after your post-test." in review
     assert "Think again" not in review and "Explanation" not in review  # a pre-test does not teach the post-test
+
+
+def test_an_author_sets_the_blueprint_and_rules_in_the_studio_without_javascript(client, auth, assessed):
+    from lms.xblock_host.models import XBlockField
+
+    course = assessed["course"]
+    auth.login(assessed["author"])
+    page = client.get(f"/studio/courses/{course.code}/blocks/{assessed['key']}/edit")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Safety (3 questions in the bank)" in html
+    action = html_lib.unescape(re.search(r'<form method="post" action="([^"]+save_settings/)"', html).group(1))
+    referer = {"Referer": f"http://localhost/studio/courses/{course.code}/blocks/{assessed['key']}/edit"}
+    form = {
+        "display_name": "Post-test: safety", "kind": "post", "intro": "<p>Good luck<script>x()</script></p>",
+        "category": ["Safety"], "count": ["2"], "time_limit_minutes": "30", "attempts_allowed": "3",
+        "grading": "last", "pass_mark": "70", "show_answers": "never",
+    }  # fmt: skip
+    assert client.post(action, data=form, headers=referer).status_code == 303
+    db.session.expire_all()
+    saved = dict(
+        db.session.execute(
+            select(XBlockField.field, XBlockField.value).where(
+                XBlockField.block_key == assessed["key"], XBlockField.branch == "draft"
+            )
+        ).all()
+    )
+    assert saved["draws"] == [{"category": "Safety", "count": 2}] and saved["kind"] == "post"
+    assert saved["time_limit_minutes"] == 30 and saved["pass_mark"] == 70 and saved["shuffle_questions"] is False
+    assert "<script>" not in saved["intro"]
+    bad = client.post(action, data={**form, "pass_mark": "120"}, headers=referer)
+    assert bad.status_code == 400 and "pass mark" in bad.get_data(as_text=True)
+
+
+def test_a_learner_cannot_change_the_published_settings(client, auth, assessed):
+    auth.login(assessed["learner"])
+    url = handler_url(_page(client, assessed), assessed["key"], "save_settings")
+    form = {"display_name": "Mine", "kind": "practice", "grading": "highest", "show_answers": "never", "pass_mark": "0"}
+    response = client.post(url, data=form, headers={"Accept": "application/json"})
+    assert response.status_code == 409
