@@ -14,12 +14,13 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from assessments import attempts
 from assessments.attempts import Draw, Settings
 from assessments.blocks.views import AttemptView, SlotView
-from assessments.errors import NotYours
+from assessments.errors import AttemptRefused, NotYours
 from assessments.models import Attempt, AttemptState
 from lms.db import db
 from lms.xblock_host.models import PUBLISHED
@@ -71,7 +72,32 @@ class AssessmentService:
         return attempts.attempts_left(self.settings(block), self.user_id)
 
     def start(self, block: Any) -> AttemptView:
+        missing = self.modules_to_complete(block)
+        if missing:
+            raise AttemptRefused(
+                _("The post-test opens once you have completed: %(modules)s.", modules=", ".join(missing))
+            )
         return _view(attempts.start(self.settings(block), self.user_id))
+
+    def modules_to_complete(self, block: Any) -> list[str]:
+        """For a post-test, the titles of the modules the learner has still to complete before it opens: every
+        module of the course that holds no pre-test or post-test (``courses.queries.completion``)."""
+        if block.kind != "post" or self.preview:
+            return []
+        from courses.queries import completion
+        from courses.structure import published_structure
+
+        structure = published_structure(self.context.course)
+        if structure is None:
+            return []
+        tests = {
+            key
+            for key, entry in self.context.authored.snapshot.items()
+            if entry.get("type") == "assessment" and entry.get("fields", {}).get("kind") in ("pre", "post")
+        }
+        holding_tests = {structure.module_of_block[key].key for key in tests if key in structure.module_of_block}
+        done = completion(self.user_id, self.context.course_id).modules
+        return [m.title for m in structure.modules if m.key not in holding_tests and m.key not in done]
 
     def save(self, block: Any, attempt_id: int, slot: int, raw: Any, sequence: int | None) -> SlotView:
         attempt = self._own(block, attempt_id)

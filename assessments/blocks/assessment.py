@@ -136,6 +136,7 @@ class AssessmentBlock(XBlock):
             "assessments/block/summary.html",
             history=submitted,
             attempts_left=service.attempts_left(self),
+            modules_to_complete=service.modules_to_complete(self),
             review=[self._review(a, review_answers) for a in submitted[-1:]],
             review_answers=review_answers,
         )

@@ -252,3 +252,22 @@ def test_a_learner_cannot_change_the_published_settings(client, auth, assessed):
     form = {"display_name": "Mine", "kind": "practice", "grading": "highest", "show_answers": "never", "pass_mark": "0"}
     response = client.post(url, data=form, headers={"Accept": "application/json"})
     assert response.status_code == 409
+
+
+def test_a_post_test_opens_once_the_other_modules_are_complete(client, auth, assessed):
+    course, author = assessed["course"], assessed["author"]
+    configure(course, assessed["key"], author, {"kind": "post"})
+    chapter = studio.add_block(course, course.root_key, "chapter", author, "Wiring")
+    sequential = studio.add_block(course, chapter, "sequential", author, "Circuits")
+    lesson = studio.add_block(course, sequential, "vertical", author, "Ring circuits")
+    text = studio.add_block(course, lesson, "html", author)
+    configure(course, text, author, {"data": "<p>A ring final circuit…</p>"})
+    publish(course, author)
+    db.session.commit()
+    auth.login(assessed["learner"])
+    page = _page(client, assessed)
+    assert "The post-test opens once you have completed: Wiring." in page
+    refused = client.post(handler_url(page, assessed["key"], "start"), json={})
+    assert refused.status_code == 409 and "Wiring" in refused.get_json()["error"]
+    assert client.get(f"/learn/{course.code}/unit/{lesson}").status_code == 200  # reading the text completes it
+    assert "Save and next" in _start(client, assessed)
