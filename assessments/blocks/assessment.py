@@ -19,8 +19,10 @@ must not teach the post-test).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
+from datetime import UTC, datetime
 from typing import Any
 
 import jinja2
@@ -142,9 +144,7 @@ class AssessmentBlock(XBlock):
         )
 
     def _attempt_page(self, attempt: AttemptView) -> Fragment:
-        from datetime import UTC, datetime
-
-        now = datetime.now(UTC).replace(tzinfo=None)
+        now = datetime.now(UTC).replace(tzinfo=None)  # stored times are naive UTC
         slots = self._presented(attempt.slots, random.Random(attempt.seed))
         frag = self._render(
             "assessments/block/attempt.html",
@@ -237,8 +237,6 @@ class AssessmentBlock(XBlock):
 
     @property
     def dom_id(self) -> str:
-        import hashlib
-
         return "assess-" + hashlib.sha256(str(self.scope_ids.usage_id).encode()).hexdigest()[:12]
 
     def _js_messages(self) -> dict[str, str]:
