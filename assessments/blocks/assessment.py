@@ -126,7 +126,9 @@ class AssessmentBlock(XBlock):
             try:
                 sample = service.sample(self)
             except ValueError as error:  # BlueprintError: the bank cannot serve the blueprint
-                return self._render("assessments/block/summary.html", problem=str(error))
+                return self._render(
+                    "assessments/block/summary.html", problem=str(error), history=[], review=[], attempts_left=0
+                )
             return self._render("assessments/block/preview.html", slots=self._presented(sample, random.Random()))
         history = service.history(self)
         current = next((a for a in history if a.open), None)

@@ -271,3 +271,13 @@ def test_a_post_test_opens_once_the_other_modules_are_complete(client, auth, ass
     assert refused.status_code == 409 and "Wiring" in refused.get_json()["error"]
     assert client.get(f"/learn/{course.code}/unit/{lesson}").status_code == 200  # reading the text completes it
     assert "Save and next" in _start(client, assessed)
+
+
+def test_a_preview_says_plainly_when_the_bank_cannot_serve_the_blueprint(client, auth, assessed):
+    course, author = assessed["course"], assessed["author"]
+    configure(course, assessed["key"], author, {"draws": [{"category": "Safety", "count": 9}]})
+    db.session.commit()
+    auth.login(author)
+    response = client.get(f"/studio/courses/{course.code}/preview/{assessed['unit']}")
+    assert response.status_code == 200
+    assert "Not enough questions in “Safety”" in response.get_data(as_text=True)
