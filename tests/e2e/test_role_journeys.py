@@ -16,9 +16,12 @@ group is opened in Chromium, and on it:
 * nothing scrolls sideways, with the menu closed or open (``scrollWidth <= clientWidth``);
 * every table of the page's own content scrolls inside a focusable, named region (the phone layout of
   issue 20, point 4), so Withdraw, Edit or Delete are never off screen;
+* it is in the person's language (the demo's people speak English, French and Kinyarwanda);
 * every block on the page started (no ``.xblock-failed``);
 * axe-core finds no WCAG 2.1 A/AA violation (with the menu open, so its links are checked too).
 
+The pages each role reaches are also held to what the README's table of demo accounts says it sees (the
+nurse the hospital curriculum only, the TVET author the TVET course's studio only…: ``ROLES``).
 Problems are gathered over the whole journey and reported together. At the end the role uses the menu:
 it opens Profile from it, then logs out from it, and its session is over (the visitor opens Log in).
 
@@ -53,10 +56,13 @@ NOT_PAGES = re.compile(r"\.(pdf|png|jpe?g|gif|svg|vtt|srt|mp4|webm|mp3|csv|zip|t
 LISTING = re.compile(r"(^|&)(page|sort|dir|q)=")
 MAX_PAGES = 400  # a runaway crawl (a link that makes links) fails instead of running for ever
 
-# What each role must reach, so that a crawl that finds less (a lost link, a login that failed) fails:
-# patterns of the pages it opens, and the block types shown on them.
+# What each role must find, so that a crawl that finds less (a lost link, a log-in that failed) fails, and
+# what the README's table of demo accounts says each one sees: patterns of the pages it opens (one of each
+# kind), of the pages it reaches (all of them, ``reaches``), of pages it must never reach (``never``), and
+# the block types shown on the pages it opens.
+STAFF_ONLY = [r"^/studio/", r"^/assess/", r"^/cohorts/", r"^/admin/"]
 ROLES = {
-    "admin": {
+    "admin": {  # people, invitations, institutions, cohorts, outbox; every course's studio
         "pages": [
             r"^/admin/users$",
             r"^/admin/users/\d+$",
@@ -70,6 +76,8 @@ ROLES = {
             r"^/assess/cohort/\d+$",
             r"^/verify$",
         ],
+        "reaches": [r"^/studio/courses/TOT-ELEC-101/$", r"^/studio/courses/HOSP-NRP-201/$"],
+        "never": [],
         "blocks": {"skill_checklist", "procedure_log", "poll", "survey", "done", "video", "html", "resource"},
     },
     "author": {  # owns the TVET course: its studio, the community blocks' editors, its cohorts
@@ -90,6 +98,8 @@ ROLES = {
             r"^/cohorts/\d+/edit$",
             r"^/assess/cohort/\d+$",
         ],
+        "reaches": [],
+        "never": [r"^/studio/courses/HOSP-NRP-201/", r"^/admin/"],
         "blocks": {"poll", "survey", "done", "video", "html", "resource"},
     },
     "doctor": {  # owns the hospital curriculum: the skill checklist's and logbook's editors, sign-off
@@ -100,24 +110,34 @@ ROLES = {
             r"^/assess/$",
             r"^/assess/cohort/\d+/learner/\d+/",
         ],
+        "reaches": [],
+        "never": [r"^/studio/courses/TOT-ELEC-101/", r"^/admin/"],
         "blocks": {"skill_checklist", "procedure_log", "html", "resource"},
     },
-    "assessor": {
+    "assessor": {  # signs off checklists and verifies logbooks of the CHUK cohort
         "pages": [r"^/assess/$", r"^/assess/cohort/\d+$", r"^/assess/cohort/\d+/learner/\d+/", r"^/cohorts/\d+$"],
+        "reaches": [],
+        "never": [r"^/studio/", r"^/admin/", r"^/cohorts/\d+/edit$"],
         "blocks": {"skill_checklist", "procedure_log"},
     },
-    "verifier": {"pages": [r"^/$", r"^/profile$", r"^/verify$"], "blocks": set()},
+    "verifier": {"pages": [r"^/$", r"^/profile$", r"^/verify$"], "reaches": [], "never": STAFF_ONLY, "blocks": set()},
     "learner": {  # a TVET trainer at IPRC Huye, enrolled in both demo courses
         "pages": [r"^/learn/$", r"^/learn/[^/]+/$", r"^/learn/[^/]+/unit/", r"^/profile$"],
+        "reaches": [r"^/learn/TOT-ELEC-101/unit/", r"^/learn/HOSP-NRP-201/unit/"],
+        "never": STAFF_ONLY,
         "blocks": {"html", "video", "resource", "poll", "done", "survey", "skill_checklist", "procedure_log"},
+    },
+    "nurse": {  # a nurse at CHUK, in Kinyarwanda: the hospital curriculum only
+        "pages": [r"^/learn/HOSP-NRP-201/$", r"^/learn/HOSP-NRP-201/unit/", r"^/profile$"],
+        "reaches": [],
+        "never": [*STAFF_ONLY, r"^/learn/TOT-ELEC-101/"],
+        "blocks": {"html", "resource", "skill_checklist", "procedure_log"},
     },
     "visitor": {  # not logged in: the landing page, log-in, password reset, the verify box
         "pages": [r"^/$", r"^/login$", r"^/password/forgot$", r"^/verify$"],
+        "reaches": [],
+        "never": [*STAFF_ONLY, r"^/learn/", r"^/profile"],
         "blocks": set(),
-    },
-    "nurse": {  # a nurse at CHUK, in Kinyarwanda
-        "pages": [r"^/learn/HOSP-NRP-201/$", r"^/learn/HOSP-NRP-201/unit/", r"^/profile$"],
-        "blocks": {"html", "resource", "skill_checklist", "procedure_log"},
     },
 }
 
@@ -145,6 +165,7 @@ TABLE_PROBLEMS = """() => {
 }"""
 # The page as it loaded: how wide it is, and its blocks that failed to start.
 PAGE_FACTS = """() => ({
+  lang: document.documentElement.lang,
   wide: document.documentElement.scrollWidth,
   fits: document.documentElement.clientWidth,
   failed: [...document.querySelectorAll('.xblock-failed')].map(block => block.dataset.blockType),
@@ -210,12 +231,13 @@ def page_kind(path: str, blocks: set[str]) -> tuple[str, tuple[str, ...]]:
     return route(path), tuple(sorted(blocks))
 
 
-def discover(context, origin: str) -> dict[tuple, tuple[str, set[str]]]:
-    """Every page the logged-in role reaches from its dashboard by links: {page_kind: (first path, blocks)}.
+def discover(context, origin: str) -> tuple[dict[tuple, tuple[str, set[str]]], set[str]]:
+    """Every page the role reaches from ``/`` by links: ({page_kind: (first path, blocks)}, every path).
 
     Fetched over HTTP with the browser context's cookies (fast, no rendering); pages of one kind after the
     first are still fetched, for the links only they hold (the second course's editors, say)."""
     kinds: dict[tuple, tuple[str, set[str]]] = {}
+    reached: set[str] = set()
     seen: set[str] = set()
     queue = ["/"]
     while queue:
@@ -231,6 +253,7 @@ def discover(context, origin: str) -> dict[tuple, tuple[str, set[str]]]:
         landed = final.path + (f"?{final.query}" if final.query else "")
         parser = _PageLinks()
         parser.feed(response.text())
+        reached.add(landed)
         kinds.setdefault(page_kind(landed, parser.blocks), (landed, parser.blocks))
         for href in parser.links:
             parts = urlsplit(urljoin(origin + landed, href))
@@ -240,7 +263,7 @@ def discover(context, origin: str) -> dict[tuple, tuple[str, set[str]]]:
             link = parts.path + (f"?{query}" if query else "")
             if link not in seen:
                 queue.append(link)
-    return kinds
+    return kinds, reached
 
 
 @pytest.fixture(scope="module")
@@ -289,10 +312,14 @@ def open_menu(page, phone: bool) -> None:
     expect(page.locator("nav.site-nav")).to_be_visible()
 
 
-def page_problems(page, width: int, logged_in: bool) -> list[str]:
+def page_problems(page, width: int, person) -> list[str]:
     """What is wrong with the page as loaded and with its menu (opened by its Menu button on a phone)."""
     problems = []
+    logged_in = person is not None
     facts = page.evaluate(PAGE_FACTS)
+    language = person.language if logged_in else "en"  # a visitor: the browser's language (en-US)
+    if facts["lang"] != language:
+        problems.append(f"the page is in {facts['lang']!r}, not in the person's language {language!r}")
     if facts["failed"]:
         problems.append(f"blocks failed to start: {facts['failed']}")
     if facts["wide"] > facts["fits"]:
@@ -335,7 +362,7 @@ def test_every_page_of_a_role_has_its_menu_fits_the_screen_and_passes_axe(
     page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
     if key not in discovered:
         discovered[key] = discover(page.context, journey_server.url)
-    kinds = discovered[key]
+    kinds, reached = discovered[key]
 
     problems: list[str] = []
     visited: list[str] = []
@@ -348,7 +375,7 @@ def test_every_page_of_a_role_has_its_menu_fits_the_screen_and_passes_axe(
         visited.append(path)
         seen_blocks |= blocks
 
-        problems += [f"{path}: {problem}" for problem in page_problems(page, width, person is not None)]
+        problems += [f"{path}: {problem}" for problem in page_problems(page, width, person)]
         violations = axe_violations(page)  # with the menu open: its links are checked too
         if violations:
             problems.append(f"{path}: axe-core:\n{format_violations(violations)}")
@@ -359,6 +386,10 @@ def test_every_page_of_a_role_has_its_menu_fits_the_screen_and_passes_axe(
     expected = ROLES[key]
     missing = [pattern for pattern in expected["pages"] if not any(re.search(pattern, p) for p in visited)]
     assert not missing, f"{key} never reached {missing}; visited:\n  {listing}"
+    missing = [pattern for pattern in expected["reaches"] if not any(re.search(pattern, p) for p in reached)]
+    assert not missing, f"{key} never reached {missing}; reached:\n  " + "\n  ".join(sorted(reached))
+    wrong = sorted(p for p in reached if any(re.search(pattern, p) for pattern in expected["never"]))
+    assert not wrong, f"{key} reached pages that are not theirs: {wrong}"
     assert expected["blocks"] <= seen_blocks, f"{key} never saw {expected['blocks'] - seen_blocks}"
     print(f"{key} at {width} px: {len(visited)} pages\n  {listing}")  # shown with -s
 
