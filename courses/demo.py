@@ -1,8 +1,8 @@
 """Demo courses, published: a TVET training-of-trainers course ("Training of Trainers: Industrial
 Electricity": text, a video with captions, downloadable files, a poll and a practice check) and a
-hospital skills-transfer curriculum ("Neonatal resuscitation skills transfer": text, a checklist file,
-a skill checklist with assessor sign-off and a procedure logbook), with cohorts at two IPRCs and a
-hospital. Idempotent: a course that exists is left as it is.
+hospital skills-transfer curriculum ("Neonatal resuscitation skills transfer": text, one unit of it also
+in Kinyarwanda, a checklist file, a skill checklist with assessor sign-off and a procedure logbook), with
+cohorts at two IPRCs and a hospital. Idempotent: a course that exists is left as it is.
 
 The content is illustrative demo material, not a validated protocol. Files come from
 ``courses/demo_assets`` (see its README).
@@ -165,6 +165,12 @@ TOT_CONTENT: dict[str, dict[str, list[Unit]]] = {
     },
 }
 
+# The Kinyarwanda version of the unit "Dry, stimulate, assess", beside it in the hospital course: what a
+# Kinyarwanda-speaking nurse reads in her language (README, "Demo accounts"). Machine-drafted and marked so
+# in the text, in Kinyarwanda and English, until a native speaker with clinical knowledge reviews it. Text
+# only: a second checklist of the same competency would have to be signed off twice.
+KINYARWANDA_UNIT = "Hanagura, kangura, suzuma (mu Kinyarwanda)"
+
 HOSPITAL_CONTENT: dict[str, dict[str, list[Unit]]] = {
     "The golden minute": {
         "Before birth": [
@@ -209,6 +215,38 @@ HOSPITAL_CONTENT: dict[str, dict[str, list[Unit]]] = {
                                 "<ol><li>Dry the baby thoroughly and keep warm.</li>"
                                 "<li>Assess breathing. If the baby is not breathing, clear the airway.</li>"
                                 "<li>Start bag-mask ventilation <strong>within one minute</strong> of birth.</li></ol>"
+                            ),
+                        },
+                    ),
+                ],
+            ),
+            (
+                KINYARWANDA_UNIT,
+                [
+                    (
+                        "html",
+                        {
+                            "display_name": "Amasegonda 60 ya mbere",
+                            # The text is marked as Kinyarwanda (lang="rw") so that a browser or screen reader
+                            # reads it as such in an English or French page too; the review note says in
+                            # both languages that nobody has checked it yet.
+                            "data": (
+                                '<div lang="rw">'
+                                '<p class="callout">Iyi nyandiko yasemuwe mu Kinyarwanda na mudasobwa. Irategereje '
+                                "gusuzumwa n'umuntu uvuga Ikinyarwanda nk'ururimi kavukire kandi uzi iby'ubuvuzi. "
+                                "Umwimerere wayo mu Cyongereza ni igice “Dry, stimulate, assess”.<br>"
+                                '<span lang="en">Machine-drafted Kinyarwanda, awaiting review by a native speaker '
+                                "with clinical knowledge. The English original is the unit “Dry, stimulate, "
+                                "assess”.</span></p>"
+                                "<p>Amasegonda 60 ya mbere nyuma y'ivuka ni ingenzi: umwana udahumeka agomba "
+                                "gufashwa vuba.</p>"
+                                "<ol><li>Hanagura umwana neza ukoresheje igitambaro cyumye, kandi umurinde "
+                                "imbeho.</li>"
+                                "<li>Reba niba umwana ahumeka. Niba adahumeka, sukura inzira y'umwuka: kuramo "
+                                "ururenda mu kanwa no mu mazuru.</li>"
+                                "<li>Tangira kumuhumekesha ukoresheje agafuka n'agapfukamunwa <strong>mbere y'uko "
+                                "umunota umwe urangira</strong> nyuma y'ivuka.</li></ol>"
+                                "</div>"
                             ),
                         },
                     ),

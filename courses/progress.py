@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, case, select
 
 from courses.models import BlockCompletion, BlockGrade, Completion, CompletionKind, Course, CoursePosition
 from courses.structure import Structure, Unit, published_structure
-from lms import signals
+from lms import hot_sql, signals
 from lms.clock import utcnow
 from lms.db import after_commit, db, unit_of_work
 from lms.sql import dialect_insert
@@ -26,16 +26,20 @@ from lms.xblock_host.context import PUBLISHED
 COMPLETE = 1.0
 
 
-_COMPLETIONS = select(BlockCompletion.usage_key, BlockCompletion.completion).where(
-    BlockCompletion.user_id == bindparam("user"), BlockCompletion.course_id == bindparam("course")
+_COMPLETIONS = hot_sql.HotStatement(
+    select(BlockCompletion.usage_key, BlockCompletion.completion).where(
+        BlockCompletion.user_id == bindparam("user"), BlockCompletion.course_id == bindparam("course")
+    )
 )
-_POSITION = select(CoursePosition.unit_key).where(
-    CoursePosition.user_id == bindparam("user"), CoursePosition.course_id == bindparam("course")
+_POSITION = hot_sql.HotStatement(
+    select(CoursePosition.unit_key).where(
+        CoursePosition.user_id == bindparam("user"), CoursePosition.course_id == bindparam("course")
+    )
 )
 
 
 def completions(user_id: int, course_id: int) -> dict[str, float]:
-    return dict(db.session.connection().execute(_COMPLETIONS, {"user": user_id, "course": course_id}).all())
+    return dict(_COMPLETIONS.all({"user": user_id, "course": course_id}))
 
 
 def _record(user_id: int, course_id: int, items: dict[str, float]) -> None:
@@ -157,7 +161,8 @@ def save_position(user_id: int, course_id: int, unit_key: str) -> None:
 
 
 def position(user_id: int, course_id: int) -> str | None:
-    return db.session.connection().execute(_POSITION, {"user": user_id, "course": course_id}).scalar()
+    row = _POSITION.first({"user": user_id, "course": course_id})
+    return None if row is None else row[0]
 
 
 def _record_grade(user_id: int, course_id: int, usage_key: str, earned: float, possible: float, only_if_higher: bool):

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import Select, bindparam, func, select
 
 from courses.models import BlockGrade, Completion, CompletionKind, Course, CourseAuthor
+from lms import hot_sql
 from lms.accounts.models import Role
 from lms.db import db
 
@@ -22,8 +23,10 @@ _BY_CODE = select(Course).where(func.lower(Course.code) == bindparam("code"), VI
 
 
 _course = Course.__table__
-_PUBLISHED_ROW = select(_course.c.id, _course.c.code, _course.c.title, _course.c.published_version_id).where(
-    func.lower(_course.c.code) == bindparam("code"), _course.c.published_version_id.is_not(None)
+_PUBLISHED_ROW = hot_sql.HotStatement(
+    select(_course.c.id, _course.c.code, _course.c.title, _course.c.published_version_id).where(
+        func.lower(_course.c.code) == bindparam("code"), _course.c.published_version_id.is_not(None)
+    )
 )
 
 
@@ -33,7 +36,7 @@ def by_code(code: str) -> Course | None:
 
 def published_row(code: str) -> tuple[int, str, str, int] | None:
     """``(id, code, title, published_version_id)`` of a published course, as one Core row (no ORM object)."""
-    return db.session.connection().execute(_PUBLISHED_ROW, {"code": code.strip().lower()}).first()
+    return _PUBLISHED_ROW.first({"code": code.strip().lower()})
 
 
 def authored_by(user) -> Select:  # noqa: ANN001

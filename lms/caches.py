@@ -53,12 +53,14 @@ Each cache: key → value; bound; why it cannot go stale.
 
 Not caches but loaded once per process and listed so nothing is hidden, each bounded by what is
 installed: the installed XBlock types (``installed_types`` in ``lms.xblock_host.registry``: entry points
-do not change while a process runs), each block class's field routes (``_route`` in
+do not change while a process runs) and question types (``_registry`` in ``assessments.items``, from
+entry points too), each block class's field routes (``_route`` in
 ``lms.xblock_host.kvs``: a class's fields do not change), and translation catalogues shipped with the
 code (``_parsed`` and ``_wtforms_catalogue`` in ``lms.i18n``, ``_translations`` in
 ``lms.xblock_host.services``, per language and package), and the static files shipped with the code
 (``folder`` in ``lms.static_assets``: ``lms/static`` and the runtime's files, read, hashed and compressed
-at start-up, about 130 KB and as much again compressed).
+at start-up, about 130 KB and as much again compressed). And the hot statements built per number of
+parameters (``per_size`` in ``lms.hot_sql``: at most 64 sizes, a unit's number of blocks).
 """
 
 from __future__ import annotations

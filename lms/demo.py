@@ -1,8 +1,8 @@
 """Demo data: people of every role at several IPRCs and a hospital; domain packages add their own part.
 
 ``seed()`` is idempotent (running it twice changes nothing) and returns what ``print_summary`` prints:
-each demo account's role, e-mail and password, one per line, and each demo course's code. The
-passwords are fixed and public — demo data is for a local demo, never for a real installation.
+each demo account's role, e-mail, password and interface language, one per line, and each demo course's
+code. The passwords are fixed and public — demo data is for a local demo, never for a real installation.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import click
+from babel import Locale, UnknownLocaleError
 
 from lms.accounts import services as accounts
 from lms.accounts.models import Role, User
@@ -65,6 +66,9 @@ PEOPLE: list[Person] = [
 class Summary:
     accounts: list[Person] = field(default_factory=list)
     courses: list[tuple[str, str]] = field(default_factory=list)  # (code, title)
+    # Each account's interface language as stored (a demo database seeded earlier keeps its people as they
+    # are, profile changes included), by person key: what logging in as them gives.
+    languages: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -108,17 +112,27 @@ def seed() -> Summary:
             )
         users[person.key] = user
     db.session.flush()
-    context = SeedContext(users=users, summary=Summary(accounts=list(PEOPLE)))
+    languages = {key: user.language for key, user in users.items()}
+    context = SeedContext(users=users, summary=Summary(accounts=list(PEOPLE), languages=languages))
     for seeder in _seeders:
         seeder(context)
     return context.summary
 
 
+def language_name(code: str) -> str:
+    """``Kinyarwanda (rw)``: the language's English name, for a console read by whoever runs the demo."""
+    try:
+        return f"{Locale.parse(code).get_display_name('en')} ({code})"
+    except (UnknownLocaleError, ValueError, TypeError):  # not a language Babel knows: shown as stored
+        return str(code)
+
+
 def print_summary(summary: Summary, base_url: str | None = None) -> None:
     echo = click.echo
-    echo("Demo accounts (role, e-mail, password):")
+    echo("Demo accounts (role, e-mail, password, interface language):")
     for person in summary.accounts:
-        echo(f"  {person.label:<9} {person.email:<32} {person.password}")
+        language = summary.languages.get(person.key, person.language)
+        echo(f"  {person.label:<9} {person.email:<32} {person.password:<19} {language_name(language)}")
     if summary.courses:
         echo("Demo courses (code, title):")
         for code, title in summary.courses:

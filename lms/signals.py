@@ -54,7 +54,12 @@ published version the learner completed), completed_at. When: every unit of the 
 Certificates listen to this."""
 
 attempt_submitted = _signals.signal("attempt-submitted")
-"""Fact, reserved for assessments. sender: the attempt's id."""
+"""Fact, sent once per attempt. sender: the attempt's id. kwargs: user_id, usage_key. When: a learner's
+assessment attempt was submitted (by the learner, by its deadline passing, or by an instructor)."""
+
+attempt_graded = _signals.signal("attempt-graded")
+"""Fact. sender: the attempt's id. kwargs: user_id, usage_key. When: a submitted attempt has its mark (at
+submission, or when its last essay is graded), and again after a regrade changed it."""
 
 certificate_issued = _signals.signal("certificate-issued")
 """Fact, reserved for certificates. sender: the certificate's id."""

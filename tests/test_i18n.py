@@ -445,3 +445,141 @@ def test_community_blocks_speak_what_their_packages_ship(client, auth, factory, 
     html = unit_page(client, built, unit)
     block = html[html.index('class="poll-block themed-xblock"') :]
     assert f'<span class="submit-label">{submit}</span>' in block
+
+
+# -- counts: plural forms through ngettext ---------------------------------------------------------------
+
+# A number placeholder followed by an English plural noun ("%(n)d minutes", "{n} characters", "%(n)d new
+# accounts") in a message without plural forms: "1 minutes" in English, "1 minutes" in French.
+COUNT_BEFORE_PLURAL_NOUN = re.compile(r"(%\(\w+\)d|\{\w+\}) (?:\w+ )?(?!(?:is|was|has|does)\b)\w+s\b")
+
+
+def _flat(text: str) -> str:
+    """Page text without tags, with one kind of space (French puts a no-break space before a colon)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text.replace("\xa0", " ")))
+
+
+@pytest.mark.parametrize("package", _catalogued_packages())
+def test_a_count_followed_by_a_noun_goes_through_ngettext(package):
+    singular_only = [message.id for message in _source_catalog(package) if isinstance(message.id, str)]
+    counted = [msgid for msgid in singular_only if COUNT_BEFORE_PLURAL_NOUN.search(msgid)]
+    assert not counted, f"use ngettext (or {{% trans count=… %}}) for: {counted}"
+
+
+def test_module_counters_agree_with_the_number_done_in_french(client, auth, factory):
+    """French takes the singular for 0 and 1 ("1 sur 2 terminé"), the plural from 2 ("2 sur 2 terminés")."""
+    from tests.courses.helpers import build_course
+
+    built = build_course(factory, {"Sécurité": {"Isolation": [["html"], ["html"]]}}, code="FR-PLURAL")
+    learner = factory.user("learner", language="fr")
+    factory.cohort(course=built.course, learners=[learner])
+    auth.login(learner)
+    first, second = built.units
+
+    assert "0 sur 2 terminé " in _flat(_page(client, "/learn/FR-PLURAL/")) + " "
+    unit = _flat(_page(client, f"/learn/FR-PLURAL/unit/{first}"))
+    assert "Module : 1 sur 2 terminé " in unit + " " and "terminés" not in unit
+    assert "1 sur 2 terminé " in _flat(_page(client, "/learn/FR-PLURAL/")) + " "
+    assert "Module : 2 sur 2 terminés" in _flat(_page(client, f"/learn/FR-PLURAL/unit/{second}"))
+    assert "2 sur 2 terminés" in _flat(_page(client, "/learn/FR-PLURAL/"))
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "language", "expected"),
+    [
+        (60, "fr", "Réessayez dans 1 minute ou"),
+        (61, "fr", "Réessayez dans 2 minutes ou"),
+        (60, "rw", "Ongera ugerageze mu munota 1 cyangwa"),
+        (120, "rw", "Ongera ugerageze mu minota 2 cyangwa"),
+        (60, "en", "Try again in 1 minute or"),
+        (120, "en", "Try again in 2 minutes or"),
+    ],
+)
+def test_the_log_in_lockout_counts_its_minutes_in_the_pages_language(
+    client, monkeypatch, retry_after, language, expected
+):
+    from lms.accounts import services
+
+    def throttled(*_args):
+        raise services.LoginThrottled(retry_after)
+
+    monkeypatch.setattr(services, "authenticate", throttled)
+    client.post("/language", data={"lang": language, "next": "/login"})
+    flask_babel.refresh()
+    response = client.post("/login", data={"email": "someone@example.org", "password": "whatever it is"})
+    assert response.status_code == 429
+    assert expected in _flat(unescape(response.get_data(as_text=True)))
+
+
+@pytest.mark.parametrize(
+    ("required", "expected"),
+    [(1, "0 entrée supervisée vérifiée sur 1"), (2, "Entrées supervisées vérifiées : 0 sur 2")],
+)
+def test_the_logbook_counts_its_entries_in_french(client, auth, factory, required, expected):
+    """Our XBlocks take plural forms from their package's catalogue through the runtime's i18n service."""
+    from tests.blocks.helpers import FIELDS, hospital_course
+
+    fields = dict(FIELDS, procedure_log=dict(FIELDS["procedure_log"], min_supervised=required))
+    built = hospital_course(factory, code=f"FR-LOG-{required}", fields=fields)
+    learner = factory.user("learner", language="fr")
+    factory.cohort(course=built.course, learners=[learner])
+    auth.login(learner)
+    assert expected in _flat(_page(client, f"/learn/{built.course.code}/unit/{built.unit}"))
+
+
+@pytest.mark.parametrize(
+    ("language", "counts", "expected"),
+    [
+        ("fr", (1, 1, 0), "Import terminé : 1 inscription (1 nouveau compte), 0 déjà inscrit."),
+        ("fr", (3, 2, 2), "Import terminé : 3 inscriptions (2 nouveaux comptes), 2 déjà inscrits."),
+        ("rw", (1, 1, 1), "Byinjijwe: 1 yanditswe (konti nshya 1), 1 yari asanzwe yanditswe."),
+        ("rw", (3, 2, 2), "Byinjijwe: 3 banditswe (konti nshya 2), 2 bari basanzwe banditswe."),
+        ("en", (1, 1, 1), "Imported: 1 enrolled (1 new account), 1 already enrolled."),
+    ],
+)
+def test_the_csv_import_summary_gives_each_count_its_plural_form(
+    client, auth, factory, monkeypatch, language, counts, expected
+):
+    from lms.cohorts import services
+
+    enrolled, created, already = counts
+    report = services.ImportReport(enrolled=enrolled, accounts_created=created, already_enrolled=already)
+    monkeypatch.setattr(services, "import_enrollments_csv", lambda *_args: report)  # the counts, not an import
+    cohort = factory.cohort()
+    auth.login(factory.user("admin", language=language))
+    response = client.post(
+        f"/cohorts/{cohort.id}/import",
+        data={"file": (io.BytesIO(b"email,name\n"), "people.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert expected in _flat(_page(client, f"/cohorts/{cohort.id}"))
+
+
+@pytest.mark.parametrize(
+    ("package", "singular", "plural", "cases"),
+    [
+        (
+            "courses",
+            "Deleted (%(num)d item). Learners keep seeing it until you publish.",
+            "Deleted (%(num)d items). Learners keep seeing it until you publish.",
+            {("fr", 1): "Supprimé (1 élément).", ("fr", 2): "Supprimé (2 éléments).", ("rw", 1): "(ikintu 1)"},
+        ),
+        (
+            "lms",
+            "Open this link to choose a new password (valid for %(num)d hour):",
+            "Open this link to choose a new password (valid for %(num)d hours):",
+            {("fr", 1): "(valable 1 heure)", ("fr", 24): "(valable 24 heures)", ("rw", 1): "(umara isaha 1)"},
+        ),
+        (
+            "certificates",
+            "Too many checks from your network. Try again in %(num)d second.",
+            "Too many checks from your network. Try again in %(num)d seconds.",
+            {("fr", 1): "dans 1 seconde.", ("fr", 30): "dans 30 secondes.", ("rw", 30): "mu masegonda 30."},
+        ),
+    ],
+)
+def test_messages_with_a_count_have_each_languages_forms(app, package, singular, plural, cases):
+    for (language, number), expected in cases.items():
+        with app.test_request_context(), flask_babel.force_locale(language):
+            assert expected in flask_babel.ngettext(singular, plural, number).replace("\xa0", " ")

@@ -1,29 +1,24 @@
-"""What the hospital-track blocks (``skill_checklist``, ``procedure_log``) share: handlers that accept a
-JSON body from JavaScript or a plain HTML form without it, and :class:`HospitalBlockMixin`, everything
-else both do alike: completion by an assessor, the learner's and the assessor's views, the OLX shape
+"""What the hospital-track blocks (``skill_checklist``, ``procedure_log``) share: :class:`HospitalBlockMixin`,
+everything both do alike: completion by an assessor, the learner's and the assessor's views, the OLX shape
 (authored attributes, a ``<description>``, the block's own list as child elements), the assessor role
-check, comment rules, and the Jinja templates in ``templates/tot_blocks``.
+check, comment rules, and the Jinja templates in ``templates/tot_blocks``. Their handlers take JSON or a
+plain form alike (``courses/blocks/form_handlers.py``).
 
 The mixin is plain XBlock: both blocks run unchanged in the xblock-sdk workbench and in Open edX.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import json
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 import jinja2
 from lxml import etree
-from markupsafe import escape
 from web_fragments.fragment import Fragment
-from webob import Response
 from xblock.core import XBlock, XBlockMixin
-from xblock.exceptions import JsonHandlerError
 from xblock.fields import Scope
 
+from courses.blocks.form_handlers import HandlerError
 from courses.blocks.olx import OlxAttributesMixin
 
 AUTHORED_SCOPES = (Scope.content, Scope.settings)
@@ -52,93 +47,6 @@ def render_template(name: str, **context) -> str:
 
 def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class HandlerError(JsonHandlerError):
-    """A refused handler call: a status, a message for the person, and the form field at fault if any."""
-
-    def __init__(self, status_code: int, message: str, field: str | None = None):
-        super().__init__(status_code, message)
-        self.field = field
-
-
-def whole_number(value) -> int | None:  # noqa: ANN001
-    """A level or a scale position sent as a form field or in JSON ("3", 3), or None for anything else: a
-    list, text, or a JSON number too large for an int (1e999 is infinity to Python's JSON reader)."""
-    try:
-        return int(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-def _wants_json(request) -> bool:  # noqa: ANN001
-    return request.content_type == "application/json" or "application/json" in (request.accept.header_value or "")
-
-
-def _read_data(request, _) -> dict:  # noqa: ANN001
-    if request.content_type == "application/json":
-        try:
-            data = json.loads(request.body.decode("utf-8") or "{}")
-        except (ValueError, RecursionError) as exc:  # RecursionError: nested past the parser's depth
-            raise HandlerError(400, _("The request was not valid JSON.")) from exc
-        if not isinstance(data, dict):
-            raise HandlerError(400, _("The request was not a JSON object."))
-        return data
-    return {name: request.POST.get(name) for name in request.POST}
-
-
-def _same_origin_referer(request) -> str | None:  # noqa: ANN001
-    referer = request.referer or ""
-    parts = urlsplit(referer)
-    if parts.scheme in ("http", "https") and parts.netloc == request.host:
-        return referer.split("#", 1)[0]
-    return None
-
-
-def _html_page(title: str, message: str, back: str | None, back_label: str, status: int) -> Response:
-    link = f'<p><a href="{escape(back)}">{escape(back_label)}</a></p>' if back else ""
-    body = (
-        f'<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
-        f"<title>{escape(title)}</title></head><body><main><h1>{escape(title)}</h1>"
-        f'<p role="alert">{escape(message)}</p>{link}</main></body></html>'
-    )
-    return Response(body=body.encode("utf-8"), status=status, content_type="text/html", charset="utf-8")
-
-
-def form_handler(func):  # noqa: ANN001, ANN201
-    """A POST handler fed by JavaScript (a JSON body, a JSON answer) or by a plain HTML form without it
-    (then the answer is a redirect back to the page, or a short page saying what went wrong).
-
-    ``func(self, data, suffix)`` returns a dict (with a ``message``) or raises :class:`HandlerError`.
-    """
-
-    @XBlock.handler
-    @functools.wraps(func)
-    def wrapper(self, request, suffix=""):  # noqa: ANN001
-        wants_json = _wants_json(request)
-        _ = self.ugettext
-        try:
-            if request.method != "POST":
-                raise HandlerError(405, _("Send this with POST."))
-            result = func(self, _read_data(request, _), suffix)
-        except JsonHandlerError as err:
-            if wants_json:
-                body = {"error": err.message}
-                if getattr(err, "field", None):
-                    body["field"] = err.field
-                return Response(
-                    json.dumps(body), status=err.status_code, content_type="application/json", charset="utf-8"
-                )
-            back = _same_origin_referer(request)
-            return _html_page(_("Not saved"), err.message, back, _("Go back"), err.status_code)
-        if wants_json:
-            return Response(json.dumps(result), content_type="application/json", charset="utf-8")
-        back = _same_origin_referer(request)
-        if back:
-            return Response(status=303, location=f"{back}#{self.dom_id}")
-        return _html_page(_("Saved"), result.get("message", ""), None, "", 200)
-
-    return wrapper
 
 
 def set_authored_attributes(block, node, skip=()) -> None:  # noqa: ANN001
@@ -197,6 +105,10 @@ class HospitalBlockMixin(OlxAttributesMixin, XBlockMixin):
 
     def max_score(self) -> int:
         return 1
+
+    def ungettext(self, singular: str, plural: str, number: int) -> str:
+        """The plural form for ``number`` in the request's language: XBlock itself offers only ``ugettext``."""
+        return self.runtime.service(self, "i18n").ngettext(singular, plural, number)
 
     def publish_completed(self) -> None:
         """Record the assessor's verdict as the block's grade (1/1) and its completion."""

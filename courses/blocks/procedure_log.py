@@ -20,15 +20,8 @@ from lxml import etree
 from xblock.core import XBlock
 from xblock.fields import Integer, List, Scope, String
 
-from courses.blocks.hospital import (
-    N_,
-    HandlerError,
-    HospitalBlockMixin,
-    element_text,
-    form_handler,
-    now_iso,
-    whole_number,
-)
+from courses.blocks.form_handlers import HandlerError, form_handler, whole_number
+from courses.blocks.hospital import N_, HospitalBlockMixin, element_text, now_iso
 
 DEFAULT_SCALE = [
     N_("Observed"),
@@ -209,9 +202,11 @@ class ProcedureLogBlock(HospitalBlockMixin, XBlock):
             "verified": verified,
             "required": required,
             "complete": verified >= required,
-            "progress": _("{verified} of {required} supervised entries verified").format(
-                verified=verified, required=required
-            ),
+            "progress": self.ungettext(
+                "{verified} of {required} supervised entry verified",
+                "{verified} of {required} supervised entries verified",
+                required,
+            ).format(verified=verified, required=required),
             "today": datetime.now(UTC).date().isoformat(),
             "max_setting": MAX_SETTING,
             "max_reflection": MAX_REFLECTION,
@@ -224,7 +219,8 @@ class ProcedureLogBlock(HospitalBlockMixin, XBlock):
         if not value:
             raise HandlerError(400, _("{field}: this field is required.").format(field=label), field=name)
         if len(value) > limit:
-            raise HandlerError(400, _("{field}: at most {n} characters.").format(field=label, n=limit), field=name)
+            too_long = self.ungettext("{field}: at most {n} character.", "{field}: at most {n} characters.", limit)
+            raise HandlerError(400, too_long.format(field=label, n=limit), field=name)
         kind = identifier_kind(value)
         if kind:
             message = _(

@@ -15,15 +15,8 @@ from lxml import etree
 from xblock.core import XBlock
 from xblock.fields import Dict, Integer, List, Scope, String
 
-from courses.blocks.hospital import (
-    N_,
-    HandlerError,
-    HospitalBlockMixin,
-    element_text,
-    form_handler,
-    now_iso,
-    whole_number,
-)
+from courses.blocks.form_handlers import HandlerError, form_handler, whole_number
+from courses.blocks.hospital import N_, HospitalBlockMixin, element_text, now_iso
 
 # -- the block -----------------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ Used by the learner courseware (``courses.courseware.views``) and the studio's p
 from __future__ import annotations
 
 from flask import abort, render_template
-from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from courses import progress
 from courses.context import PublishedCourse, runtime_for
@@ -38,9 +38,7 @@ def render_unit(
         "head": parts.head,
         "body": parts.body,
         "foot": parts.foot,
-        "progress_line": ""
-        if preview
-        else _("Module: %(done)d of %(total)d done", done=module_done, total=len(module.units)),
+        "progress_line": "" if preview else _module_line(module_done, len(module.units)),
     }
     context = {
         "course": course,
@@ -64,3 +62,8 @@ def render_draft_unit(course: Course, usage_key: str):
     if current is None:
         abort(404)
     return render_unit(course, structure, current, DRAFT, {})
+
+
+def _module_line(done: int, total: int) -> str:
+    # Translators: units of the module done; the form follows the number done (French: "1 sur 3 terminé").
+    return ngettext("Module: %(num)d of %(total)d done", "Module: %(num)d of %(total)d done", done, total=total)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from courses.olx.errors import OlxError
 
@@ -128,7 +129,13 @@ def _read_members(stream: IO[bytes], max_bytes: int, max_members: int) -> dict[s
         with tarfile.open(fileobj=_CountingReader(stream, max_bytes), mode="r|gz") as tar:
             for count, member in enumerate(tar, start=1):
                 if count > max_members:
-                    raise OlxError(_("The archive has more than %(count)d files.", count=max_members))
+                    raise OlxError(
+                        ngettext(
+                            "The archive has more than %(num)d file.",
+                            "The archive has more than %(num)d files.",
+                            max_members,
+                        )
+                    )
                 name = safe_member_name(member.name)
                 if member.issym() or member.islnk():
                     raise OlxError(_("The archive contains a link (%(name)s); it was not imported.", name=name))

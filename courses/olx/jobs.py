@@ -18,7 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
@@ -150,10 +150,12 @@ def _failed(job_id: int) -> OlxImport:
 
 
 def stopped_message() -> str:
-    return _(
-        "This import ran for more than %(minutes)d minutes, the longest a worker allows, and was stopped. "
+    return ngettext(
+        "This import ran for more than %(num)d minute, the longest a worker allows, and was stopped. "
         "Import the archive again; if it stops again, ask an administrator to look at the worker's log.",
-        minutes=IMPORT_TIMEOUT_SECONDS // 60,
+        "This import ran for more than %(num)d minutes, the longest a worker allows, and was stopped. "
+        "Import the archive again; if it stops again, ask an administrator to look at the worker's log.",
+        IMPORT_TIMEOUT_SECONDS // 60,
     )
 
 

@@ -36,11 +36,14 @@ def import_summary(job: OlxImport) -> str:
     """What a finished import brought in, in the author's words."""
     summary = job.summary or {}
     title = job.course.title if job.course else job.filename
+    blocks, files = summary.get("blocks", 0), summary.get("files", 0)
+    # Translators: e.g. "Imported Welding: 16 blocks and 2 files. …"; each count's part is translated on its own,
+    # with its plural forms.
     message = _(
-        "Imported %(title)s: %(blocks)d blocks and %(files)d files. Review it, then publish it for learners.",
+        "Imported %(title)s: %(blocks)s and %(files)s. Review it, then publish it for learners.",
         title=title,
-        blocks=summary.get("blocks", 0),
-        files=summary.get("files", 0),
+        blocks=ngettext("%(num)d block", "%(num)d blocks", blocks),
+        files=ngettext("%(num)d file", "%(num)d files", files),
     )
     unavailable = summary.get("unavailable") or {}
     if unavailable:

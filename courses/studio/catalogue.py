@@ -10,6 +10,7 @@ any other installed block goes under "Other installed blocks" with the name its 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -46,6 +47,13 @@ KNOWN = {
         HOSPITAL,
     ),
 }
+
+
+def register_kind(block_type: str, name: Any, description: Any, group: str) -> None:
+    """Name and group a domain package's own block type in the picker (the assessments package's ``assessment``)."""
+    if group not in GROUPS:
+        raise ValueError(f"unknown component group {group!r}")
+    KNOWN[block_type] = (name, description, group)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import secrets
 
-from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from courses.blocks.skill_checklist import normalise_steps
 
@@ -67,9 +67,15 @@ def parse(raw: str | None, stored, raw_ids: str | None = None) -> list[dict]:  #
     lines = [_parse_line(line) for line in (raw or "").splitlines()]
     lines = [(text, must_pass) for text, must_pass in lines if text]
     if len(lines) > MAX_STEPS:
-        raise ValueError(_("A checklist has at most %(n)d steps.", n=MAX_STEPS))
+        raise ValueError(
+            ngettext("A checklist has at most %(num)d step.", "A checklist has at most %(num)d steps.", MAX_STEPS)
+        )
     if any(len(text) > MAX_STEP_LENGTH for text, _must in lines):
-        raise ValueError(_("Each step has at most %(n)d characters.", n=MAX_STEP_LENGTH))
+        raise ValueError(
+            ngettext(
+                "Each step has at most %(num)d character.", "Each step has at most %(num)d characters.", MAX_STEP_LENGTH
+            )
+        )
     old = normalise_steps(stored)
     known = {step["id"] for step in old}
     ids: list[str | None] = [None] * len(lines)

@@ -7,6 +7,7 @@ helper; changes go through ``courses.studio.services`` and ``courses.services``.
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from courses import queries, services, versions
@@ -217,7 +218,12 @@ def delete_block(code: str, usage_key: str):
         except studio.StudioError as error:
             flash(error.message, "error")
         else:
-            flash(_("Deleted (%(n)d items). Learners keep seeing it until you publish.", n=count), "info")
+            deleted = ngettext(
+                "Deleted (%(num)d item). Learners keep seeing it until you publish.",
+                "Deleted (%(num)d items). Learners keep seeing it until you publish.",
+                count,
+            )
+            flash(deleted, "info")
         return redirect(back)
     name = getattr(block, "display_name", "") or usage.block_type
     return render_template(

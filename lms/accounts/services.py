@@ -13,7 +13,7 @@ import unicodedata
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, lazy_ngettext, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -89,7 +89,9 @@ def name_problem(name: str) -> str | None:
     CSV imports, invitations, the command line) goes through :func:`create_user` or :func:`update_profile`,
     which ask this; the CSV import also asks it first, to report every bad line at once."""
     if not name or len(name) > NAME_MAX_LENGTH:
-        return _("Give a name of at most %(n)d characters.", n=NAME_MAX_LENGTH)
+        return ngettext(
+            "Give a name of at most %(num)d character.", "Give a name of at most %(num)d characters.", NAME_MAX_LENGTH
+        )
     if not is_one_line(name):
         return _("A name must be one line of text, without tabs or other control characters.")
     return None
@@ -103,7 +105,7 @@ def password_problem(password: str, email: str = "") -> str | None:
     """Why ``password`` is not acceptable, or None."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
-        return _("Use at least %(n)d characters.", n=minimum)
+        return ngettext("Use at least %(num)d character.", "Use at least %(num)d characters.", minimum)
     if len(password) > 200:
         return _("Use at most 200 characters.")
     lowered = password.lower()
@@ -344,7 +346,11 @@ def send_password_reset(email: str) -> None:
         user.email,
         user.language,
         _l("Reset your %(site)s password", site=site_name()),
-        _l("Open this link to choose a new password (valid for %(hours)d hours):", hours=hours),
+        lazy_ngettext(
+            "Open this link to choose a new password (valid for %(num)d hour):",
+            "Open this link to choose a new password (valid for %(num)d hours):",
+            hours,
+        ),
         link,
         _l("If you did not ask for this, ignore this message."),
     )
@@ -388,11 +394,12 @@ def create_invitation(email: str, roles: list[str], institution_id: int | None, 
         email,
         current_app.config["DEFAULT_LANGUAGE"],  # the invitee has no account, so no language, yet
         _l("You are invited to %(site)s", site=site_name()),
-        _l(
-            "%(name)s invited you to %(site)s. Open this link to create your account (valid %(days)d days):",
+        lazy_ngettext(
+            "%(name)s invited you to %(site)s. Open this link to create your account (valid %(num)d day):",
+            "%(name)s invited you to %(site)s. Open this link to create your account (valid %(num)d days):",
+            days,
             name=by.name,
             site=site_name(),
-            days=days,
         ),
         link,
     )

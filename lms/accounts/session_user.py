@@ -15,6 +15,7 @@ from typing import Any
 from flask_login import current_user
 from sqlalchemy import and_, bindparam, select
 
+from lms import hot_sql
 from lms.accounts.models import LOGIN_LIFETIME, AccountIdentity, User, UserLogin, UserRole, hash_token
 from lms.clock import utcnow
 from lms.db import db
@@ -27,7 +28,7 @@ _login_table = UserLogin.__table__
 # Built once: the user's columns and roles, one row per role (one row with a NULL role for none), and no
 # row at all unless the session's log-in is alive (lms/accounts/logins.py): one statement, as before
 # log-ins were recorded, and the log-in is found by its primary key.
-_LOAD = (
+_LOAD = hot_sql.HotStatement(
     select(*(_user_table.c[name] for name in _COLUMNS), _role_table.c.role)
     .select_from(
         _user_table.join(
@@ -78,7 +79,7 @@ def load_session_user(user_id: str) -> SessionUser | None:
     if not raw_id.isdigit() or not token:
         return None
     parameters = {"id": int(raw_id), "login": hash_token(token), "since": utcnow() - LOGIN_LIFETIME}
-    rows = db.session.connection().execute(_LOAD, parameters).all()
+    rows = _LOAD.all(parameters)
     if not rows:
         return None
     values = dict(zip(_COLUMNS, rows[0][: len(_COLUMNS)], strict=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -44,7 +45,11 @@ def login():
         except services.LoginThrottled as throttled:
             minutes = max(1, -(-throttled.retry_after // 60))
             form.form_errors.append(
-                _("Too many failed attempts. Try again in %(n)d minutes or reset your password.", n=minutes)
+                ngettext(
+                    "Too many failed attempts. Try again in %(num)d minute or reset your password.",
+                    "Too many failed attempts. Try again in %(num)d minutes or reset your password.",
+                    minutes,
+                )
             )
             response = current_app.make_response((render_template("accounts/login.html", form=form), 429))
             response.headers["Retry-After"] = str(throttled.retry_after)
@@ -129,7 +134,13 @@ def forgot_password():
         except rate_limits.RateLimited as limited:
             # The same answer whether or not the address has an account: counts are per address asked for.
             minutes = max(1, -(-limited.retry_after // 60))
-            form.form_errors.append(_("Too many reset requests. Try again in %(n)d minutes.", n=minutes))
+            form.form_errors.append(
+                ngettext(
+                    "Too many reset requests. Try again in %(num)d minute.",
+                    "Too many reset requests. Try again in %(num)d minutes.",
+                    minutes,
+                )
+            )
             response = current_app.make_response((render_template("accounts/forgot_password.html", form=form), 429))
             response.headers["Retry-After"] = str(limited.retry_after)
             return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, bindparam, func, or_, select
 
+from lms import hot_sql
 from lms.accounts.models import User
 from lms.cohorts import catalogue
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, cohort_instructor
@@ -61,7 +62,7 @@ def active_enrollments_of(user: User) -> list[Enrollment]:
     )
 
 
-_ENROLLED = (
+_ENROLLED = hot_sql.HotStatement(
     select(Enrollment.id)
     .join(Cohort)
     .where(
@@ -75,7 +76,7 @@ _ENROLLED = (
 
 def is_enrolled_in_course(user_id: int, course_id: int) -> bool:
     # Asked on every courseware request: the statement is built once (see courses/queries.py).
-    return db.session.connection().execute(_ENROLLED, {"user": user_id, "course": course_id}).first() is not None
+    return _ENROLLED.first({"user": user_id, "course": course_id}) is not None
 
 
 def instructs_course_learner(instructor_id: int, learner_id: int, course_id: int) -> bool:

@@ -13,6 +13,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, select, update
 from wtforms.validators import Email, ValidationError
 
@@ -218,14 +219,19 @@ def _read_rows(data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[RowE
     except csv.Error:
         # The reader cannot go on past one: a value longer than csv's field limit (128 KiB; a quotation mark
         # left open swallows the rest of the file) or a line break alone (CR) in a value without quotes.
-        message = _(
-            "This line cannot be read as CSV: a value may have at most %(n)d characters, and a line break in a "
+        message = ngettext(
+            "This line cannot be read as CSV: a value may have at most %(num)d character, and a line break in a "
             "value needs quotation marks around the value.",
-            n=csv.field_size_limit(),
+            "This line cannot be read as CSV: a value may have at most %(num)d characters, and a line break in a "
+            "value needs quotation marks around the value.",
+            csv.field_size_limit(),
         )
         return [], [RowError(_next_record_line(text, read_to), message)]
     if len(rows) > MAX_ROWS:
-        return [], [RowError(1, _("At most %(n)d rows can be imported at once.", n=MAX_ROWS))]
+        too_many = ngettext(
+            "At most %(num)d row can be imported at once.", "At most %(num)d rows can be imported at once.", MAX_ROWS
+        )
+        return [], [RowError(1, too_many)]
     return rows, []
 
 
@@ -273,7 +279,13 @@ def import_enrollments_csv(cohort: Cohort, data: bytes) -> ImportReport:
         if user is None and not name:
             problems.append(_("a name is needed to create the account"))
         elif user is None and len(name) > accounts.NAME_MAX_LENGTH:
-            problems.append(_("the name must have at most %(n)d characters", n=accounts.NAME_MAX_LENGTH))
+            problems.append(
+                ngettext(
+                    "the name must have at most %(num)d character",
+                    "the name must have at most %(num)d characters",
+                    accounts.NAME_MAX_LENGTH,
+                )
+            )
         elif user is None and not accounts.is_one_line(name):
             problems.append(_("the name must be one line of text, without tabs or other control characters"))
         institution_id = cohort.institution_id

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -155,11 +156,13 @@ def import_csv(cohort_id: int):
         # Nothing was written; the teardown rolls back anyway because of the 400.
         return _detail_page(cohort, import_form=form, report=report, status=400)
     flash(
+        # Translators: e.g. "Imported: 3 enrolled (2 new accounts), 1 already enrolled."; each count's part is
+        # translated on its own, with its plural forms.
         _(
-            "Imported: %(enrolled)d enrolled (%(created)d new accounts), %(already)d already enrolled.",
-            enrolled=report.enrolled,
-            created=report.accounts_created,
-            already=report.already_enrolled,
+            "Imported: %(enrolled)s (%(created)s), %(already)s.",
+            enrolled=ngettext("%(num)d enrolled", "%(num)d enrolled", report.enrolled),
+            created=ngettext("%(num)d new account", "%(num)d new accounts", report.accounts_created),
+            already=ngettext("%(num)d already enrolled", "%(num)d already enrolled", report.already_enrolled),
         ),
         "success",
     )

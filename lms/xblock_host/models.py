@@ -26,9 +26,9 @@ DRAFT, PUBLISHED = "draft", "published"
 class XBlockField(db.Model):
     __tablename__ = "xblock_field"
     __table_args__ = (
-        UniqueConstraint("branch", "scope", "block_key", "user_id", "field", name="uq_xblock_field_key"),
+        # In this order the key also serves a page's query (branch, its blocks, the user: lms/xblock_host/kvs.py).
+        UniqueConstraint("branch", "block_key", "user_id", "scope", "field", name="uq_xblock_field_key"),
         Index("ix_xblock_field_context_user", "context_key", "user_id"),
-        Index("ix_xblock_field_block_user", "block_key", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

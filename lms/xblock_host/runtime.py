@@ -30,6 +30,7 @@ from lms.xblock_host.services import (
     SettingsService,
     UserService,
     anonymous_user_id,
+    registered_service,
     request_locale,
 )
 
@@ -135,7 +136,8 @@ class LmsRuntime(Runtime):
 
     def prefetch_user_state(self, usage_keys) -> None:
         """Load the state of all these blocks in one query (call before rendering a unit)."""
-        self.user_rows.prefetch_user_blocks([str(key) for key in usage_keys], self.state_user_id)
+        keys = [key if isinstance(key, UsageKey) else UsageKey(key) for key in usage_keys]
+        self.user_rows.prefetch_user_blocks(keys, self.state_user_id)
 
     def applicable_aside_types(self, block):
         # The base class scans every installed entry point on each render: 95% of a page's time.
@@ -151,6 +153,8 @@ class LmsRuntime(Runtime):
         if service_name == "i18n":
             return I18nService(type(block), self.locale)
         service = self._services.get(service_name)
+        if service is None and (factory := registered_service(service_name)) is not None:
+            service = self._services[service_name] = factory(self)  # built once per runtime
         if service is None and declaration == "need":
             raise NoSuchServiceError(f"Service {service_name!r} is not available.")
         return service

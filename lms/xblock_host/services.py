@@ -1,4 +1,5 @@
-"""The runtime services blocks ask for: ``user``, ``i18n``, ``settings`` and ``replace_urls``.
+"""The runtime services blocks ask for: ``user``, ``i18n``, ``settings`` and ``replace_urls``, and those
+domain packages add (:func:`register_service`: the assessments package's ``assessments``).
 
 (``field-data`` is the runtime's own FieldData.) The ``user`` service speaks the ``edx-platform.*``
 vocabulary community blocks read from ``opt_attrs``; it never pretends to be Open edX otherwise.
@@ -10,6 +11,7 @@ import gettext
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -20,6 +22,19 @@ from xblock.reference.user_service import UserService as _UserServiceBase
 from xblock.reference.user_service import XBlockUser
 
 from lms import domains
+
+ServiceFactory = Callable[[Any], Any]  # the runtime -> the service for it (or None: not offered there)
+_factories: dict[str, ServiceFactory] = {}
+
+
+def register_service(name: str, factory: ServiceFactory) -> None:
+    """Offer a service to the blocks that ask for it (``@XBlock.needs(name)`` or ``wants``): ``factory(runtime)``
+    builds it the first time a block of that runtime asks."""
+    _factories[name] = factory
+
+
+def registered_service(name: str) -> ServiceFactory | None:
+    return _factories.get(name)
 
 
 def ours(module: str) -> bool:

@@ -42,7 +42,7 @@ SCRIPT = textwrap.dedent(
     from workbench import scenarios
     from workbench.runtime import ID_MANAGER, WorkbenchRuntime
 
-    OURS = ["html", "video", "resource", "skill_checklist", "procedure_log"]
+    OURS = ["html", "video", "resource", "skill_checklist", "procedure_log", "assessment"]
     COURSE = """<course display_name="Infection prevention" org="RP" course="IPC1">
       <chapter display_name="Module 1: Hand hygiene">
         <sequential display_name="Lesson 1" graded="true" format="Post-test">
@@ -67,6 +67,7 @@ SCRIPT = textwrap.dedent(
         "resource": ["Handouts", "Hand hygiene poster", "PDF document", "240 KB", "Audit form", "Spreadsheet"],
         "skill_checklist": ["Insert a peripheral IV cannula", "Performs hand hygiene", "Must pass", "Not yet"],
         "procedure_log": ["Urinary catheterisation", "0 of 2 supervised entries verified", "Do not enter patient names"],
+        "assessment": ["Electrical safety check", "Start"],
     }
 
 
@@ -229,6 +230,36 @@ SCRIPT = textwrap.dedent(
         entry["handler"] = result
 
 
+    def interact_assessment(entry, usage_id):
+        runtime = WorkbenchRuntime("student_1")
+        block = runtime.get_block(usage_id)
+        events = with_published(runtime)
+        result = {"start": call(runtime, block, "start", {})}
+        attempt = WorkbenchRuntime("student_1").get_block(usage_id).own_attempts[-1]
+        page = WorkbenchRuntime("student_1").render(runtime.get_block(usage_id), "student_view").content
+        result["page_shows_questions"] = "protective earth" in page and "Save and next" in page
+        result["page_hides_keys"] = "fraction" not in page and "Blue is neutral" not in page
+        right = {"Which colour": "gy", "Before working": "iso"}
+        for slot in attempt["slots"]:
+            choice = next(v for k, v in right.items() if k in slot["definition"]["stem"])
+            if "Before working" in slot["definition"]["stem"]:
+                choice = "fuse"  # one wrong answer
+            body = {"attempt": attempt["id"], "slot": slot["slot"], "answer": [choice], "sequence": 1}
+            result.setdefault("answers", []).append(call(runtime, runtime.get_block(usage_id), "answer", body)[0])
+        result["tampered"] = call(
+            runtime, runtime.get_block(usage_id), "answer", {"attempt": attempt["id"], "slot": 1, "answer": ["x"], "sequence": 2}
+        )[0]
+        result["submit"] = call(runtime, runtime.get_block(usage_id), "submit", {"attempt": attempt["id"]})
+        result["late"] = call(
+            runtime, runtime.get_block(usage_id), "answer", {"attempt": attempt["id"], "slot": 1, "answer": ["gy"], "sequence": 3}
+        )[0]
+        saved = WorkbenchRuntime("student_1").get_block(usage_id)
+        result["state"] = [saved.own_attempts[-1]["state"], saved.own_attempts[-1]["mark"]]
+        result["events"] = events
+        result["review"] = WorkbenchRuntime("student_1").render(saved, "student_view").content
+        entry["handler"] = result
+
+
     report = {}
     try:
         client = Client()
@@ -253,6 +284,7 @@ SCRIPT = textwrap.dedent(
         open_edx_video(report)
         interact_checklist(report["skill_checklist"], scenarios.SCENARIOS["skill_checklist.0"].usage_id, client)
         interact_logbook(report["procedure_log"], scenarios.SCENARIOS["procedure_log.0"].usage_id)
+        interact_assessment(report["assessment"], scenarios.SCENARIOS["assessment.0"].usage_id)
     except Exception:
         report["_error"] = traceback.format_exc()
     print("REPORT " + json.dumps(report, default=str))
@@ -375,3 +407,20 @@ def test_procedure_log_handlers_in_workbench(report):
     assert result["reviewed"][0]["review"]["comment"] == "Seen"
     assert [event for event, _data in result["events"]] == ["grade", "completion"]
     assert result["assessor_view"]
+
+
+def test_the_assessment_block_runs_in_the_workbench_with_the_questions_it_carries(report):
+    entry = report["assessment"]
+    assert "render_error" not in entry, entry["render_error"]
+    assert entry["class"] == "assessments.blocks.assessment.AssessmentBlock"
+    assert entry["missing_text"] == [] and entry["page_status"] == 200
+    assert entry["fields_equal"], entry.get("diff")
+    assert entry["export_stable"], entry["export"]
+    result = entry["handler"]
+    assert result["start"][0] == 200 and result["page_shows_questions"] and result["page_hides_keys"]
+    assert result["answers"] == [200, 200] and result["tampered"] == 400
+    assert result["submit"][0] == 200 and result["submit"][1]["percent"] == 50
+    assert result["late"] == 409  # nothing changes after the submission
+    assert result["state"] == ["submitted", 1.0]
+    assert ["grade", {"value": 50.0, "max_value": 100}] in result["events"]
+    assert "Your score: 50%" in result["review"] and "Blue is neutral" not in result["review"]

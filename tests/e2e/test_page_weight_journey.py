@@ -106,7 +106,7 @@ def test_every_learner_page_keeps_its_weight_budget(new_context, learner_state):
     walker = new_context(storage_state=learner_state).new_page()
     pages = learner_pages(walker)
     units = [path for path in pages if "/unit/" in path]
-    assert len(units) >= 9, pages  # every unit of both demo courses (4 and 5)
+    assert len(units) >= 9, pages  # every unit of both demo courses (4 and 6)
 
     report, over = [], []
     text_units = 0

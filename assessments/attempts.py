@@ -1,0 +1,335 @@
+"""A learner's attempts at an assessment: starting one (drawing its questions), saving answers, submitting,
+grading, closing what the deadline ended, and accommodations (services: they flush, never commit).
+
+**Nothing is lost, nothing counts twice.** Every change to an attempt first locks its row (``FOR UPDATE`` on
+PostgreSQL; on SQLite the writing transaction already holds the one write lock), then checks its state and
+deadline: an answer saved after the submission or the deadline is refused, and two submissions (a double
+click, two tabs) give one result. An answer carries the browser's sequence number; an older or repeated
+one (an offline replay) is acknowledged and ignored, so answers land in order and once.
+
+**Drawing.** The attempt's ``seed`` decides which questions a blueprint draws from each category and in
+which order they and their options appear. A post-test draws, where the category allows, questions the
+learner did not see in the pre-test: the two are parallel forms of one blueprint.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from assessments import bank, items
+from assessments.errors import AttemptClosed, AttemptRefused, BlueprintError
+from assessments.models import Accommodation, Attempt, AttemptAnswer, AttemptState, Question, QuestionVersion
+from assessments.scoring import graded_percent  # noqa: F401 - part of this module's interface
+from lms import signals
+from lms.clock import utcnow
+from lms.db import db
+
+KINDS = ("pre", "post", "practice")
+
+
+@dataclass(frozen=True)
+class Draw:
+    """Part of a blueprint: ``count`` questions from the category at ``category`` (and its subcategories)."""
+
+    category: str
+    count: int
+    mark: float | None = None  # each drawn question's mark; None: the question's own default mark
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What an assessment block says about its attempts (the block passes its fields)."""
+
+    usage_key: str
+    course_id: int
+    kind: str = "practice"
+    draws: tuple[Draw, ...] = ()
+    question_ids: tuple[int, ...] = ()  # a fixed list, used when there are no draws
+    time_limit_minutes: int = 0  # 0: no limit
+    attempts_allowed: int = 1  # 0: no limit
+    grading: str = "highest"
+    pass_mark: float = 50.0  # percent
+    shuffle_questions: bool = True
+    pre_usage_keys: tuple[str, ...] = field(default=())  # a post-test's pre-tests, for parallel forms
+
+
+# -- reading ---------------------------------------------------------------------------------------------------
+def attempts_of(user_id: int, usage_key: str) -> list[Attempt]:
+    return list(
+        db.session.scalars(
+            select(Attempt).where(Attempt.user_id == user_id, Attempt.usage_key == usage_key).order_by(Attempt.number)
+        )
+    )
+
+
+def accommodations(user_id: int, usage_key: str) -> tuple[int, int]:
+    """(extra minutes, extra attempts) granted to the learner on this assessment."""
+    minutes, extra = db.session.execute(
+        select(
+            func.coalesce(func.sum(Accommodation.extra_minutes), 0),
+            func.coalesce(func.sum(Accommodation.extra_attempts), 0),
+        ).where(Accommodation.user_id == user_id, Accommodation.usage_key == usage_key)
+    ).one()
+    return int(minutes), int(extra)
+
+
+def attempts_left(settings: Settings, user_id: int, taken: int | None = None) -> int | None:
+    """How many more attempts the learner may start (None: no limit)."""
+    if settings.attempts_allowed == 0 and settings.kind != "pre":
+        return None
+    allowed = 1 if settings.kind == "pre" else settings.attempts_allowed
+    allowed += accommodations(user_id, settings.usage_key)[1]
+    if taken is None:
+        taken = len(attempts_of(user_id, settings.usage_key))
+    return max(0, allowed - taken)
+
+
+# -- starting --------------------------------------------------------------------------------------------------
+def in_progress(settings: Settings, user_id: int, now: datetime | None = None) -> Attempt | None:
+    """The learner's open attempt, if any; one whose deadline has passed is submitted first (and None returned)."""
+    attempt = db.session.scalar(
+        select(Attempt).where(
+            Attempt.user_id == user_id,
+            Attempt.usage_key == settings.usage_key,
+            Attempt.state == AttemptState.IN_PROGRESS,
+        )
+    )
+    if attempt is not None and _past_deadline(attempt, now or utcnow()):
+        submit(attempt, by="deadline", now=now)
+        return None
+    return attempt
+
+
+def start(settings: Settings, user_id: int, now: datetime | None = None) -> Attempt:
+    """The learner's open attempt, or a new one with its questions drawn; AttemptRefused when none is left."""
+    now = now or utcnow()
+    current = in_progress(settings, user_id, now)
+    if current is not None:
+        return current
+    taken = attempts_of(user_id, settings.usage_key)
+    left = attempts_left(settings, user_id, len(taken))
+    if left == 0:
+        raise AttemptRefused(ngettext("You have used your attempt.", "You have used all %(num)d attempts.", len(taken)))
+    seed = secrets.randbelow(2**31)
+    slots = draw(settings, random.Random(seed), _seen_in_pre(settings, user_id))
+    extra_minutes = accommodations(user_id, settings.usage_key)[0]
+    attempt = Attempt(
+        user_id=user_id,
+        course_id=settings.course_id,
+        usage_key=settings.usage_key,
+        kind=settings.kind,
+        number=len(taken) + 1,
+        seed=seed,
+        started_at=now,
+        deadline=now + timedelta(minutes=settings.time_limit_minutes + extra_minutes)
+        if settings.time_limit_minutes
+        else None,
+        max_mark=sum(mark for _version, mark in slots),
+    )
+    try:
+        with db.session.begin_nested():  # two tabs starting at once: the attempt number is unique
+            db.session.add(attempt)
+            db.session.flush()
+    except IntegrityError:
+        current = in_progress(settings, user_id, now)
+        if current is None:
+            raise AttemptRefused(_("Another attempt was started at the same moment. Reload the page.")) from None
+        return current
+    db.session.add_all(
+        AttemptAnswer(attempt_id=attempt.id, slot=number, version_id=version.id, max_mark=mark)
+        for number, (version, mark) in enumerate(slots, 1)
+    )
+    db.session.flush()
+    return attempt
+
+
+def draw(settings: Settings, rng: random.Random, avoid: set[int] = frozenset()) -> list[tuple[QuestionVersion, float]]:
+    """The versions an attempt draws (current versions), each with its mark, in the attempt's order."""
+    chosen: list[tuple[Question, float | None]] = []
+    if settings.draws:
+        for part in settings.draws:
+            pool = _pool(settings.course_id, part.category)
+            if len(pool) < part.count:
+                raise BlueprintError(
+                    _(
+                        "Not enough questions in “%(category)s” of the question bank: this assessment draws "
+                        "%(need)d, the category has %(have)d.",
+                        have=len(pool),
+                        category=part.category or _("all categories"),
+                        need=part.count,
+                    )
+                )
+            fresh = [q for q in pool if q.id not in avoid]
+            # Questions unseen in the pre-test first, where there are enough; then the others.
+            picked = rng.sample(fresh, min(part.count, len(fresh)))
+            if len(picked) < part.count:
+                rest = [q for q in pool if q.id in avoid]
+                picked += rng.sample(rest, part.count - len(picked))
+            chosen.extend((q, part.mark) for q in picked)
+    else:
+        by_id = {
+            q.id: q
+            for q in db.session.scalars(
+                select(Question).where(Question.course_id == settings.course_id, Question.id.in_(settings.question_ids))
+            )
+        }
+        missing = [qid for qid in settings.question_ids if qid not in by_id]
+        if missing or not settings.question_ids:
+            raise BlueprintError(_("This assessment has no questions yet, or some were deleted from the bank."))
+        chosen = [(by_id[qid], None) for qid in settings.question_ids]
+    if settings.shuffle_questions:
+        rng.shuffle(chosen)
+    result = []
+    for question, mark in chosen:
+        version = question.current_version
+        if version is None:
+            raise BlueprintError(_("A question of this assessment has no content."))
+        kind = items.get(version.definition["type"])
+        result.append((version, 0.0 if not kind.scored else (mark or float(version.definition["default_mark"]))))
+    return result
+
+
+def _pool(course_id: int, path: str) -> list[Question]:
+    stmt = select(Question).where(Question.course_id == course_id, Question.current_version_id.is_not(None))
+    path = bank.normalise_path(path) if path else ""
+    if path:
+        from assessments.models import QuestionCategory
+
+        stmt = stmt.join(QuestionCategory).where(
+            (QuestionCategory.path == path) | QuestionCategory.path.startswith(f"{path}/")
+        )
+    return list(db.session.scalars(stmt.order_by(Question.id)))
+
+
+def _seen_in_pre(settings: Settings, user_id: int) -> set[int]:
+    if settings.kind != "post" or not settings.pre_usage_keys:
+        return set()
+    return set(
+        db.session.scalars(
+            select(QuestionVersion.question_id)
+            .join(AttemptAnswer, AttemptAnswer.version_id == QuestionVersion.id)
+            .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+            .where(Attempt.user_id == user_id, Attempt.usage_key.in_(settings.pre_usage_keys))
+        )
+    )
+
+
+# -- answering ---------------------------------------------------------------------------------------------------
+def _locked(attempt: Attempt) -> Attempt:
+    """The attempt re-read under a row lock (PostgreSQL), so a save and a submission take turns."""
+    return db.session.scalars(
+        select(Attempt).where(Attempt.id == attempt.id).with_for_update().execution_options(populate_existing=True)
+    ).one()
+
+
+def _past_deadline(attempt: Attempt, now: datetime) -> bool:
+    return attempt.deadline is not None and now >= attempt.deadline
+
+
+def save_answer(attempt: Attempt, slot: int, raw: object, sequence: int, now: datetime | None = None) -> AttemptAnswer:
+    """Store the learner's answer in ``slot``; AttemptClosed after the submission or the deadline (the attempt is
+    then submitted), ``items.ResponseInvalid`` for an answer that does not fit the question, LookupError for a
+    slot the attempt does not have. An answer older than the stored one (``sequence``) is ignored."""
+    now = now or utcnow()
+    attempt = _locked(attempt)
+    if attempt.state != AttemptState.IN_PROGRESS:
+        raise AttemptClosed(_("This attempt has been submitted: answers can no longer change."))
+    if _past_deadline(attempt, now):
+        submit(attempt, by="deadline", now=now)
+        raise AttemptClosed(_("Time is up: this attempt was submitted with the answers saved before the deadline."))
+    answer = next((a for a in attempt.answers if a.slot == slot), None)
+    if answer is None:
+        raise LookupError(slot)
+    definition = answer.version.definition
+    response = items.get(definition["type"]).parse(definition, raw)
+    if sequence > answer.sequence:
+        answer.response, answer.saved_at, answer.sequence = response, now, sequence
+        db.session.flush()
+    return answer
+
+
+def submit(attempt: Attempt, by: str = "learner", now: datetime | None = None) -> Attempt:
+    """Submit and grade the attempt, once: a second submission (two tabs, a retry) returns it as it is."""
+    now = now or utcnow()
+    attempt = _locked(attempt)
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return attempt
+    attempt.state = AttemptState.SUBMITTED
+    # Past the deadline, the attempt counts as submitted at the deadline, whoever closes it and when.
+    attempt.submitted_at = min(now, attempt.deadline) if attempt.deadline else now
+    attempt.submitted_by = by
+    grade(attempt)
+    signals.announce(signals.attempt_submitted, attempt.id, user_id=attempt.user_id, usage_key=attempt.usage_key)
+    return attempt
+
+
+def grade(attempt: Attempt) -> None:
+    """Score every answer that a type scores; the attempt's mark once nothing waits for a person."""
+    for answer in attempt.answers:
+        if answer.graded_by_id is not None:
+            continue  # a person's grade stands (an essay, an override)
+        definition = answer.version.definition
+        kind = items.get(definition["type"])
+        answer.fraction = kind.score(definition, answer.response).fraction if kind.scored else 0.0
+    _total(attempt)
+
+
+def _total(attempt: Attempt) -> None:
+    waiting = any(a.fraction is None for a in attempt.answers)
+    attempt.needs_grading = waiting
+    attempt.mark = None if waiting else sum(a.fraction * a.max_mark for a in attempt.answers)
+    db.session.flush()
+    if not waiting:
+        signals.announce(signals.attempt_graded, attempt.id, user_id=attempt.user_id, usage_key=attempt.usage_key)
+
+
+def close_expired(now: datetime | None = None) -> int:
+    """Submit every open attempt whose deadline has passed (a job: nobody may ever come back to them)."""
+    now = now or utcnow()
+    expired = db.session.scalars(
+        select(Attempt).where(Attempt.state == AttemptState.IN_PROGRESS, Attempt.deadline <= now)
+    ).all()
+    for attempt in expired:
+        submit(attempt, by="deadline", now=now)
+    return len(expired)
+
+
+# -- accommodations ----------------------------------------------------------------------------------------------
+def grant(
+    user_id: int, usage_key: str, reason: str, by_id: int, extra_minutes: int = 0, extra_attempts: int = 0
+) -> Accommodation:
+    """Give one learner extra time or another attempt, recorded with who and why; an open attempt's deadline
+    moves at once."""
+    if not reason.strip():
+        raise AttemptRefused(_("Say why the learner gets this."))
+    if extra_minutes < 0 or extra_attempts < 0 or not (extra_minutes or extra_attempts):
+        raise AttemptRefused(_("Give extra minutes or extra attempts."))
+    accommodation = Accommodation(
+        user_id=user_id,
+        usage_key=usage_key,
+        extra_minutes=extra_minutes,
+        extra_attempts=extra_attempts,
+        reason=reason.strip(),
+        granted_by_id=by_id,
+    )
+    db.session.add(accommodation)
+    if extra_minutes:
+        for attempt in db.session.scalars(
+            select(Attempt).where(
+                Attempt.user_id == user_id,
+                Attempt.usage_key == usage_key,
+                Attempt.state == AttemptState.IN_PROGRESS,
+                Attempt.deadline.is_not(None),
+            )
+        ):
+            attempt.deadline += timedelta(minutes=extra_minutes)
+    db.session.flush()
+    return accommodation

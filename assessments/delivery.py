@@ -1,0 +1,141 @@
+"""The ``assessments`` runtime service: an assessment block's attempts kept in the LMS's tables.
+
+The block (``assessments/blocks/assessment.py``) asks for this service; where a runtime offers it, the
+questions come from the course's bank and the attempts, answers and grades live in the tables of
+``assessments/models.py`` through ``assessments/attempts.py``, which keep the promises (nothing lost,
+one result, the server's deadline). A learner only ever reaches their own attempts: every call names the
+runtime's state user, and an attempt id from the browser that is not theirs, or not of this block, is refused.
+
+In a draft preview (an author trying the unit) nothing is recorded: the block shows a sample draw.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from sqlalchemy import select
+
+from assessments import attempts
+from assessments.attempts import Draw, Settings
+from assessments.blocks.views import AttemptView, SlotView
+from assessments.errors import NotYours
+from assessments.models import Attempt, AttemptState
+from lms.db import db
+from lms.xblock_host.models import PUBLISHED
+
+
+class AssessmentService:
+    def __init__(self, runtime: Any):
+        self.context = runtime.context
+        self.user_id = runtime.state_user_id
+        self.preview = runtime.context.branch != PUBLISHED
+
+    # -- settings ----------------------------------------------------------------------------------------
+    def settings(self, block: Any) -> Settings:
+        draws = tuple(
+            Draw(str(d.get("category", "")), int(d.get("count", 0)), d.get("mark"))
+            for d in block.draws
+            if isinstance(d, dict) and int(d.get("count", 0) or 0) > 0
+        )
+        return Settings(
+            usage_key=str(block.scope_ids.usage_id),
+            course_id=self.context.course_id,
+            kind=block.kind,
+            draws=draws,
+            question_ids=tuple(int(q) for q in block.question_ids),
+            time_limit_minutes=int(block.time_limit_minutes or 0),
+            attempts_allowed=int(block.attempts_allowed or 0),
+            grading=block.grading,
+            pass_mark=float(block.pass_mark),
+            shuffle_questions=bool(block.shuffle_questions),
+            pre_usage_keys=self._pre_tests() if block.kind == "post" else (),
+        )
+
+    def _pre_tests(self) -> tuple[str, ...]:
+        """The course's pre-tests (a post-test draws what they did not show)."""
+        snapshot = getattr(self.context.authored, "snapshot", {})
+        return tuple(
+            key
+            for key, entry in snapshot.items()
+            if entry.get("type") == "assessment" and entry.get("fields", {}).get("kind") == "pre"
+        )
+
+    # -- attempts ----------------------------------------------------------------------------------------
+    def history(self, block: Any) -> list[AttemptView]:
+        settings = self.settings(block)
+        attempts.in_progress(settings, self.user_id)  # an expired attempt is submitted before it is shown
+        return [_view(a) for a in attempts.attempts_of(self.user_id, settings.usage_key)]
+
+    def attempts_left(self, block: Any) -> int | None:
+        return attempts.attempts_left(self.settings(block), self.user_id)
+
+    def start(self, block: Any) -> AttemptView:
+        return _view(attempts.start(self.settings(block), self.user_id))
+
+    def save(self, block: Any, attempt_id: int, slot: int, raw: Any, sequence: int | None) -> SlotView:
+        attempt = self._own(block, attempt_id)
+        if sequence is None:  # a form: the next change after the stored one
+            sequence = next((a.sequence for a in attempt.answers if a.slot == slot), 0) + 1
+        answer = attempts.save_answer(attempt, slot, raw, sequence)
+        return _slot(answer)
+
+    def submit(self, block: Any, attempt_id: int) -> AttemptView:
+        return _view(attempts.submit(self._own(block, attempt_id)))
+
+    def sample(self, block: Any) -> list[SlotView]:
+        """A draw as a learner might get it, recorded nowhere (an author's preview)."""
+        drawn = attempts.draw(self.settings(block), random.Random())
+        return [SlotView(slot=n, definition=v.definition, max_mark=mark) for n, (v, mark) in enumerate(drawn, 1)]
+
+    def post_test_taken(self) -> bool:
+        """Whether the learner has submitted a post-test of this course (a pre-test's answers show after it)."""
+        return (
+            db.session.scalar(
+                select(Attempt.id).where(
+                    Attempt.user_id == self.user_id,
+                    Attempt.course_id == self.context.course_id,
+                    Attempt.kind == "post",
+                    Attempt.state == AttemptState.SUBMITTED,
+                )
+            )
+            is not None
+        )
+
+    def _own(self, block: Any, attempt_id: Any) -> Attempt:
+        try:
+            attempt = db.session.get(Attempt, int(attempt_id))
+        except (TypeError, ValueError):
+            attempt = None
+        if attempt is None or attempt.user_id != self.user_id or attempt.usage_key != str(block.scope_ids.usage_id):
+            raise NotYours(attempt_id)
+        return attempt
+
+
+def _slot(answer: Any) -> SlotView:
+    return SlotView(
+        slot=answer.slot,
+        definition=answer.version.definition,
+        max_mark=answer.max_mark,
+        response=answer.response,
+        sequence=answer.sequence,
+        saved_at=answer.saved_at,
+        fraction=answer.fraction,
+        comment=answer.comment,
+    )
+
+
+def _view(attempt: Attempt) -> AttemptView:
+    return AttemptView(
+        id=attempt.id,
+        number=attempt.number,
+        state=attempt.state,
+        seed=attempt.seed,
+        started_at=attempt.started_at,
+        deadline=attempt.deadline,
+        submitted_at=attempt.submitted_at,
+        mark=attempt.mark,
+        max_mark=attempt.max_mark,
+        needs_grading=attempt.needs_grading,
+        slots=[_slot(a) for a in attempt.answers],
+    )

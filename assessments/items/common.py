@@ -1,0 +1,77 @@
+"""What item types share: the common keys of a definition, ids, sanitised HTML, marks and fractions."""
+
+from __future__ import annotations
+
+import math
+import re
+import secrets
+from typing import Any
+
+from assessments.items.base import ItemInvalid
+from courses.blocks.sanitize import clean_html
+
+_ID = re.compile(r"^[a-z0-9]{1,12}$")
+
+
+def common(data: dict[str, Any], type_name: str, stem_required: bool = True) -> dict[str, Any]:
+    """The common keys, checked and canonical; type modules add their own keys to the result."""
+    errors = []
+    stem = clean_html(str(data.get("stem") or "")).strip()
+    if stem_required and not stem:
+        errors.append("the question text is empty")
+    mark = data.get("default_mark", 1)
+    try:
+        mark = float(mark)
+    except (TypeError, ValueError):
+        mark = math.nan
+    if not math.isfinite(mark) or mark <= 0:
+        errors.append("the default mark must be a number above 0")
+    if errors:
+        raise ItemInvalid(errors)
+    return {
+        "type": type_name,
+        "stem": stem,
+        "general_feedback": clean_html(str(data.get("general_feedback") or "")).strip(),
+        "default_mark": mark,
+    }
+
+
+def html(value: Any) -> str:
+    """Authored HTML of an option or a feedback, sanitised."""
+    return clean_html(str(value or "")).strip()
+
+
+def fraction(value: Any, lowest: float = -1.0) -> float:
+    """A fraction of the mark in [lowest, 1]; ItemInvalid otherwise."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ItemInvalid(f"{value!r} is not a fraction") from None
+    if not math.isfinite(number) or not lowest <= number <= 1:
+        raise ItemInvalid(f"a fraction must be between {lowest:g} and 1, not {value!r}")
+    return number
+
+
+def assign_ids(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keep each entry's valid id (so a response to an earlier version names the same entry), give new
+    entries fresh ones, and refuse duplicates."""
+    seen: set[str] = set()
+    for entry in entries:
+        given = entry.get("id")
+        if isinstance(given, str) and _ID.match(given):
+            if given in seen:
+                raise ItemInvalid(f"the id {given!r} is used twice")
+            seen.add(given)
+    for entry in entries:
+        if not (isinstance(entry.get("id"), str) and _ID.match(entry["id"])):
+            new = secrets.token_hex(3)
+            while new in seen:
+                new = secrets.token_hex(3)
+            entry["id"] = new
+            seen.add(new)
+    return entries
+
+
+def plain(html_text: str) -> str:
+    """HTML as one line of plain text (tables, CSV)."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html_text).split())

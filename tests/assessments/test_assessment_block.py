@@ -1,0 +1,214 @@
+"""The assessment block in the LMS: a learner starts an attempt, saves answers with JavaScript (JSON) and
+without it (forms), submits once, and sees a result; keys never reach the page; others' attempts and
+tampered answers are refused; an author's preview records nothing."""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from assessments import bank
+from assessments.models import Attempt, AttemptState
+from courses.models import BlockGrade
+from courses.studio import services as studio
+from courses.versions import publish
+from lms.db import db
+from tests.blocks.helpers import block_html, configure, handler_url
+
+REFERER = "http://localhost/learn/{code}/unit/{unit}"
+
+
+@pytest.fixture
+def assessed(factory):
+    author = factory.user("author")
+    course = factory.course(owner=author, code="ELEC-1")
+    bank.import_questions(
+        course.id,
+        [
+            bank.NewQuestion(
+                {
+                    "type": "single_choice",
+                    "stem": f"<p>Safety question {n}</p>",
+                    "choices": [
+                        {"text": f"Right answer {n}", "fraction": 1, "feedback": f"Well done {n}"},
+                        {"text": f"Wrong answer {n}", "feedback": f"Think again {n}"},
+                    ],
+                    "general_feedback": f"<p>Explanation {n}</p>",
+                },
+                category="Safety",
+            )
+            for n in range(3)
+        ],
+    )
+    chapter = studio.add_block(course, course.root_key, "chapter", author, "Before you start")
+    sequential = studio.add_block(course, chapter, "sequential", author, "Pre-test")
+    unit = studio.add_block(course, sequential, "vertical", author, "Pre-test")
+    key = studio.add_block(course, unit, "assessment", author)
+    configure(
+        course,
+        key,
+        author,
+        {
+            "display_name": "Safety check",
+            "kind": "practice",
+            "draws": [{"category": "Safety", "count": 3}],
+            "attempts_allowed": 2,
+        },
+    )
+    publish(course, author)
+    learner, other = factory.user("learner"), factory.user("learner")
+    factory.cohort(course=course, learners=[learner, other])
+    db.session.commit()
+    return {"course": course, "unit": unit, "key": key, "learner": learner, "other": other, "author": author}
+
+
+def _page(client, built) -> str:
+    response = client.get(f"/learn/{built['course'].code}/unit/{built['unit']}")
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return response.get_data(as_text=True)
+
+
+def _referer(built) -> dict:
+    return {"Referer": REFERER.format(code=built["course"].code, unit=built["unit"])}
+
+
+def _start(client, built) -> str:
+    url = handler_url(_page(client, built), built["key"], "start")
+    response = client.post(url, headers=_referer(built))
+    assert response.status_code == 303
+    return _page(client, built)
+
+
+def _attempt(built) -> Attempt:
+    return db.session.scalars(select(Attempt).where(Attempt.user_id == built["learner"].id)).one()
+
+
+def _choice(answer, right: bool) -> str:
+    return next(c["id"] for c in answer.version.definition["choices"] if (c["fraction"] == 1) == right)
+
+
+def test_a_learner_takes_the_test_with_javascript_and_sees_the_result(client, auth, assessed):
+    auth.login(assessed["learner"])
+    page = _start(client, assessed)
+    attempt = _attempt(assessed)
+    assert "Safety question" in page and "Save and next" in page
+    answer_url = handler_url(page, assessed["key"], "answer")
+    for n, answer in enumerate(attempt.answers):
+        body = {"attempt": attempt.id, "slot": answer.slot, "answer": [_choice(answer, right=n < 2)], "sequence": 1}
+        response = client.post(answer_url, json=body)
+        assert response.status_code == 200 and response.get_json()["saved"] is True
+    submit = handler_url(page, assessed["key"], "submit")
+    response = client.post(submit, json={"attempt": attempt.id})
+    assert response.status_code == 200 and round(response.get_json()["percent"]) == 67
+    result = _page(client, assessed)
+    assert "Your score: 67%" in result and "Passed." in result
+    assert "Think again" in result and "Explanation" in result  # the wrong answer's feedback, the general one
+    grade = db.session.scalars(select(BlockGrade).where(BlockGrade.user_id == assessed["learner"].id)).one()
+    assert (round(grade.earned), grade.possible) == (67, 100)
+
+
+def test_the_test_works_without_javascript_question_by_question(client, auth, assessed):
+    auth.login(assessed["learner"])
+    page = _start(client, assessed)
+    attempt = _attempt(assessed)
+    forms = re.findall(r'<form method="post" action="([^"]+)" class="question" id="([^"]+)" data-slot="(\d)">', page)
+    assert len(forms) == 3
+    action, _, slot = forms[0]
+    field = re.search(r'name="(assess-[0-9a-f]+-a1)"', page).group(1)
+    first = next(a for a in attempt.answers if a.slot == int(slot))
+    response = client.post(
+        html_lib.unescape(action),
+        data={"attempt": attempt.id, "slot": slot, "next": "2", field: _choice(first, right=True)},
+        headers=_referer(assessed),
+    )
+    assert response.status_code == 303 and response.headers["Location"].endswith("-q2")  # on to question 2
+    again = _page(client, assessed)
+    assert "1 of 3 questions answered and saved." in again
+    assert re.search(r'value="' + _choice(first, right=True) + r'"\s+checked', again)  # shown as saved
+
+
+def test_keys_and_feedback_never_reach_the_page_before_submission(client, auth, assessed):
+    auth.login(assessed["learner"])
+    page = block_html(_start(client, assessed), assessed["key"])
+    for secret in ("fraction", "Well done", "Think again", "Explanation"):
+        assert secret not in page
+
+
+def test_an_answer_after_submission_or_for_another_learner_is_refused(client, auth, assessed):
+    auth.login(assessed["learner"])
+    page = _start(client, assessed)
+    attempt = _attempt(assessed)
+    answer_url = handler_url(page, assessed["key"], "answer")
+    first = attempt.answers[0]
+    tampered = client.post(
+        answer_url, json={"attempt": attempt.id, "slot": 1, "answer": ["not-a-choice"], "sequence": 1}
+    )
+    assert tampered.status_code == 400
+    no_slot = client.post(answer_url, json={"attempt": attempt.id, "slot": 9, "answer": [], "sequence": 1})
+    assert no_slot.status_code == 400
+    client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": attempt.id})
+    late = client.post(
+        answer_url, json={"attempt": attempt.id, "slot": first.slot, "answer": [_choice(first, True)], "sequence": 2}
+    )
+    assert late.status_code == 409 and "submitted" in late.get_json()["error"]
+
+    auth.logout()
+    auth.login(assessed["other"])
+    other_page = _start(client, assessed)
+    other_url = handler_url(other_page, assessed["key"], "answer")
+    stolen = client.post(other_url, json={"attempt": attempt.id, "slot": 1, "answer": [], "sequence": 5})
+    assert stolen.status_code == 403
+
+
+def test_submitting_twice_counts_once(client, auth, assessed):
+    auth.login(assessed["learner"])
+    page = _start(client, assessed)
+    attempt_id = _attempt(assessed).id
+    submit = handler_url(page, assessed["key"], "submit")
+    assert client.post(submit, json={"attempt": attempt_id}).status_code == 200
+    assert client.post(submit, json={"attempt": attempt_id}).status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
+    assert _attempt(assessed).state == AttemptState.SUBMITTED
+
+
+def test_an_authors_preview_shows_a_draw_and_records_nothing(client, auth, assessed):
+    auth.login(assessed["author"])
+    response = client.get(f"/studio/courses/{assessed['course'].code}/preview/{assessed['unit']}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Nothing is recorded" in page and "Safety question" in page
+    assert db.session.scalar(select(func.count()).select_from(Attempt)) == 0
+
+
+def test_the_page_script_is_told_the_attempt_and_its_sequences(client, auth, assessed):
+    auth.login(assessed["learner"])
+    page = _start(client, assessed)
+    args = re.search(r'<script type="json/xblock-args" class="xblock_json_init_args">(.*?)</script>', page)
+    sent = json.loads(args.group(1))
+    attempt = _attempt(assessed)
+    assert sent["attempt"] == attempt.id
+    assert sent["sequences"] == {str(a.slot): 0 for a in attempt.answers}
+
+
+def test_a_pre_test_locks_the_other_modules_until_it_is_submitted(client, auth, assessed):
+    course, author = assessed["course"], assessed["author"]
+    configure(course, assessed["key"], author, {"kind": "pre"})
+    chapter = studio.add_block(course, course.root_key, "chapter", author, "Wiring")
+    sequential = studio.add_block(course, chapter, "sequential", author, "Circuits")
+    lesson = studio.add_block(course, sequential, "vertical", author, "Ring circuits")
+    publish(course, author)
+    db.session.commit()
+    auth.login(assessed["learner"])
+    locked = client.get(f"/learn/{course.code}/unit/{lesson}")
+    assert locked.status_code == 403 and "Take the pre-test" in locked.get_data(as_text=True)
+    page = _start(client, assessed)  # the pre-test's own module is open
+    assert "A pre-test: one attempt." in _page(client, assessed) or "Save and next" in page
+    client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": _attempt(assessed).id})
+    assert client.get(f"/learn/{course.code}/unit/{lesson}").status_code == 200
+    review = _page(client, assessed)
+    assert "The right answers are shown after your post-test." in review
+    assert "Think again" not in review and "Explanation" not in review  # a pre-test does not teach the post-test
