@@ -40,6 +40,7 @@ import pytest
 from tests.browser import AXE_SOURCE, CHROMIUM, MISSING
 
 HERE = Path(__file__).resolve().parent
+REPOSITORY = HERE.parents[1]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SERVER_START_SECONDS = 60
 DEFAULT_TIMEOUT_MS = 15_000
@@ -107,6 +108,10 @@ def _server_environment(instance: Path, base_url: str) -> dict[str, str]:
         LMS_SECRET_KEY="e2e-secret-key-not-for-production",
         LMS_BASE_URL=base_url,
         PYTHONUNBUFFERED="1",
+        # The server runs this checkout's code, as the tests do: `lms` is a console script, whose import path
+        # is the environment's, and an editable install there may point at another checkout (a git worktree
+        # sharing one .venv ran the main checkout's server under the worktree's tests).
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPOSITORY), env.get("PYTHONPATH")])),
     )
     return env
 

@@ -1,5 +1,6 @@
-"""Core journeys through the real server: log in, the dashboard of each role, the language switcher,
-a 360 px phone, and the weight of the first pages a learner loads over a weak connection.
+"""Core journeys through the real server: log in, the dashboard of each role, the language switcher, and
+the weight of the first pages a learner loads over a weak connection. (Every page of each role at 360 and
+1280 px, the menu and the phone layout included, is test_role_journeys.py's.)
 
 Every page a journey visits goes through ``check_a11y`` (axe-core, WCAG 2.1 A/AA).
 """
@@ -18,7 +19,6 @@ from lms.demo import PEOPLE
 
 PERSON = {person.key: person for person in PEOPLE}
 PAGE_WEIGHT_LIMIT = 150 * 1024
-PHONE = {"width": 360, "height": 740}
 
 
 def catalogue(language: str) -> gettext.GNUTranslations | None:
@@ -41,10 +41,6 @@ def assert_switcher_shows(page, code: str) -> None:
     expect(page.locator("#lang-select")).to_have_value(code)
     # Chosen by the server (the `selected` attribute), not remembered by the browser's form restoration.
     expect(page.locator("#lang-select option[selected]")).to_have_attribute("value", code)
-
-
-def document_width(page) -> int:
-    return page.evaluate("() => document.documentElement.scrollWidth")
 
 
 def test_learner_logs_in_and_sees_their_dashboard(page, login, check_a11y):
@@ -144,32 +140,6 @@ def test_each_role_sees_its_dashboard(key, page, login, check_a11y, demo_server)
 
     if key == "verifier":
         expect(page.locator("#panel-cohorts")).to_have_count(0)
-    check_a11y(page)
-
-
-def test_phone_layout_has_no_horizontal_scrolling_and_a_working_menu(new_context, login, check_a11y):
-    page = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
-    learner = PERSON["learner.kigali"]  # a Kinyarwanda speaker: longer labels than English
-
-    page.goto("/login")
-    assert document_width(page) <= PHONE["width"]
-    menu = page.locator("details.menu")
-    nav = page.locator("nav.site-nav")
-    expect(nav).to_be_hidden()  # a phone: closed until the Menu button opens it
-    menu.locator("summary").click()
-    expect(menu).to_have_attribute("open", "")
-    expect(nav.locator("a[href='/login']")).to_be_visible()
-    check_a11y(page)
-
-    login(page, learner.email, learner.password)
-    expect(page.locator("main h1")).to_contain_text(learner.name)
-    assert document_width(page) <= PHONE["width"]
-    # With the menu closed, the language switcher stays in reach on a phone.
-    expect(page.locator("form.lang-switch [type=submit]")).to_be_visible()
-    menu.locator("summary").click()
-    expect(menu).to_have_attribute("open", "")
-    expect(nav.locator("form[action='/logout'] button")).to_be_visible()
-    assert document_width(page) <= PHONE["width"]
     check_a11y(page)
 
 
