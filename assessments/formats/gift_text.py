@@ -146,3 +146,27 @@ def _find_unescaped(text: str, needle: str) -> int:
             return i
         i += 1
     return -1
+
+
+def general_feedback(block: str) -> tuple[str, str]:
+    """A block cut at its general feedback (the first unescaped ``####``, as :func:`answers` does): the
+    block's rest (escapes kept) and the feedback (unescaped, stripped)."""
+    marker = _find_unescaped(block, "####")
+    if marker < 0:
+        return block, ""
+    return block[:marker], unescape(block[marker + 4 :]).strip()
+
+
+def weight(piece: str) -> tuple[float | None, str]:
+    """An answer's leading ``%weight%`` as a fraction (None without one) and the rest of the piece."""
+    piece = piece.strip()
+    match = _WEIGHT.match(piece)
+    if not match:
+        return None, piece
+    return float(match.group(1)) / 100, piece[match.end() :]
+
+
+def cut_feedback(piece: str) -> tuple[str, str]:
+    """An answer's text and its feedback (after the first unescaped ``#``), both still escaped."""
+    text, _, feedback = _cut_feedback(piece)
+    return text, feedback

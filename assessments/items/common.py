@@ -7,6 +7,8 @@ import re
 import secrets
 from typing import Any
 
+from flask_babel import gettext as _
+
 from assessments.items.base import ItemInvalid
 from courses.blocks.sanitize import clean_html
 
@@ -18,14 +20,14 @@ def common(data: dict[str, Any], type_name: str, stem_required: bool = True) -> 
     errors = []
     stem = clean_html(str(data.get("stem") or "")).strip()
     if stem_required and not stem:
-        errors.append("the question text is empty")
+        errors.append(_("the question text is empty"))
     mark = data.get("default_mark", 1)
     try:
         mark = float(mark)
     except (TypeError, ValueError):
         mark = math.nan
     if not math.isfinite(mark) or mark <= 0:
-        errors.append("the default mark must be a number above 0")
+        errors.append(_("the default mark must be a number above 0"))
     if errors:
         raise ItemInvalid(errors)
     return {
@@ -34,6 +36,25 @@ def common(data: dict[str, Any], type_name: str, stem_required: bool = True) -> 
         "general_feedback": clean_html(str(data.get("general_feedback") or "")).strip(),
         "default_mark": mark,
     }
+
+
+def begin(data: dict[str, Any], type_name: str, stem_required: bool = True) -> tuple[dict[str, Any], list[str]]:
+    """:func:`common`, its errors returned instead of raised, so a type reports every problem at once."""
+    try:
+        return common(data, type_name, stem_required), []
+    except ItemInvalid as invalid:
+        return {"type": type_name}, list(invalid.errors)
+
+
+def objects(raw: Any, minimum: int, too_few: str, not_object: str) -> list[dict[str, Any]]:
+    """A definition's list of entries (choices, answers, pairs …): at least ``minimum`` objects, else
+    ItemInvalid with ``too_few``, or ``not_object`` (formatted with the entry's number ``n``)."""
+    if not isinstance(raw, list) or len(raw) < minimum:
+        raise ItemInvalid(too_few)
+    for number, entry in enumerate(raw, 1):
+        if not isinstance(entry, dict):
+            raise ItemInvalid(not_object % {"n": number})
+    return raw
 
 
 def html(value: Any) -> str:
@@ -46,9 +67,11 @@ def fraction(value: Any, lowest: float = -1.0) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ItemInvalid(f"{value!r} is not a fraction") from None
+        raise ItemInvalid(_("%(value)s is not a fraction", value=repr(value))) from None
     if not math.isfinite(number) or not lowest <= number <= 1:
-        raise ItemInvalid(f"a fraction must be between {lowest:g} and 1, not {value!r}")
+        raise ItemInvalid(
+            _("a fraction must be between %(lowest)s and 1, not %(value)s", lowest=f"{lowest:g}", value=value)
+        )
     return number
 
 
@@ -60,7 +83,7 @@ def assign_ids(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         given = entry.get("id")
         if isinstance(given, str) and _ID.match(given):
             if given in seen:
-                raise ItemInvalid(f"the id {given!r} is used twice")
+                raise ItemInvalid(_("the id %(id)s is used twice", id=repr(given)))
             seen.add(given)
     for entry in entries:
         if not (isinstance(entry.get("id"), str) and _ID.match(entry["id"])):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from assessments.formats import gift_text
@@ -28,21 +29,28 @@ class SingleChoice(ItemType):
     multiple = False  # the template shows radio buttons
 
     def normalise(self, data: dict[str, Any]) -> dict[str, Any]:
-        result = common.common(data, self.name)
-        raw = data.get("choices")
-        if not isinstance(raw, list) or len(raw) < 2:
-            raise ItemInvalid("give at least two choices")
-        choices, errors = [], []
+        result, errors = common.begin(data, self.name)
+        choices = self._choices(data.get("choices"), errors)
+        errors.extend(self._fraction_errors(choices))
+        if errors:
+            raise ItemInvalid(errors)
+        result["choices"] = common.assign_ids(choices)
+        result["shuffle"] = bool(data.get("shuffle", True))
+        return result
+
+    def _choices(self, raw: Any, errors: list[str]) -> list[dict[str, Any]]:
+        """The choices checked one by one (their problems added to ``errors``); the rule on fractions that
+        makes the item answerable is the type's own (:meth:`_fraction_errors`)."""
+        raw = common.objects(raw, 2, _("give at least two choices"), _("choice %(n)s is not an object"))
+        choices = []
         for number, choice in enumerate(raw, 1):
-            if not isinstance(choice, dict):
-                raise ItemInvalid(f"choice {number} is not an object")
             text = common.html(choice.get("text"))
             if not text:
-                errors.append(f"choice {number} has no text")
+                errors.append(_("choice %(n)s has no text", n=number))
             try:
                 value = common.fraction(choice.get("fraction", 0))
             except ItemInvalid as invalid:
-                errors.extend(f"choice {number}: {error}" for error in invalid.errors)
+                errors.extend(_("choice %(n)s: %(error)s", n=number, error=error) for error in invalid.errors)
                 value = 0.0
             choices.append(
                 {
@@ -53,13 +61,12 @@ class SingleChoice(ItemType):
                     "fixed": bool(choice.get("fixed", False)),
                 }
             )
+        return choices
+
+    def _fraction_errors(self, choices: list[dict[str, Any]]) -> list[str]:
         if not any(choice["fraction"] == 1 for choice in choices):
-            errors.append("one choice must be fully right (fraction 1)")
-        if errors:
-            raise ItemInvalid(errors)
-        result["choices"] = common.assign_ids(choices)
-        result["shuffle"] = bool(data.get("shuffle", True))
-        return result
+            return [_("one choice must be fully right (fraction 1)")]
+        return []
 
     def present(self, data: dict[str, Any], rng: random.Random) -> dict[str, Any]:
         choices = [{"id": c["id"], "text": c["text"]} for c in data["choices"]]
@@ -76,12 +83,12 @@ class SingleChoice(ItemType):
     def parse(self, data: dict[str, Any], raw: Any) -> Any:
         if isinstance(raw, list):  # a form's values: none or one
             if len(raw) > 1:
-                raise ResponseInvalid("a single choice takes one answer")
+                raise ResponseInvalid(_("a single choice takes one answer"))
             raw = raw[0] if raw else None
         if raw in (None, ""):
             return None
         if not isinstance(raw, str) or raw not in {c["id"] for c in data["choices"]}:
-            raise ResponseInvalid("not a choice of this question")
+            raise ResponseInvalid(_("not a choice of this question"))
         return raw
 
     def score(self, data: dict[str, Any], response: Any) -> Outcome:
