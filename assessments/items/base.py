@@ -15,6 +15,13 @@ the same choice in the next. A learner's *response* is JSON data in the type's o
 by :meth:`ItemType.parse` from what the browser sent; it names choices by id, never by position, and a
 tampered id is refused (:class:`ResponseInvalid`), not ignored.
 
+The learner's controls are the type's template (``template``, under ``assessments/templates/``), rendered
+on the server from :meth:`ItemType.present`'s dict and the saved response. Every control of one item
+carries the one field name the page gives it (``name``, default ``answer``), so the page passes
+``request.form.getlist(name)`` to :meth:`ItemType.parse` whatever the type; a value that must say which part
+of the item it answers is written ``"<part id>:<value>"`` (matching, ordering), and a fill-in's gaps come in
+the stem's order. ``assessments/templates/assessments/items/_frame.html`` lists the template's variables.
+
 Nothing a type returns from :meth:`ItemType.present` may reveal the key: no fractions, no accepted answers,
 no feedback, and choices in the order the attempt's seed decides. Review (what a learner sees after
 submitting) is decided by the assessment's policy and uses :meth:`ItemType.score` and
