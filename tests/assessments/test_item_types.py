@@ -638,3 +638,30 @@ def test_every_type_presents_json_without_keys_and_scores_an_empty_answer_zero(t
     assert item_type.response_text(item, None) == ""
     assert item_type.normalise(item) == item  # canonical: ids and all kept across a second save
     assert item_type.present(item, random.Random(3)) == item_type.present(item, random.Random(3))  # the seed decides
+
+
+GARBAGE = [None, "", "x", 0, -1, 2.5, float("nan"), True, [], [None], ["x"], {}, {"a": 1}, [{}], [[1]], "[[1]]"]
+GARBAGE += [[{"id": 5, "text": {"a": 1}, "fraction": "abc", "kind": 3, "choices": "x", "answers": [1], "weight": "9"}]]
+KEYS = ("stem", "choices", "answers", "units", "subquestions", "items", "gaps", "answer", "max_words", "grading")
+KEYS += ("default_mark", "unit_penalty", "general_feedback", "feedback_true")
+
+
+@pytest.mark.parametrize("type_name", sorted(ALL_TYPES))
+def test_malformed_definitions_and_answers_are_refused_never_crash(type_name):
+    item_type = items.get(type_name)
+    base = samples()[type_name]
+    for key in KEYS:
+        for value in GARBAGE:
+            try:
+                item_type.normalise({**base, key: value})
+            except ItemInvalid as invalid:
+                assert invalid.errors and all(isinstance(e, str) and e for e in invalid.errors)
+    item = samples()[type_name]
+    for value in GARBAGE + [["a:b"], [":"], {"1": 1}, {"x": "y"}, ["1:1"], ["x" * 60_000]]:
+        for raw in (value, [value]):
+            try:
+                response = item_type.parse(item, raw)
+            except ResponseInvalid:
+                continue
+            item_type.score(item, response)
+            item_type.response_text(item, response)
