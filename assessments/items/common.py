@@ -69,9 +69,8 @@ def fraction(value: Any, lowest: float = -1.0) -> float:
     except (TypeError, ValueError):
         raise ItemInvalid(_("%(value)s is not a fraction", value=repr(value))) from None
     if not math.isfinite(number) or not lowest <= number <= 1:
-        raise ItemInvalid(
-            _("a fraction must be between %(lowest)s and 1, not %(value)s", lowest=f"{lowest:g}", value=value)
-        )
+        low = f"{lowest:g}"
+        raise ItemInvalid(_("a fraction must be between %(lowest)s and 1, not %(value)s", lowest=low, value=value))
     return number
 
 

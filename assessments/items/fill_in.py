@@ -103,7 +103,7 @@ class FillIn(ItemType):
         return result
 
     def _gap(self, raw: dict[str, Any], number: int, errors: list[str]) -> dict[str, Any]:
-        where = _("gap %(n)s: ", n=number)
+        where = _("gap %(n)s", n=number) + ": "
         gap: dict[str, Any] = {"id": raw["id"], "kind": raw.get("kind", "text")}
         weight = raw.get("weight", 1)
         if isinstance(weight, bool) or not isinstance(weight, int) or not 1 <= weight <= 100:

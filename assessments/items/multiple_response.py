@@ -42,12 +42,8 @@ class MultipleResponse(SingleChoice):
         if total == 0:
             return [_("at least one choice must be right (a fraction above 0)")]
         if abs(total - 1) > _SUM_TOLERANCE:
-            return [
-                _(
-                    "the right choices' fractions add up to %(total)s%%; they must add up to 100%%",
-                    total=f"{total * 100:g}",
-                )
-            ]
+            percent = f"{total * 100:g}"
+            return [_("the right choices' fractions add up to %(total)s%%; they must add up to 100%%", total=percent)]
         return []
 
     def parse(self, data: dict[str, Any], raw: Any) -> Any:
