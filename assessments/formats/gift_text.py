@@ -150,11 +150,11 @@ def _find_unescaped(text: str, needle: str) -> int:
 
 def general_feedback(block: str) -> tuple[str, str]:
     """A block cut at its general feedback (the first unescaped ``####``, as :func:`answers` does): the
-    block's rest (escapes kept) and the feedback (unescaped, stripped)."""
+    block's rest (escapes kept) and the feedback as HTML (:func:`html`)."""
     marker = _find_unescaped(block, "####")
     if marker < 0:
         return block, ""
-    return block[:marker], unescape(block[marker + 4 :]).strip()
+    return block[:marker], html(block[marker + 4 :])
 
 
 def weight(piece: str) -> tuple[float | None, str]:
@@ -163,7 +163,7 @@ def weight(piece: str) -> tuple[float | None, str]:
     match = _WEIGHT.match(piece)
     if not match:
         return None, piece
-    return float(match.group(1)) / 100, piece[match.end() :]
+    return from_percent(match.group(1)), piece[match.end() :]
 
 
 def cut_feedback(piece: str) -> tuple[str, str]:

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from assessments.formats import gift_text
-from assessments.items import common, interchange
+from assessments.items import common, moodle_parts
 from assessments.items.base import ItemInvalid, ItemType, Outcome, ResponseInvalid
 
 MAX_LENGTH = 50_000
@@ -104,16 +104,16 @@ class Essay(ItemType):
         limit = (question.findtext("maxwordlimit") or "").strip()
         return {
             "max_words": int(limit) if limit.isdigit() and int(limit) > 0 else None,
-            "grader_info": interchange.text(question.find("graderinfo")),
+            "grader_info": moodle_parts.html(question.find("graderinfo")),
         }
 
     def to_moodle_xml(self, data: dict[str, Any], question: Any) -> None:
-        interchange.add_value(question, "responseformat", "plain")
-        interchange.add_value(question, "responserequired", 1)
-        interchange.add_value(question, "responsefieldlines", 10)
+        moodle_parts.add_value(question, "responseformat", "plain")
+        moodle_parts.add_value(question, "responserequired", 1)
+        moodle_parts.add_value(question, "responsefieldlines", 10)
         if data.get("max_words"):
-            interchange.add_value(question, "maxwordlimit", data["max_words"])
-        interchange.add_value(question, "attachments", 0)
-        interchange.add_value(question, "attachmentsrequired", 0)
-        interchange.add_text(question, "graderinfo", data.get("grader_info", ""))
-        interchange.add_text(question, "responsetemplate", "")
+            moodle_parts.add_value(question, "maxwordlimit", data["max_words"])
+        moodle_parts.add_value(question, "attachments", 0)
+        moodle_parts.add_value(question, "attachmentsrequired", 0)
+        moodle_parts.add_text(question, "graderinfo", data.get("grader_info", ""))
+        moodle_parts.add_text(question, "responsetemplate", "")

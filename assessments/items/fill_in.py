@@ -36,7 +36,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from assessments.formats import gift_text
-from assessments.items import common, interchange, short_answer, text_match
+from assessments.items import common, moodle_parts, short_answer, text_match
 from assessments.items.base import ItemInvalid, ItemType, Outcome, ResponseInvalid
 
 MARKER = re.compile(r"\[\[([a-z0-9]{1,12})\]\]")
@@ -289,9 +289,7 @@ class FillIn(ItemType):
         parts = []
         for c in gap["choices"]:
             head = (
-                "="
-                if c["fraction"] == 1
-                else ("~" if c["fraction"] == 0 else f"~%{interchange.percent(c['fraction'])}%")
+                "=" if c["fraction"] == 1 else ("~" if c["fraction"] == 0 else f"~%{gift_text.percent(c['fraction'])}%")
             )
             feedback = f"#{gift_text.escape(c['feedback'])}" if c["feedback"] else ""
             parts.append(f"{head}{gift_text.escape(c['text'])}{feedback}")
@@ -299,7 +297,7 @@ class FillIn(ItemType):
 
     # -- Moodle XML (Cloze) ---------------------------------------------------------------------------------
     def from_moodle_xml(self, question: Any) -> dict[str, Any]:
-        source = interchange.text(question.find("questiontext"))
+        source = moodle_parts.html(question.find("questiontext"))
         gaps, out, position = [], [], 0
         for code in _cloze_codes(source):
             out.append(source[position : code.start])
@@ -419,7 +417,7 @@ def _cloze_code(gap: dict[str, Any]) -> str:
         alternatives = gap["answers"]
     parts = []
     for a in alternatives:
-        head = "=" if a["fraction"] == 1 else (f"%{interchange.percent(a['fraction'])}%" if a["fraction"] else "")
+        head = "=" if a["fraction"] == 1 else (f"%{gift_text.percent(a['fraction'])}%" if a["fraction"] else "")
         feedback = f"#{_cloze_escape(a['feedback'])}" if a["feedback"] else ""
         parts.append(f"{head}{_cloze_escape(a['text'])}{feedback}")
     return "{" + f"{gap['weight']}:{kind}:{'~'.join(parts)}" + "}"

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from assessments.formats import gift_text
-from assessments.items import common, interchange
+from assessments.items import common, moodle_parts
 from assessments.items.base import ItemInvalid, ItemType, Outcome, ResponseInvalid
 from assessments.items.text_match import tidy
 
@@ -154,7 +154,7 @@ class Matching(ItemType):
             sub, arrow, answer = piece.partition("->")
             if not arrow:
                 raise ItemInvalid(_("a matching pair is written =subquestion -> answer"))
-            sub_text, answer_text = gift_text.unescape(sub).strip(), gift_text.unescape(answer).strip()
+            sub_text, answer_text = gift_text.html(sub), gift_text.plain(answer)
             if sub_text:
                 subquestions.append({"text": sub_text, "answer_text": answer_text})
             else:
@@ -174,7 +174,7 @@ class Matching(ItemType):
     def from_moodle_xml(self, question: Any) -> dict[str, Any]:
         subquestions, distractors = [], []
         for sub in question.findall("subquestion"):
-            text, answer = interchange.text(sub), interchange.text(sub, "answer/text")
+            text, answer = moodle_parts.html(sub), moodle_parts.text(sub, "answer/text")
             if text.strip():
                 subquestions.append({"text": text, "answer_text": answer})
             else:
@@ -182,15 +182,15 @@ class Matching(ItemType):
         return {
             "subquestions": subquestions,
             "answers": distractors,
-            "shuffle": interchange.flag(question, "shuffleanswers", True),
+            "shuffle": moodle_parts.flag(question, "shuffleanswers", True),
         }
 
     def to_moodle_xml(self, data: dict[str, Any], question: Any) -> None:
-        interchange.add_value(question, "shuffleanswers", "true" if data.get("shuffle") else "false")
+        moodle_parts.add_value(question, "shuffleanswers", "true" if data.get("shuffle") else "false")
         texts = {a["id"]: a["text"] for a in data["answers"]}
         used = {s["answer"] for s in data["subquestions"]}
         rows = [(s["text"], texts[s["answer"]]) for s in data["subquestions"]]
         rows += [("", a["text"]) for a in data["answers"] if a["id"] not in used]
         for text, answer in rows:
-            sub = interchange.add_text(question, "subquestion", text)
+            sub = moodle_parts.add_text(question, "subquestion", text)
             SubElement(SubElement(sub, "answer"), "text").text = answer

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from assessments.formats import gift_text
-from assessments.items import common, interchange
+from assessments.items import common, moodle_parts
 from assessments.items.base import Outcome, ResponseInvalid
 from assessments.items.single_choice import SingleChoice
 
@@ -78,7 +78,7 @@ class MultipleResponse(SingleChoice):
 
     # -- interchange ------------------------------------------------------------------------------------
     def from_gift(self, answers: str, stem: str) -> dict[str, Any]:
-        parsed, general = gift_text.answers(answers)
+        parsed, general = gift_text.answers(answers, html_text=True)
         choices = [
             {
                 "text": a.text,
@@ -92,7 +92,7 @@ class MultipleResponse(SingleChoice):
     def to_gift(self, data: dict[str, Any]) -> str:
         parts = []
         for c in data["choices"]:
-            head = "~" if c["fraction"] == 0 else f"~%{interchange.percent(c['fraction'])}%"
+            head = "~" if c["fraction"] == 0 else f"~%{gift_text.percent(c['fraction'])}%"
             feedback = f"#{gift_text.escape(c['feedback'])}" if c["feedback"] else ""
             parts.append(f"{head}{gift_text.escape(c['text'])}{feedback}")
         general = f" ####{gift_text.escape(data['general_feedback'])}" if data.get("general_feedback") else ""
@@ -102,4 +102,4 @@ class MultipleResponse(SingleChoice):
         SubElement(question, "single").text = "false"
         SubElement(question, "shuffleanswers").text = "1" if data.get("shuffle") else "0"
         for c in data["choices"]:
-            interchange.add_answer(question, c["fraction"], c["text"], c["feedback"])
+            moodle_parts.add_answer(question, c["fraction"], c["text"], c["feedback"])

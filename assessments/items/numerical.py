@@ -39,7 +39,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from assessments.formats import gift_text
-from assessments.items import common, interchange
+from assessments.items import common, moodle_parts
 from assessments.items.base import ItemInvalid, ItemType, Outcome
 from assessments.items.short_answer import typed_text
 
@@ -222,10 +222,12 @@ class Numerical(ItemType):
         answer = next(a for a in data["answers"] if a["fraction"] == 1 and "other" not in a)
         unit = f" {data['units'][0]['unit']}" if data["units"] else ""
         if "min" in answer:
-            return f"{interchange.number_text(answer['min'])} – {interchange.number_text(answer['max'])}{unit}"
+            return f"{moodle_parts.number_text(answer['min'])} – {moodle_parts.number_text(answer['max'])}{unit}"
         if answer["tolerance"]:
-            return f"{interchange.number_text(answer['value'])} ± {interchange.number_text(answer['tolerance'])}{unit}"
-        return f"{interchange.number_text(answer['value'])}{unit}"
+            return (
+                f"{moodle_parts.number_text(answer['value'])} ± {moodle_parts.number_text(answer['tolerance'])}{unit}"
+            )
+        return f"{moodle_parts.number_text(answer['value'])}{unit}"
 
     def response_text(self, data: dict[str, Any], response: Any) -> str:
         return response or ""
@@ -243,12 +245,12 @@ class Numerical(ItemType):
                 continue
             weight, rest = gift_text.weight(piece)
             text, feedback = gift_text.cut_feedback(rest)
-            entry = self._gift_number(gift_text.unescape(text).strip())
-            entry.update(fraction=1.0 if weight is None else weight, feedback=gift_text.unescape(feedback).strip())
+            entry = self._gift_number(gift_text.plain(text))
+            entry.update(fraction=1.0 if weight is None else weight, feedback=gift_text.html(feedback))
             result.append(entry)
         for _sign, piece in pieces[1:]:  # ~#feedback: any other number
             _text, feedback = gift_text.cut_feedback(piece)
-            result.append({"other": True, "fraction": 0.0, "feedback": gift_text.unescape(feedback).strip()})
+            result.append({"other": True, "fraction": 0.0, "feedback": gift_text.html(feedback)})
         if not result:
             raise ItemInvalid(_("a numerical answer needs at least one number"))
         return {"stem": stem, "answers": result, "general_feedback": general}
@@ -279,7 +281,7 @@ class Numerical(ItemType):
                     raise NotImplementedError("GIFT gives no credit to 'any other number'")
                 parts.append(f"~{feedback or '#'}")
                 continue
-            head = "=" if answer["fraction"] == 1 else f"=%{interchange.percent(answer['fraction'])}%"
+            head = "=" if answer["fraction"] == 1 else f"=%{gift_text.percent(answer['fraction'])}%"
             parts.append(f"{head}{self._gift_value(answer)}{feedback}")
         general = f" ####{gift_text.escape(data['general_feedback'])}" if data.get("general_feedback") else ""
         only = data["answers"][0]
@@ -289,7 +291,7 @@ class Numerical(ItemType):
 
     @staticmethod
     def _gift_value(answer: dict[str, Any]) -> str:
-        text = interchange.number_text
+        text = moodle_parts.number_text
         if "min" in answer:
             return f"{text(answer['min'])}..{text(answer['max'])}"
         if answer["tolerance"]:
@@ -300,10 +302,10 @@ class Numerical(ItemType):
         answers = []
         for answer in question.findall("answer"):
             entry: dict[str, Any] = {
-                "fraction": interchange.fraction(answer),
-                "feedback": interchange.text(answer, "feedback/text"),
+                "fraction": moodle_parts.fraction(answer),
+                "feedback": moodle_parts.html(answer.find("feedback")),
             }
-            value = interchange.text(answer).strip()
+            value = moodle_parts.text(answer).strip()
             if value in ("*", ""):
                 entry["other"] = True
             else:
@@ -329,8 +331,8 @@ class Numerical(ItemType):
                 low, high = _decimal(answer["min"]), _decimal(answer["max"])
                 value, tolerance = str((low + high) / 2), str((high - low) / 2)
             else:
-                value, tolerance = (interchange.number_text(answer[key]) for key in ("value", "tolerance"))
-            interchange.add_answer(
+                value, tolerance = (moodle_parts.number_text(answer[key]) for key in ("value", "tolerance"))
+            moodle_parts.add_answer(
                 question,
                 answer["fraction"],
                 value,
@@ -342,9 +344,9 @@ class Numerical(ItemType):
             units = SubElement(question, "units")
             for unit in data["units"]:
                 element = SubElement(units, "unit")
-                interchange.add_value(element, "multiplier", interchange.number_text(unit["multiplier"]))
-                interchange.add_value(element, "unit_name", unit["unit"])
-        interchange.add_value(question, "unitgradingtype", 1 if data["unit_required"] else 0)
-        interchange.add_value(question, "unitpenalty", interchange.number_text(data["unit_penalty"]))
-        interchange.add_value(question, "showunits", 0 if data["units"] else 3)
-        interchange.add_value(question, "unitsleft", 0)
+                moodle_parts.add_value(element, "multiplier", moodle_parts.number_text(unit["multiplier"]))
+                moodle_parts.add_value(element, "unit_name", unit["unit"])
+        moodle_parts.add_value(question, "unitgradingtype", 1 if data["unit_required"] else 0)
+        moodle_parts.add_value(question, "unitpenalty", moodle_parts.number_text(data["unit_penalty"]))
+        moodle_parts.add_value(question, "showunits", 0 if data["units"] else 3)
+        moodle_parts.add_value(question, "unitsleft", 0)

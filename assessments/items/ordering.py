@@ -25,7 +25,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from assessments.items import common, interchange
+from assessments.items import common, moodle_parts
 from assessments.items.base import ItemInvalid, ItemType, Outcome, ResponseInvalid
 
 GRADINGS = ("relative_next_exclude_last", "relative_next_include_last", "absolute_position", "all_or_nothing")
@@ -150,19 +150,19 @@ class Ordering(ItemType):
     def from_moodle_xml(self, question: Any) -> dict[str, Any]:
         answers = question.findall("answer")
         # The key order is the answers' fraction (1, 2, 3 …), which Moodle writes in that order anyway.
-        ordered = sorted(enumerate(answers), key=lambda pair: (interchange.fraction(pair[1]), pair[0]))
+        ordered = sorted(enumerate(answers), key=lambda pair: (moodle_parts.fraction(pair[1]), pair[0]))
         grading = (question.findtext("gradingtype") or "RELATIVE_NEXT_EXCLUDE_LAST").strip().upper()
         if grading not in _MOODLE_GRADINGS:
             raise ItemInvalid(_("the ordering grading %(rule)s is not supported", rule=grading))
-        return {"items": [{"text": interchange.text(a)} for _n, a in ordered], "grading": _MOODLE_GRADINGS[grading]}
+        return {"items": [{"text": moodle_parts.html(a)} for _n, a in ordered], "grading": _MOODLE_GRADINGS[grading]}
 
     def to_moodle_xml(self, data: dict[str, Any], question: Any) -> None:
-        interchange.add_value(question, "layouttype", "VERTICAL")
-        interchange.add_value(question, "selecttype", "ALL")
-        interchange.add_value(question, "selectcount", len(data["items"]))
-        interchange.add_value(question, "gradingtype", data["grading"].upper())
-        interchange.add_value(question, "showgrading", "SHOW")
+        moodle_parts.add_value(question, "layouttype", "VERTICAL")
+        moodle_parts.add_value(question, "selecttype", "ALL")
+        moodle_parts.add_value(question, "selectcount", len(data["items"]))
+        moodle_parts.add_value(question, "gradingtype", data["grading"].upper())
+        moodle_parts.add_value(question, "showgrading", "SHOW")
         for place, item in enumerate(data["items"], 1):
             # Moodle's ordering keeps the key position in the fraction attribute (not a percentage).
-            answer = interchange.add_answer(question, 0, item["text"])
+            answer = moodle_parts.add_answer(question, 0, item["text"])
             answer.set("fraction", str(place))

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from assessments.formats import gift_text
-from assessments.items import common, interchange, text_match
+from assessments.items import common, moodle_parts, text_match
 from assessments.items.base import ItemInvalid, ItemType, Outcome, ResponseInvalid
 
 MAX_LENGTH = 1000
@@ -78,9 +78,9 @@ def gift_accepted(block: str) -> list[dict[str, Any]]:
         text, feedback = gift_text.cut_feedback(rest)
         answers.append(
             {
-                "text": gift_text.unescape(text).strip(),
+                "text": gift_text.plain(text),
                 "fraction": 1.0 if weight is None else weight,
-                "feedback": gift_text.unescape(feedback).strip(),
+                "feedback": gift_text.html(feedback),
             }
         )
     return answers
@@ -89,7 +89,7 @@ def gift_accepted(block: str) -> list[dict[str, Any]]:
 def gift_of_accepted(answers: list[dict[str, Any]]) -> str:
     parts = []
     for a in answers:
-        head = "=" if a["fraction"] == 1 else f"=%{interchange.percent(a['fraction'])}%"
+        head = "=" if a["fraction"] == 1 else f"=%{gift_text.percent(a['fraction'])}%"
         feedback = f"#{gift_text.escape(a['feedback'])}" if a["feedback"] else ""
         parts.append(f"{head}{gift_text.escape(a['text'])}{feedback}")
     return " ".join(parts)
@@ -145,15 +145,15 @@ class ShortAnswer(ItemType):
     def from_moodle_xml(self, question: Any) -> dict[str, Any]:
         answers = [
             {
-                "text": interchange.text(answer),
-                "fraction": interchange.fraction(answer),
-                "feedback": interchange.text(answer, "feedback/text"),
+                "text": moodle_parts.text(answer),
+                "fraction": moodle_parts.fraction(answer),
+                "feedback": moodle_parts.html(answer.find("feedback")),
             }
             for answer in question.findall("answer")
         ]
-        return {"answers": answers, "case_sensitive": interchange.flag(question, "usecase", False)}
+        return {"answers": answers, "case_sensitive": moodle_parts.flag(question, "usecase", False)}
 
     def to_moodle_xml(self, data: dict[str, Any], question: Any) -> None:
-        interchange.add_value(question, "usecase", 1 if data["case_sensitive"] else 0)
+        moodle_parts.add_value(question, "usecase", 1 if data["case_sensitive"] else 0)
         for a in data["answers"]:
-            interchange.add_answer(question, a["fraction"], a["text"], a["feedback"], text_format="moodle_auto_format")
+            moodle_parts.add_answer(question, a["fraction"], a["text"], a["feedback"], text_format="moodle_auto_format")

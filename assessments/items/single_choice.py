@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from assessments.formats import gift_text
-from assessments.items import common, interchange
+from assessments.items import common, moodle_parts
 from assessments.items.base import ItemInvalid, ItemType, Outcome, ResponseInvalid
 
 
@@ -139,7 +139,7 @@ class SingleChoice(ItemType):
             choices.append(
                 {
                     "text": answer.findtext("text", ""),
-                    "fraction": interchange.fraction(answer),  # ItemInvalid, not a crash, for "abc"
+                    "fraction": moodle_parts.fraction(answer),  # ItemInvalid, not a crash, for "abc"
                     "feedback": answer.findtext("feedback/text", ""),
                 }
             )

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from assessments.formats import gift_text
-from assessments.items import common, interchange
+from assessments.items import common, moodle_parts
 from assessments.items.base import ItemInvalid, ItemType, Outcome, ResponseInvalid
 
 _WORDS = {"T": True, "TRUE": True, "F": False, "FALSE": False}
@@ -79,7 +79,7 @@ class TrueFalse(ItemType):
         word = parts[0].strip()
         if word not in _WORDS or len(parts) > 3:
             raise ItemInvalid(_("a true/false answer is T, TRUE, F or FALSE, then up to two feedbacks"))
-        wrong, right = (gift_text.unescape(p).strip() for p in (parts[1:] + ["", ""])[:2])
+        wrong, right = (gift_text.html(p) for p in (parts[1:] + ["", ""])[:2])
         answer = _WORDS[word]
         return {
             "stem": stem,
@@ -109,11 +109,11 @@ class TrueFalse(ItemType):
         result: dict[str, Any] = {"feedback_true": "", "feedback_false": ""}
         answers = question.findall("answer")
         for number, answer in enumerate(answers):
-            word = interchange.text(answer).strip().lower()
+            word = moodle_parts.text(answer).strip().lower()
             if word not in ("true", "false"):  # Moodle's old exports: localised words, true first
                 word = "true" if number == 0 else "false"
-            full = interchange.fraction(answer) == 1
-            result[f"feedback_{word}"] = interchange.text(answer, "feedback/text")
+            full = moodle_parts.fraction(answer) == 1
+            result[f"feedback_{word}"] = moodle_parts.html(answer.find("feedback"))
             if full:
                 result["answer"] = word == "true"
         if "answer" not in result:
@@ -123,4 +123,4 @@ class TrueFalse(ItemType):
     def to_moodle_xml(self, data: dict[str, Any], question: Any) -> None:
         for word in ("true", "false"):
             value = 1.0 if data["answer"] == (word == "true") else 0.0
-            interchange.add_answer(question, value, word, data[f"feedback_{word}"], text_format="moodle_auto_format")
+            moodle_parts.add_answer(question, value, word, data[f"feedback_{word}"], text_format="moodle_auto_format")

@@ -24,7 +24,7 @@ BAD = """::One::Good question {=a ~b}
 
 ::Two::Broken {=a ~b
 
-::Three::Only one choice {=a}
+::Three::Only one choice {~a}
 """
 
 

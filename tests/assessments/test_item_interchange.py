@@ -73,8 +73,6 @@ def without_ids(item: dict[str, Any]) -> dict[str, Any]:
             return {k: strip(v) for k, v in value.items() if k != "id"}
         if isinstance(value, list):
             return [strip(v) for v in value]
-        if isinstance(value, float):  # percentages travel with 8 decimals: 1/3 comes back as 0.3333333333
-            return round(value, 8)
         return value
 
     return strip(item)
@@ -94,9 +92,9 @@ def samples() -> list[dict[str, Any]]:
         make(
             "multiple_response",
             choices=[
-                {"text": "Copper", "fraction": 1 / 3, "feedback": "conducts"},
-                {"text": "Aluminium", "fraction": 1 / 3},
-                {"text": "Silver", "fraction": 1 / 3},
+                {"text": "Copper", "fraction": 0.3333333, "feedback": "conducts"},  # a third as Moodle keeps it
+                {"text": "Aluminium", "fraction": 0.3333333},
+                {"text": "Silver", "fraction": 0.3333333},
                 {"text": "Rubber", "fraction": -1, "feedback": "insulates"},
                 {"text": "Glass"},
             ],

@@ -1,8 +1,9 @@
-"""Pieces of the interchange formats that several item types read or write: Moodle XML's ``<text>``
-children, ``<answer fraction="…">`` elements and flags, and numbers written without float noise.
+"""Pieces of Moodle XML that several item types read or write: ``<text>`` children (as HTML, from their
+``format``), ``<answer fraction="…">`` elements and yes/no flags; and numbers written without float noise.
 
 Elements are the standard library's (``xml.etree.ElementTree``), which ``defusedxml`` also returns, so a
-type reads what the format module parsed safely and writes what it serialises.
+type reads what ``assessments/formats/moodle_xml.py`` parsed safely and writes what it serialises.
+Percentages go through ``gift_text.percent`` and ``gift_text.from_percent``, as the formats' own do.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from xml.etree.ElementTree import Element, SubElement
 
 from flask_babel import gettext as _
 
+from assessments.formats import gift_text, text_formats
 from assessments.items.base import ItemInvalid
 
 
@@ -22,23 +24,27 @@ def number_text(value: float) -> str:
     return format(Decimal(repr(float(value))).normalize(), "f")
 
 
-def percent(fraction: float) -> str:
-    """A fraction as Moodle's percentage attribute (0.5 → "50", 1/3 → "33.33333333")."""
-    return number_text(round(fraction * 100, 8))
-
-
 def text(element: Element | None, path: str = "text") -> str:
-    """The text at ``path`` under ``element`` ("" when absent)."""
+    """The text at ``path`` under ``element``, as it is ("" when absent): accepted answers, plain options."""
     if element is None:
         return ""
     return element.findtext(path, "") or ""
+
+
+def html(element: Element | None, path: str = "text") -> str:
+    """The text at ``path`` under ``element`` as HTML, read in the element's ``format`` (HTML when it has
+    none): a choice, a feedback, a prompt. Sanitised later, by the type's ``normalise``."""
+    if element is None:
+        return ""
+    fmt = text_formats.XML_NAMES.get((element.get("format") or "html").strip(), text_formats.HTML)
+    return text_formats.to_html(text(element, path), fmt, inline=True)
 
 
 def fraction(answer: Element) -> float:
     """An ``<answer>``'s ``fraction`` attribute (a percentage) as a fraction, or ItemInvalid."""
     raw = answer.get("fraction", "0")
     try:
-        value = float(raw) / 100
+        value = gift_text.from_percent(raw)
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
@@ -65,7 +71,7 @@ def add_answer(
     question: Element, value: float, content: str, feedback: str = "", text_format: str = "html", **extra: Any
 ) -> Element:
     """An ``<answer>`` with its fraction, text and feedback; ``extra`` children (``tolerance=…``) after."""
-    answer = SubElement(question, "answer", fraction=percent(value), format=text_format)
+    answer = SubElement(question, "answer", fraction=gift_text.percent(value), format=text_format)
     SubElement(answer, "text").text = content
     for tag, content_text in extra.items():
         SubElement(answer, tag).text = content_text
