@@ -10,7 +10,6 @@ counts (Moodle takes the first that matches: the same whenever the best is liste
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from typing import Any
@@ -21,8 +20,8 @@ def tidy(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-@functools.lru_cache(maxsize=4096)
-def _pattern(accepted: str, case_sensitive: bool) -> re.Pattern[str]:
+def _pattern(accepted: str, case_sensitive: bool) -> str:
+    """The accepted answer as a regular expression (``re`` keeps the compiled ones it used last)."""
     text = tidy(accepted)
     if not case_sensitive:
         text = text.casefold()
@@ -40,14 +39,14 @@ def _pattern(accepted: str, case_sensitive: bool) -> re.Pattern[str]:
             literal.append(text[i])
             i += 1
     parts.append(re.escape("".join(literal)))
-    return re.compile("".join(parts), re.DOTALL)
+    return "".join(parts)
 
 
 def matches(accepted: str, response: str, case_sensitive: bool) -> bool:
     given = tidy(response)
     if not case_sensitive:
         given = given.casefold()
-    return _pattern(accepted, case_sensitive).fullmatch(given) is not None
+    return re.fullmatch(_pattern(accepted, case_sensitive), given, re.DOTALL) is not None
 
 
 def best(answers: list[dict[str, Any]], response: str, case_sensitive: bool) -> dict[str, Any] | None:
