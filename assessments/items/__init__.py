@@ -35,6 +35,14 @@ def get(name: str) -> ItemType:
         raise ItemInvalid(f"unknown question type {name!r}") from None
 
 
+# How the studio offers our types (the commonest first); another package's come after, by name.
+OFFERED_ORDER = (
+    "single_choice", "multiple_response", "true_false", "short_answer", "numerical",
+    "matching", "ordering", "fill_in", "essay", "description",
+)  # fmt: skip
+
+
 def all_types() -> list[ItemType]:
-    """Every registered type, in registration order (ours first: pyproject.toml lists them)."""
-    return list(_registry().values())
+    """Every registered type: ours in ``OFFERED_ORDER``, then any other package's by name."""
+    rank = {name: index for index, name in enumerate(OFFERED_ORDER)}
+    return sorted(_registry().values(), key=lambda t: (rank.get(t.name, len(rank)), t.name))
