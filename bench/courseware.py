@@ -175,6 +175,11 @@ def wrk(url: str, duration: int, connections: int, cookie: str | None = None, po
     finally:
         if lua:
             os.unlink(lua)
+    return parse_wrk(output)
+
+
+def parse_wrk(output: str) -> dict:
+    """wrk's figures: req/s, p50 and p99 in ms, non-2xx/3xx answers, socket errors."""
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     return {
