@@ -190,6 +190,38 @@ def _record_grade(user_id: int, course_id: int, usage_key: str, earned: float, p
     )
 
 
+def record_grade(user_id: int, course_id: int, usage_key: str, earned: float, possible: float) -> None:
+    """Record a learner's grade of a published block as its grade event does, for a grade decided outside the
+    block's handlers (a person grading an essay, a regrade after a corrected key): the grade replaces the
+    stored one, and a graded block is complete (with its unit, module and course when they now are)."""
+    from courses.models import Course
+
+    course = db.session.get(Course, course_id)
+    if course is None:
+        return
+    structure = published_structure(course)
+    _grade_and_complete(user_id, course, structure, usage_key, earned, possible, only_if_higher=False)
+
+
+def _grade_and_complete(
+    user_id: int,
+    course: Course,
+    structure: Structure | None,
+    leaf: str,
+    earned: float,
+    possible: float,
+    only_if_higher: bool,
+) -> None:
+    possible = float(possible)
+    earned = max(0.0, min(float(earned), possible))
+    _record_grade(user_id, course.id, leaf, earned, possible, only_if_higher)
+    # A graded attempt completes the block, as Open edX does.
+    _record(user_id, course.id, {leaf: COMPLETE})
+    unit = structure.unit_of_leaf.get(leaf) if structure else None
+    if unit is not None:
+        _roll_up(user_id, course, structure, unit, completions(user_id, course.id))
+
+
 def on_xblock_event(block, user_id: int, event_type: str, event_data, context, **_kwargs) -> None:  # noqa: ANN001
     """Receiver of ``lms.signals.xblock_event``: grades and completion of published blocks."""
     if context.branch != PUBLISHED or event_type not in ("completion", "grade", "progress"):
@@ -206,9 +238,9 @@ def on_xblock_event(block, user_id: int, event_type: str, event_data, context, *
             return  # a block that is not scored has no grade to give (poll, survey)
         possible = float(event_data["max_value"])
         earned = min(float(event_data["value"]), possible)
-        _record_grade(user_id, course.id, leaf, earned, possible, bool(event_data.get("only_if_higher")))
-        value = COMPLETE  # a graded attempt completes the block, as Open edX does
-    elif event_type == "completion":
+        _grade_and_complete(user_id, course, structure, leaf, earned, possible, bool(event_data.get("only_if_higher")))
+        return
+    if event_type == "completion":
         if not getattr(block, "has_custom_completion", False):
             return  # the others are completed by being viewed or graded
         value = float(event_data["completion"])
