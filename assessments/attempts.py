@@ -28,11 +28,14 @@ from assessments import bank, items
 from assessments.errors import AttemptClosed, AttemptRefused, BlueprintError
 from assessments.models import Accommodation, Attempt, AttemptAnswer, AttemptState, Question, QuestionVersion
 from assessments.scoring import graded_percent  # noqa: F401 - part of this module's interface
-from lms import signals
+from lms import audit, signals
 from lms.clock import utcnow
 from lms.db import db
 
 KINDS = ("pre", "post", "practice")
+# One grant's bounds: a day, and a handful of attempts (more is a mistake, and a deadline must stay a date).
+MAX_EXTRA_MINUTES = 24 * 60
+MAX_EXTRA_ATTEMPTS = 10
 
 
 @dataclass(frozen=True)
@@ -223,8 +226,9 @@ def _seen_in_pre(settings: Settings, user_id: int) -> set[int]:
 
 
 # -- answering ---------------------------------------------------------------------------------------------------
-def _locked(attempt: Attempt) -> Attempt:
-    """The attempt re-read under a row lock (PostgreSQL), so a save and a submission take turns."""
+def locked(attempt: Attempt) -> Attempt:
+    """The attempt re-read under a row lock (PostgreSQL), so a save, a submission and a person's grade take
+    turns. Every change to an attempt starts here (``assessments/grading.py`` too)."""
     return db.session.scalars(
         select(Attempt).where(Attempt.id == attempt.id).with_for_update().execution_options(populate_existing=True)
     ).one()
@@ -239,7 +243,7 @@ def save_answer(attempt: Attempt, slot: int, raw: object, sequence: int, now: da
     then submitted), ``items.ResponseInvalid`` for an answer that does not fit the question, LookupError for a
     slot the attempt does not have. An answer older than the stored one (``sequence``) is ignored."""
     now = now or utcnow()
-    attempt = _locked(attempt)
+    attempt = locked(attempt)
     if attempt.state != AttemptState.IN_PROGRESS:
         raise AttemptClosed(_("This attempt has been submitted: answers can no longer change."))
     if _past_deadline(attempt, now):
@@ -259,7 +263,7 @@ def save_answer(attempt: Attempt, slot: int, raw: object, sequence: int, now: da
 def submit(attempt: Attempt, by: str = "learner", now: datetime | None = None) -> Attempt:
     """Submit and grade the attempt, once: a second submission (two tabs, a retry) returns it as it is."""
     now = now or utcnow()
-    attempt = _locked(attempt)
+    attempt = locked(attempt)
     if attempt.state != AttemptState.IN_PROGRESS:
         return attempt
     attempt.state = AttemptState.SUBMITTED
@@ -279,10 +283,12 @@ def grade(attempt: Attempt) -> None:
         definition = answer.version.definition
         kind = items.get(definition["type"])
         answer.fraction = kind.score(definition, answer.response).fraction if kind.scored else 0.0
-    _total(attempt)
+    total(attempt)
 
 
-def _total(attempt: Attempt) -> None:
+def total(attempt: Attempt) -> None:
+    """The attempt's mark from its answers' grades (None while one waits for a person), announcing
+    ``attempt_graded`` once it has one; call it on a locked attempt after changing a grade."""
     waiting = any(a.fraction is None for a in attempt.answers)
     attempt.needs_grading = waiting
     attempt.mark = None if waiting else sum(a.fraction * a.max_mark for a in attempt.answers)
@@ -312,6 +318,14 @@ def grant(
         raise AttemptRefused(_("Say why the learner gets this."))
     if extra_minutes < 0 or extra_attempts < 0 or not (extra_minutes or extra_attempts):
         raise AttemptRefused(_("Give extra minutes or extra attempts."))
+    if extra_minutes > MAX_EXTRA_MINUTES or extra_attempts > MAX_EXTRA_ATTEMPTS:
+        raise AttemptRefused(
+            _(
+                "One grant gives at most this much: extra minutes, %(minutes)d; extra attempts, %(attempts)d.",
+                minutes=MAX_EXTRA_MINUTES,
+                attempts=MAX_EXTRA_ATTEMPTS,
+            )
+        )
     accommodation = Accommodation(
         user_id=user_id,
         usage_key=usage_key,
@@ -321,6 +335,15 @@ def grant(
         granted_by_id=by_id,
     )
     db.session.add(accommodation)
+    event = audit.record(
+        "assessment.accommodation_granted",
+        "user",
+        user_id,
+        usage_key=usage_key,
+        extra_minutes=extra_minutes,
+        extra_attempts=extra_attempts,
+    )
+    event.actor_id = by_id
     if extra_minutes:
         for attempt in db.session.scalars(
             select(Attempt).where(

@@ -70,6 +70,7 @@ class Question(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     category: Mapped[QuestionCategory] = relationship()
+    course = relationship("Course")
     current_version: Mapped[QuestionVersion | None] = relationship(foreign_keys=[current_version_id], post_update=True)
 
 
@@ -120,6 +121,9 @@ class Attempt(db.Model):
     answers: Mapped[list[AttemptAnswer]] = relationship(
         back_populates="attempt", order_by="AttemptAnswer.slot", cascade="all, delete-orphan"
     )
+    # By name: the courses package and the core register these classes in the same registry.
+    course = relationship("Course")
+    user = relationship("User", foreign_keys=[user_id])
 
     @property
     def percent(self) -> float | None:
@@ -149,6 +153,7 @@ class AttemptAnswer(db.Model):
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
     version: Mapped[QuestionVersion] = relationship()
+    graded_by = relationship("User", foreign_keys=[graded_by_id])
 
 
 class Accommodation(db.Model):
@@ -164,3 +169,5 @@ class Accommodation(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    granted_by = relationship("User", foreign_keys=[granted_by_id])

@@ -1,17 +1,20 @@
-"""Read helpers of assessments with the non-trivial SQL: a course's bank as the studio lists it, and the read
+"""Read helpers of assessments with the non-trivial SQL: a course's bank as the studio lists it, the read
 API other packages use — a learner's result in a course's pre-test or post-test (certificates ask whether the
-post-test is passed) and the pre/post pairs of a course or cohort (the learning-gain analytics)."""
+post-test is passed) and the pre/post pairs of a course or cohort (the learning-gain analytics) — and whose
+attempts a user may read or grade, as queries (the instructor's pages and the API)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, String, case, cast, exists, func, or_, select
+from sqlalchemy import Select, String, and_, case, cast, exists, false, func, or_, select
 
 from assessments.models import Attempt, AttemptAnswer, AttemptState, Question, QuestionCategory, QuestionVersion
 from assessments.scoring import graded_percent
-from lms.cohorts.models import Enrollment, EnrollmentStatus
+from lms.accounts.models import Role
+from lms.cohorts import catalogue
+from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, cohort_instructor
 from lms.db import db
 
 
@@ -171,3 +174,99 @@ def pre_post_pairs(course_id: int, cohort_id: int | None = None) -> list[PrePost
 
 def _when(condition, value):  # noqa: ANN001, ANN202
     return case((condition, value), else_=None)
+
+
+# -- whose attempts a user may see and grade (the rules of assessments/rules.py as queries) ----------------
+def _instructed_learner(user_id: int):  # noqa: ANN202 - a SQL condition on Attempt
+    """The attempt's learner is actively enrolled in a cohort of the attempt's course that ``user_id`` instructs."""
+    return exists(
+        select(Enrollment.id)
+        .join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .join(cohort_instructor, cohort_instructor.c.cohort_id == Cohort.id)
+        .where(
+            Enrollment.user_id == Attempt.user_id,
+            Enrollment.status == EnrollmentStatus.ACTIVE,
+            Cohort.course_id == Attempt.course_id,
+            cohort_instructor.c.user_id == user_id,
+        )
+    )
+
+
+def _active_in_course():  # noqa: ANN202 - a SQL condition on Attempt
+    return exists(
+        select(Enrollment.id)
+        .join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .where(
+            Enrollment.user_id == Attempt.user_id,
+            Enrollment.status == EnrollmentStatus.ACTIVE,
+            Cohort.course_id == Attempt.course_id,
+        )
+    )
+
+
+def _instructor(user) -> bool:  # noqa: ANN001
+    return user.has_role(Role.AUTHOR, Role.ASSESSOR)
+
+
+def visible_attempts(user) -> Select:  # noqa: ANN001
+    """Attempts ``user`` may read (``assessment.view_attempt``): their own, every attempt of the courses they
+    are staff of (all of them for an admin), and those of the learners actively enrolled in cohorts they
+    instruct."""
+    stmt = select(Attempt)
+    if user.is_admin:
+        return stmt
+    allowed = [Attempt.user_id == user.id]
+    allowed += [Attempt.course_id.in_(course_ids) for course_ids in catalogue.staffed_course_ids(user)]
+    if _instructor(user):
+        allowed.append(_instructed_learner(user.id))
+    return stmt.where(or_(*allowed))
+
+
+def grading_queue(user, course_id: int | None = None, cohort_id: int | None = None) -> Select:  # noqa: ANN001
+    """Answers waiting for a person's grade that ``user`` may grade (``assessment.grade``), oldest submission
+    first: essays of submitted attempts by learners actively enrolled where the user acts for them (any
+    cohort of a course they are staff of, the cohorts they instruct), never their own."""
+    stmt = (
+        select(AttemptAnswer)
+        .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+        .where(
+            AttemptAnswer.fraction.is_(None),
+            Attempt.state == AttemptState.SUBMITTED,
+            Attempt.user_id != user.id,
+        )
+        .order_by(Attempt.submitted_at, Attempt.id, AttemptAnswer.slot)
+    )
+    if user.is_admin:
+        stmt = stmt.where(_active_in_course())
+    else:
+        allowed = [
+            and_(Attempt.course_id.in_(course_ids), _active_in_course())
+            for course_ids in catalogue.staffed_course_ids(user)
+        ]
+        if _instructor(user):
+            allowed.append(_instructed_learner(user.id))
+        if not allowed:
+            return stmt.where(false())
+        stmt = stmt.where(or_(*allowed))
+    if course_id is not None:
+        stmt = stmt.where(Attempt.course_id == course_id)
+    if cohort_id is not None:
+        stmt = stmt.where(
+            exists(
+                select(Enrollment.id)
+                .join(Cohort, Cohort.id == Enrollment.cohort_id)
+                .where(
+                    Enrollment.cohort_id == cohort_id,
+                    Enrollment.user_id == Attempt.user_id,
+                    Enrollment.status == EnrollmentStatus.ACTIVE,
+                    Cohort.course_id == Attempt.course_id,
+                )
+            )
+        )
+    return stmt
+
+
+def waiting_count(user) -> int:  # noqa: ANN001
+    """How many answers wait for ``user``'s grade (the dashboard's panel)."""
+    queue = grading_queue(user).order_by(None).with_only_columns(func.count(AttemptAnswer.id))
+    return db.session.scalar(queue) or 0
