@@ -2,8 +2,10 @@
 in ``assessments/items``), question interchange (``assessments/formats``), pre/post/practice assessments and
 learners' attempts, grading, results, and later the analytics (learning gain, item analysis).
 
-It stands on the core's seams: ``lms.signals`` (``attempt_submitted``), ``lms.tasks.enqueue``, permission
-rules, and the courses package's gating hook to lock modules until the pre-test is done.
+It stands on the core's seams: ``lms.signals`` (``attempt_submitted``, ``attempt_graded``), ``lms.tasks.enqueue``,
+permission rules (``rules.py``), the menu, dashboard and cohort links (the instructor's pages, ``views.py``),
+and the courses package's gating hook to lock modules until the pre-test is done and its grades
+(``courses.progress.record_grade``).
 """
 
 from flask import Flask
@@ -11,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from assessments import cli, models  # noqa: F401 - its tables register on import
+    from assessments import cli, models, rules, views  # noqa: F401 - tables and rules register on import
     from assessments.delivery import AssessmentService
     from assessments.gates import pre_test_gate
     from courses.gating import register_gate
@@ -19,6 +21,8 @@ def init_app(app: Flask) -> None:
     from lms.xblock_host.services import register_service
 
     cli.init_app(app)
+    app.register_blueprint(views.bp)  # the instructor's pages; also the package's template folder
+    views.init_app(app)  # menu item, cohort link, dashboard panel
     register_service("assessments", AssessmentService)
     register_gate("pre-test", pre_test_gate)
     register_kind(
