@@ -3,8 +3,8 @@ in ``assessments/items``), question interchange (``assessments/formats``), pre/p
 learners' attempts, grading, results, and later the analytics (learning gain, item analysis).
 
 It stands on the core's seams: ``lms.signals`` (``attempt_submitted``, ``attempt_graded``), ``lms.tasks.enqueue``,
-permission rules (``rules.py``), the menu, dashboard and cohort links (the instructor's pages, ``views.py``),
-and the courses package's gating hook to lock modules until the pre-test is done and its grades
+permission rules (``rules.py``), the menu, dashboard and cohort links (the instructor's pages, ``views.py``), the
+API (``api.py``), and the courses package's gating hook to lock modules until the pre-test is done and its grades
 (``courses.progress.record_grade``).
 """
 
@@ -13,16 +13,18 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from assessments import cli, models, rules, views  # noqa: F401 - tables and rules register on import
+    from assessments import api, cli, models, rules, views  # noqa: F401 - tables and rules register on import
     from assessments.delivery import AssessmentService
     from assessments.gates import pre_test_gate
     from courses.gating import register_gate
     from courses.studio.catalogue import register_kind
+    from lms import api as lms_api
     from lms.xblock_host.services import register_service
 
     cli.init_app(app)
     app.register_blueprint(views.bp)  # the instructor's pages; also the package's template folder
     views.init_app(app)  # menu item, cohort link, dashboard panel
+    lms_api.mount(app, api.blp, "")
     register_service("assessments", AssessmentService)
     register_gate("pre-test", pre_test_gate)
     register_kind(

@@ -3,8 +3,9 @@ every operation, as an admin and as a learner, must never get a 5xx, and every a
 document says (status, content type, body schema).
 
 Bounded and repeatable: a fixed number of generated cases per operation (``MAX_EXAMPLES``), derandomised, no
-example database. Operations with a cohort id run twice per case: with the generated id (almost always a
-cohort that does not exist) and with a real cohort's, so enrollments are really listed and created.
+example database. Operations with a cohort or attempt id run twice per case: with the generated id (almost
+always one that does not exist) and with a real one's, so enrollments are really listed and created and an
+attempt really read (the learner's own, submitted).
 """
 
 from __future__ import annotations
@@ -33,8 +34,32 @@ def callers(factory):
     for role, user in (("admin", admin), ("learner", learner)):
         _token, raw = create_api_token(user, f"schemathesis {role}")
         headers[role] = {"Authorization": f"Bearer {raw}"}
+    attempt_id = _submitted_attempt(cohort.course, learner)
     db.session.commit()
-    return {"headers": headers, "cohort_id": cohort.id}
+    return {"headers": headers, "cohort_id": cohort.id, "attempt_id": attempt_id, "course_id": cohort.course_id}
+
+
+def _submitted_attempt(course, learner) -> int:
+    """The learner's submitted attempt at a one-question test of the cohort's course, so that the attempts and
+    results operations answer with real rows (answers, a key for the admin, none for the learner)."""
+    from assessments import attempts, bank
+
+    question = bank.add_question(
+        course.id,
+        bank.NewQuestion(
+            {"type": "single_choice", "stem": "<p>Q?</p>", "choices": [{"text": "a", "fraction": 1}, {"text": "b"}]}
+        ),
+    )
+    settings = attempts.Settings(
+        usage_key=f"block-v1:{course.code}+type@assessment+block@pre",
+        course_id=course.id,
+        kind="pre",
+        question_ids=(question.id,),
+    )
+    attempt = attempts.start(settings, learner.id)
+    attempts.save_answer(attempt, 1, question.current_version.definition["choices"][0]["id"], 1)
+    attempts.submit(attempt)
+    return attempt.id
 
 
 def _isolated(app, calls: list):
@@ -84,11 +109,15 @@ def _test_operation(operation, mode: GenerationMode, callers: dict) -> None:
     )
     @given(case=operation.as_strategy(generation_mode=mode))
     def check(case) -> None:  # noqa: ANN001
-        variants = [dict(case.path_parameters or {})]
-        if "cohort_id" in variants[0]:
-            variants.append({**variants[0], "cohort_id": callers["cohort_id"]})
-        for path_parameters in variants:
-            case.path_parameters = path_parameters
+        path, query = dict(case.path_parameters or {}), case.query
+        variants = [(path, query)]
+        for name in ("cohort_id", "attempt_id"):
+            if name in path:
+                variants.append(({**path, name: callers[name]}, query))
+        if isinstance(query, dict) and "course" in query:  # the results of the real course too
+            variants.append((path, {**query, "course": callers["course_id"]}))
+        for path_parameters, query_parameters in variants:
+            case.path_parameters, case.query = path_parameters, query_parameters
             for headers in callers["headers"].values():
                 case.call_and_validate(headers=headers, checks=CHECKS)
 
@@ -105,3 +134,4 @@ def test_the_api_answers_as_its_openapi_document_says(app, callers):
             _test_operation(operation, mode, callers)
     # A few hundred generated cases, each sent as both users (and more for a cohort's operations).
     assert len(calls) > 800, len(calls)
+    assert f"/api/v1/attempts/{callers['attempt_id']}" in calls  # a real attempt was read
