@@ -24,6 +24,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from assessments import attempts, items
 from assessments.models import Attempt, AttemptAnswer, AttemptState, Question, QuestionVersion
@@ -187,20 +188,25 @@ def _question(question_id: int) -> tuple[Question, QuestionVersion, items.ItemTy
     return question, current, kind
 
 
-def _attempts_of_question(question_id: int) -> list[Attempt]:
+def _attempts_of_question(question_id: int, eager: bool) -> list[Attempt]:
+    """The attempts that drew the question; ``eager``: with their answers and learners in three queries (a plan
+    reads them all; a regrade reads each attempt's answers after locking it, so it sees them as they are)."""
     drew = (
         select(AttemptAnswer.attempt_id)
         .join(QuestionVersion, QuestionVersion.id == AttemptAnswer.version_id)
         .where(QuestionVersion.question_id == question_id)
     )
-    return list(db.session.scalars(select(Attempt).where(Attempt.id.in_(drew)).order_by(Attempt.id)))
+    stmt = select(Attempt).where(Attempt.id.in_(drew)).order_by(Attempt.id)
+    if eager:
+        stmt = stmt.options(selectinload(Attempt.answers).joinedload(AttemptAnswer.version), selectinload(Attempt.user))
+    return list(db.session.scalars(stmt))
 
 
 def _regrade(question_id: int, apply: bool, by_id: int | None) -> RegradeSummary:
     question, current, kind = _question(question_id)
     summary = RegradeSummary(question.id, current.number, applied=apply)
     touched: set[tuple[int, str]] = set()
-    for attempt in _attempts_of_question(question.id):
+    for attempt in _attempts_of_question(question.id, eager=not apply):
         if apply:
             attempt = attempts.locked(attempt)
         if attempt.state != AttemptState.SUBMITTED:
@@ -281,14 +287,16 @@ class Outdated:
     answers: int  # answers of those versions
 
 
-def outdated_questions(course_id: int, question_id: int | None = None) -> list[Outdated]:
-    """The course's scored questions whose older drawn versions differ from the current version (a key may have
-    been corrected since): the ones an author may want to regrade."""
+def outdated_questions(course_ids: int | list[int], question_id: int | None = None) -> list[Outdated]:
+    """The scored questions of the course (or courses) whose older drawn versions differ from the current
+    version (a key may have been corrected since): the ones an author may want to regrade. Two queries."""
+    if isinstance(course_ids, int):
+        course_ids = [course_ids]
     drawn = (
         select(QuestionVersion, Question)
         .join(Question, Question.id == QuestionVersion.question_id)
         .where(
-            Question.course_id == course_id,
+            Question.course_id.in_(course_ids),
             QuestionVersion.id != Question.current_version_id,
             QuestionVersion.id.in_(select(AttemptAnswer.version_id)),
         )

@@ -13,6 +13,7 @@ transaction is committed by the framework.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -133,7 +134,7 @@ def index():
     counts = enrollment_counts([c.id for c in cohorts])
     tests = {c.id: len(published_assessments(c.course)) for c in cohorts}
     courses = db.session.scalars(authored_by(current_user)).all() if can("studio.access") else []
-    outdated = {course.id: len(grading.outdated_questions(course.id)) for course in courses}
+    outdated = Counter(o.question.course_id for o in grading.outdated_questions([c.id for c in courses]))
     return render_template(
         "assessments/instructor/index.html",
         cohorts=cohorts,
@@ -438,9 +439,10 @@ def _course(code: str):  # noqa: ANN202
 @login_required
 def outdated(code: str):
     course = _course(code)
-    return render_template(
-        "assessments/instructor/outdated.html", course=course, outdated=grading.outdated_questions(course.id)
-    )
+    outdated = grading.outdated_questions(course.id)
+    # What a regrade would still change: nothing, once the question's attempts were regraded.
+    pending = {o.question.id: grading.plan_regrade(o.question.id).answers_changed for o in outdated}
+    return render_template("assessments/instructor/outdated.html", course=course, outdated=outdated, pending=pending)
 
 
 def _question(question_id: int) -> Question:

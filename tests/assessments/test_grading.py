@@ -228,6 +228,8 @@ def test_regrade_rescores_every_attempt_of_the_question_and_says_what_changed(cl
     auth.login(owner)
     listing = text(client.get(f"/assessments/courses/{world.course.code}/regrade"))
     assert shared.title in listing and "older versions drawn: 1" in listing
+    assert "answers would score differently" in listing
+    assert f'href="/assessments/courses/{world.course.code}/regrade"' in text(client.get("/assessments/"))
     plan = client.get(f"/assessments/questions/{shared.id}/regrade")
     page = text(plan)
     assert "What a regrade would change" in page and "Alice Learner" in page and "Bruno Learner" in page
@@ -249,6 +251,8 @@ def test_regrade_rescores_every_attempt_of_the_question_and_says_what_changed(cl
     assert _grade(world, bruno.id, world.keys["pre"]).earned == 25.0
     assert sorted(graded_signals) == sorted([(alice_pre.id, alice.id), (bruno_pre.id, bruno.id)])
     assert open_post.state == AttemptState.IN_PROGRESS  # untouched: graded with its own draw when submitted
+    listing = text(client.get(f"/assessments/courses/{world.course.code}/regrade"))
+    assert shared.title in listing and "regraded" in listing and "would score differently" not in listing
     # A second regrade changes nothing.
     again = grading.regrade(shared.id, owner.id)
     assert again.attempts_changed == 0 and again.answers_changed == 0
