@@ -7,7 +7,7 @@ course's first lesson from the outline; in it she picks "Text" in the "Add a com
 heading, a bold word and a bulleted list in the visual editor, saves; picks "Skill checklist" and adds three
 steps with the step-list editor, one of them must-pass, saves; publishes the course from the outline and logs
 out from the menu. In the same browser the nurse enrolled in the course logs in, opens the new unit from the
-course outline, and finds the formatted text as elements (``h1``, ``strong``, ``ul > li``), not just its words,
+course outline, and finds the formatted text as elements (``h2``, ``strong``, ``ul > li``), not just its words,
 and the three steps in order with only the must-pass one marked. axe-core is clean on the author's unit page
 and both editors and on the learner's unit.
 
@@ -139,7 +139,7 @@ def test_author_adds_text_and_checklist_publishes_and_a_learner_sees_both(new_co
 
     text = page.locator("[data-block-type=html]")
     expect(text).to_have_count(1)
-    expect(text.locator("h1")).to_have_text("The golden minute")
+    expect(text.locator("h2")).to_have_text("The golden minute")
     expect(text.locator("strong")).to_have_text("first")
     expect(text.locator("ul > li")).to_have_text(["Warm", "Dry", "Stimulate"])
 
