@@ -202,3 +202,37 @@ def _has_gift(item_type: Any) -> bool:
     from assessments.items.base import ItemType
 
     return type(item_type).from_gift is not ItemType.from_gift and type(item_type).to_gift is not ItemType.to_gift
+
+
+def keep_ids(previous: Mapping[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
+    """Give the entries the generic editor read (GIFT writes no ids) the ids they had in ``previous``, nested
+    lists too (a gap's choices): an entry keeps its counterpart's id — the entry with the same id, else the
+    same text, else the one at the same place when neither has a text. Normalise checks the rest."""
+    if not previous:
+        return data
+    for key, entries in data.items():
+        before = previous.get(key)
+        if isinstance(entries, list) and isinstance(before, list):
+            _keep(before, entries)
+    return data
+
+
+def _keep(before: list[Any], entries: list[Any]) -> None:
+    old = [e for e in before if isinstance(e, dict)]
+    by_id = {e.get("id"): e for e in old if e.get("id")}
+    by_text = {e.get("text"): e for e in old if e.get("text")}
+    taken = {e.get("id") for e in entries if isinstance(e, dict) and e.get("id")}
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue
+        match = by_id.get(entry.get("id")) if entry.get("id") else None
+        if match is None and entry.get("text"):
+            match = by_text.get(entry["text"])
+        if match is None and not entry.get("text") and index < len(old) and not old[index].get("text"):
+            match = old[index]
+        if match is None:
+            continue
+        if not entry.get("id") and match.get("id") and match["id"] not in taken:
+            entry["id"] = match["id"]
+            taken.add(match["id"])
+        keep_ids(match, entry)

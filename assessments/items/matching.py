@@ -44,6 +44,7 @@ class Matching(ItemType):
                     editing.Field("id", "", editing.HIDDEN),
                     editing.Field("text", _l("Subquestion"), editing.TEXT),
                     editing.Field("answer_text", _l("Its answer"), editing.TEXT),
+                    editing.Field("answer", "", editing.HIDDEN),
                 ),
             ),
             editing.Rows(
@@ -69,6 +70,18 @@ class Matching(ItemType):
             "answers": [a for a in data.get("answers", []) if a["id"] not in used],
         }
         return super().to_form(shown)
+
+    def from_form(self, form: Any) -> dict[str, Any]:
+        """A pair's answer keeps its id (the hidden ``answer`` the form showed) while its text is unique."""
+        data = super().from_form(form)
+        answers, ids = data["answers"], {a.get("id") for a in data["answers"]}
+        for sub in data["subquestions"]:
+            given, text = sub.pop("answer", None), tidy(str(sub.get("answer_text") or ""))
+            if any(a["text"] == text for a in answers) or not text:
+                continue
+            answers.append({"id": given, "text": text} if given and given not in ids else {"text": text})
+            ids.add(given)
+        return data
 
     def normalise(self, data: dict[str, Any]) -> dict[str, Any]:
         result, errors = common.begin(data, self.name)
