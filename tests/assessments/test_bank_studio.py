@@ -423,3 +423,40 @@ def test_an_export_the_format_cannot_hold_lists_why(setup, client):
     assert response.status_code == 400
     assert "Order it" in response.get_data(as_text=True)
     assert client.get(url("QB-1", "/export?format=moodlexml")).status_code == 200
+
+
+def test_an_item_gift_cannot_hold_is_edited_as_json(setup, client):
+    owner, course = setup
+    definition = {"type": "numerical", "stem": "<p>Length?</p>", "units": [{"unit": "m", "multiplier": 1},
+                  {"unit": "cm", "multiplier": 100}], "answers": [{"value": 3.5, "tolerance": 0.1, "fraction": 1}]}  # fmt: skip
+    question = bank.add_question(course.id, bank.NewQuestion(definition))
+    db.session.commit()
+    page = client.get(url("QB-1", f"/{question.id}/edit")).get_data(as_text=True)
+    assert 'name="g-format" value="json"' in page and "settings, as JSON" in page
+    data = form_values(page)
+    data["g-text"] = data["g-text"].replace('"tolerance": 0.1', '"tolerance": 0.2')
+    assert client.post(url("QB-1", f"/{question.id}/edit"), data=data).status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Question, question.id).current_version.definition
+    assert saved["answers"][0]["tolerance"] == 0.2 and saved["units"][1]["unit"] == "cm"
+    assert saved["answers"][0]["id"] == question.current_version.definition["answers"][0]["id"]
+    data["g-text"] = "{not json"
+    response = client.post(url("QB-1", f"/{question.id}/edit"), data=data)
+    assert response.status_code == 400 and "not valid JSON" in response.get_data(as_text=True)
+    data["g-text"] = "[1, 2]"
+    assert client.post(url("QB-1", f"/{question.id}/edit"), data=data).status_code == 400
+
+
+def test_malformed_editor_fields_are_a_400_never_a_500(setup, client):
+    owner, course = setup
+    for extra in ({"choices-count": "abc"}, {"choices-count": "-4"}, {"choices-count": "99999999999"},
+                  {"choices-count": "2", "choices-0-fraction": "1e400", "choices-0-text": "A", "choices-1-text": "B"},
+                  {"choices-count": "2", "choices-0-id": "../x", "choices-0-text": "A", "choices-0-fraction": "100",
+                   "choices-1-text": "B"}):  # fmt: skip
+        response = client.post(url("QB-1", "/new/single_choice"), data={**common(), **extra})
+        assert response.status_code in (302, 400), (extra, response.status_code)
+    response = client.post(url("QB-1", "/new/essay"), data={**common(), "f-max_words": "many"})
+    assert response.status_code == 400 and "word limit" in response.get_data(as_text=True)
+    response = client.post(url("QB-1", "/new/true_false"), data={**common(difficulty="brutal"), "f-answer": "true"})
+    assert response.status_code == 400
+    assert client.get(url("QB-1", "/?category=abc&type=nope&page=x")).status_code == 200
