@@ -58,6 +58,16 @@ class CategoryForm(Form):
     submit = SubmitField(_l("Add category"))
 
 
+class RenameCategoryForm(Form):
+    path = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=500)],
+        filters=[strip],
+        description=_l("A path such as Safety/Isolation."),
+    )
+    submit = SubmitField(_l("Rename"))
+
+
 class OutcomeForm(Form):
     outcome = SelectField(_l("Learning outcome"), validators=[Optional()])
     submit = SubmitField(_l("Save"))

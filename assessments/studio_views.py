@@ -22,7 +22,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from assessments import bank, formats, interchange, items, queries
-from assessments.forms import CategoryForm, ImportForm, MoveQuestionForm, OutcomeForm, QuestionForm
+from assessments.forms import (
+    CategoryForm,
+    ImportForm,
+    MoveQuestionForm,
+    OutcomeForm,
+    QuestionForm,
+    RenameCategoryForm,
+)
 from assessments.items import editing
 from assessments.models import Question, QuestionCategory
 from courses.studio.blueprint import load_course
@@ -125,6 +132,25 @@ def category_outcome(code: str, category_id: int):
     db.session.flush()
     flash(_("“%(name)s” is mapped to its outcome.", name=found.path), "success")
     return redirect(url_for("bank.index", code=code))
+
+
+@bp.route("/categories/<int:category_id>/rename", methods=["GET", "POST"])
+def rename_category(code: str, category_id: int):
+    course = load_course(code)
+    found = _category(course, category_id)
+    form = RenameCategoryForm()
+    if request.method == "GET":
+        form.path.data = found.path
+    if form.validate_on_submit():
+        try:
+            bank.rename_category(found, form.path.data)
+        except bank.BankError as refused:
+            form.path.errors = [*form.path.errors, refused.errors[0]]
+        else:
+            flash(_("Category renamed “%(name)s”.", name=found.path), "success")
+            return redirect(url_for("bank.index", code=code))
+    status = 400 if request.method == "POST" else 200
+    return render_template("assessments/studio/rename_category.html", course=course, category=found, form=form), status
 
 
 @bp.route("/categories/<int:category_id>/delete", methods=["GET", "POST"])

@@ -63,7 +63,8 @@ def test_admin_owner_and_co_author_may_others_may_not(app, factory, client, auth
     question = bank.add_question(course.id, bank.NewQuestion(_choice()))
     db.session.commit()
     pages = ["/", "/new", "/new/single_choice", f"/{question.id}/edit", f"/{question.id}/preview",
-             f"/{question.id}/move", f"/{question.id}/delete", "/import", "/export", "/export?format=gift"]  # fmt: skip
+             f"/{question.id}/move", f"/{question.id}/delete", "/import", "/export", "/export?format=gift",
+             f"/categories/{question.category_id}/rename", f"/categories/{question.category_id}/delete"]  # fmt: skip
     for user in (factory.user("admin"), owner, co_author):
         auth.login(user)
         for page in pages:
@@ -460,3 +461,17 @@ def test_malformed_editor_fields_are_a_400_never_a_500(setup, client):
     response = client.post(url("QB-1", "/new/true_false"), data={**common(difficulty="brutal"), "f-answer": "true"})
     assert response.status_code == 400
     assert client.get(url("QB-1", "/?category=abc&type=nope&page=x")).status_code == 200
+
+
+def test_a_category_is_renamed_and_its_questions_follow(setup, client):
+    owner, course = setup
+    question = bank.add_question(course.id, bank.NewQuestion(_choice(), category="Safty"))
+    bank.category(course.id, "Cables")
+    db.session.commit()
+    category_id = question.category_id
+    assert client.get(url("QB-1", f"/categories/{category_id}/rename")).status_code == 200
+    response = client.post(url("QB-1", f"/categories/{category_id}/rename"), data={"path": "Cables"})
+    assert response.status_code == 400 and "already has a category" in response.get_data(as_text=True)
+    assert client.post(url("QB-1", f"/categories/{category_id}/rename"), data={"path": " Safety "}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Question, question.id).category.path == "Safety"
