@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from assessments import bank, formats, interchange, items, queries
 from assessments.forms import (
@@ -81,7 +82,9 @@ def index(code: str):
     type_ = request.args.get("type", "")
     type_ = type_ if type_ in {t.name for t in items.all_types()} else ""
     tag = request.args.get("tag", "").strip()[:40]
-    page = paginate(queries.bank_questions(course.id, search, category_id, type_, tag))
+    stmt = queries.bank_questions(course.id, search, category_id, type_, tag)
+    # each row shows its category and version number: loaded with the page, not one query per row
+    page = paginate(stmt.options(selectinload(Question.category), selectinload(Question.current_version)))
     counts = queries.category_counts(course.id)
     category_form = CategoryForm()
     category_form.outcome.choices = _outcome_choices(course)

@@ -475,3 +475,21 @@ def test_a_category_is_renamed_and_its_questions_follow(setup, client):
     assert client.post(url("QB-1", f"/categories/{category_id}/rename"), data={"path": " Safety "}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Question, question.id).category.path == "Safety"
+
+
+def test_the_list_queries_do_not_grow_with_its_rows(setup, client, count_queries):
+    owner, course = setup
+
+    def queries_for_list() -> int:
+        with count_queries() as counter:
+            assert client.get(url("QB-1")).status_code == 200
+        return counter.count
+
+    for n in range(2):
+        bank.add_question(course.id, bank.NewQuestion(_choice(stem=f"<p>Q{n}</p>"), category=f"C{n}"))
+    db.session.commit()
+    few = queries_for_list()
+    for n in range(2, 12):
+        bank.add_question(course.id, bank.NewQuestion(_choice(stem=f"<p>Q{n}</p>"), category=f"C{n % 2}"))
+    db.session.commit()
+    assert queries_for_list() == few
