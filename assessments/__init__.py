@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from assessments import cli, models  # noqa: F401 - its tables register on import
+    from assessments import cli, models, studio_views  # noqa: F401 - its tables register on import
     from assessments.delivery import AssessmentService
     from assessments.gates import pre_test_gate
     from courses.gating import register_gate
@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     from lms.xblock_host.services import register_service
 
     cli.init_app(app)
+    studio_views.init_app(app)
     register_service("assessments", AssessmentService)
     register_gate("pre-test", pre_test_gate)
     register_kind(
