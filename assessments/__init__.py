@@ -11,17 +11,19 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from assessments import cli, models, studio_views  # noqa: F401 - its tables register on import
+    from assessments import cli, demo, models, studio_views  # noqa: F401 - its tables register on import
     from assessments.delivery import AssessmentService
     from assessments.gates import pre_test_gate
     from courses.gating import register_gate
     from courses.studio.catalogue import register_kind
+    from lms.demo import register_seeder
     from lms.xblock_host.services import register_service
 
     cli.init_app(app)
     studio_views.init_app(app)
     register_service("assessments", AssessmentService)
     register_gate("pre-test", pre_test_gate)
+    register_seeder(demo.seed)  # after the courses' seeder: the demo courses exist by then
     register_kind(
         "assessment",
         _l("Assessment"),
