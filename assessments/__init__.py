@@ -13,20 +13,23 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from assessments import api, cli, models, rules, views  # noqa: F401 - tables and rules register on import
+    from assessments import api, cli, demo, models, rules, studio_views, views  # noqa: F401 - tables, rules
     from assessments.delivery import AssessmentService
     from assessments.gates import pre_test_gate
     from courses.gating import register_gate
     from courses.studio.catalogue import register_kind
     from lms import api as lms_api
+    from lms.demo import register_seeder
     from lms.xblock_host.services import register_service
 
     cli.init_app(app)
-    app.register_blueprint(views.bp)  # the instructor's pages; also the package's template folder
-    views.init_app(app)  # menu item, cohort link, dashboard panel
+    studio_views.init_app(app)
+    app.register_blueprint(views.bp)  # the instructor's pages
+    views.init_app(app)  # menu item, cohort link, dashboard panel, the course's studio link
     lms_api.mount(app, api.blp, "")
     register_service("assessments", AssessmentService)
     register_gate("pre-test", pre_test_gate)
+    register_seeder(demo.seed)  # after the courses' seeder: the demo courses exist by then
     register_kind(
         "assessment",
         _l("Assessment"),

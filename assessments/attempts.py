@@ -111,8 +111,9 @@ def in_progress(settings: Settings, user_id: int, now: datetime | None = None) -
     return attempt
 
 
-def start(settings: Settings, user_id: int, now: datetime | None = None) -> Attempt:
-    """The learner's open attempt, or a new one with its questions drawn; AttemptRefused when none is left."""
+def start(settings: Settings, user_id: int, now: datetime | None = None, seed: int | None = None) -> Attempt:
+    """The learner's open attempt, or a new one with its questions drawn; AttemptRefused when none is left.
+    ``seed`` fixes the draw (the demo's simulated attempts are the same on every run); a learner's is random."""
     now = now or utcnow()
     current = in_progress(settings, user_id, now)
     if current is not None:
@@ -121,7 +122,8 @@ def start(settings: Settings, user_id: int, now: datetime | None = None) -> Atte
     left = attempts_left(settings, user_id, len(taken))
     if left == 0:
         raise AttemptRefused(ngettext("You have used your attempt.", "You have used all %(num)d attempts.", len(taken)))
-    seed = secrets.randbelow(2**31)
+    if seed is None:
+        seed = secrets.randbelow(2**31)
     slots = draw(settings, random.Random(seed), _seen_in_pre(settings, user_id))
     extra_minutes = accommodations(user_id, settings.usage_key)[0]
     attempt = Attempt(

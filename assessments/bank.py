@@ -78,6 +78,18 @@ def categories(course_id: int) -> list[QuestionCategory]:
     )
 
 
+def rename_category(category_: QuestionCategory, path: str) -> None:
+    """Give a category another path (its questions follow); a path the course's bank already has is refused."""
+    path = normalise_path(path)
+    if path == category_.path:
+        return
+    taken = select(exists().where(QuestionCategory.course_id == category_.course_id, QuestionCategory.path == path))
+    if db.session.scalar(taken):
+        raise BankError(_("The bank already has a category “%(name)s”.", name=path))
+    category_.path = path
+    db.session.flush()
+
+
 def delete_category(category_: QuestionCategory) -> None:
     """Delete an empty category; one holding questions is refused."""
     if db.session.scalar(select(exists().where(Question.category_id == category_.id))):

@@ -45,7 +45,10 @@ bp = Blueprint("assessments", __name__, url_prefix="/assessments", template_fold
 
 
 def init_app(app) -> None:  # noqa: ANN001
+    from courses.studio.links import register_course_page
+
     register_menu_item("assessments", _l("Assessments"), "assessments.index", _has_cohorts, order=32)
+    register_course_page("assessments.outdated", _l("Corrected questions"), order=55)
     register_cohort_link("assessments", _cohort_link)
     register_panel("grading", "assessments/panels/grading.html", _has_cohorts, _grading_panel, order=32)
 

@@ -32,6 +32,14 @@ parses the answer block (``{…}``) that ``assessments/formats/gift.py`` cut out
 :meth:`ItemType.to_gift` writes it back. Moodle XML: :meth:`ItemType.from_moodle_xml` reads a
 ``<question>`` element and :meth:`ItemType.to_moodle_xml` fills one. A type that a format cannot express
 leaves the method unimplemented (``NotImplementedError`` is reported as "cannot be exported as GIFT").
+
+The studio's editor (OPTIONAL): a type may describe its form as :attr:`ItemType.editor`, an
+``assessments.items.editing.Editor`` (single fields and rows of entries, rendered without JavaScript), and
+override :meth:`ItemType.to_form` / :meth:`ItemType.from_form` where its definition does not map one to one
+onto that form (matching names each pair's answer by its text). The common keys (stem, general feedback,
+default mark) are the studio's own fields. A type without an editor is edited through the generic one: its
+GIFT answer block (:meth:`ItemType.to_gift` / :meth:`ItemType.from_gift`), or its own keys as JSON when it
+has no GIFT form or GIFT cannot hold the item. Either way ``normalise`` checks what comes back.
 """
 
 from __future__ import annotations
@@ -117,6 +125,28 @@ class ItemType:
     def to_gift(self, data: dict[str, Any]) -> str:
         """The GIFT answer block of a definition (without braces, escaped)."""
         raise NotImplementedError
+
+    # -- the studio's editor (optional: assessments/items/editing.py) --------------------------------------
+    editor: ClassVar[Any] = None  # an editing.Editor, or None for the generic editor
+
+    def to_form(self, data: dict[str, Any] | None) -> dict[str, Any]:
+        """The editor's values for a definition (None: a new item)."""
+        from assessments.items import editing
+
+        if self.editor is None:
+            fmt, text = editing.generic_text(self, data)
+            return {"format": fmt, "text": text}
+        return editing.defaults(self.editor) if data is None else editing.values_of(self.editor, data)
+
+    def from_form(self, form: Any) -> dict[str, Any]:
+        """The type's keys from a submitted editor (``request.form``), for :meth:`normalise` to check;
+        ItemInvalid for a generic editor's text the type cannot read."""
+        from assessments.items import editing
+
+        if self.editor is None:
+            fmt = form.get("g-format", editing.JSON)
+            return editing.generic_read(self, fmt, form.get("g-text", ""), form.get("stem", ""))
+        return editing.read_form(self.editor, form)
 
     moodle_qtype: ClassVar[str | None] = None  # the <question type="…"> this type reads and writes
 

@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from assessments.items import common
+from assessments.items import common, editing
 from assessments.items.base import ItemInvalid, ItemType, Outcome, ResponseInvalid
 
 
@@ -27,6 +27,7 @@ class Description(ItemType):
     scored = False
     template = "assessments/items/description.html"
     moodle_qtype = "description"
+    editor = editing.Editor()  # the common fields say it all
 
     def normalise(self, data: dict[str, Any]) -> dict[str, Any]:
         result, errors = common.begin(data, self.name, stem_required=False)

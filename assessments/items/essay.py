@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from assessments.formats import gift_text
-from assessments.items import common, moodle_parts
+from assessments.items import common, editing, moodle_parts
 from assessments.items.base import ItemInvalid, ItemType, Outcome, ResponseInvalid
 
 MAX_LENGTH = 50_000
@@ -36,6 +36,17 @@ class Essay(ItemType):
     manual = True
     template = "assessments/items/essay.html"
     moodle_qtype = "essay"
+    editor = editing.Editor(
+        fields=(
+            editing.Field("max_words", _l("Word limit"), editing.NUMBER, help=_l("Empty for no limit.")),
+            editing.Field(
+                "grader_info",
+                _l("Guidance for the grader"),
+                editing.HTML,
+                help=_l("A model answer or a rubric; learners never see it."),
+            ),
+        )
+    )
 
     def normalise(self, data: dict[str, Any]) -> dict[str, Any]:
         result, errors = common.begin(data, self.name)

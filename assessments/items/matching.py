@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from assessments.formats import gift_text
-from assessments.items import common, moodle_parts
+from assessments.items import common, editing, moodle_parts
 from assessments.items.base import ItemInvalid, ItemType, Outcome, ResponseInvalid
 from assessments.items.text_match import tidy
 
@@ -34,6 +34,54 @@ class Matching(ItemType):
     description = _l("Pair each item with its answer from one list, which may hold extra wrong answers.")
     template = "assessments/items/matching.html"
     moodle_qtype = "matching"
+    editor = editing.Editor(
+        fields=(editing.Field("shuffle", _l("Shuffle the subquestions in each attempt"), editing.BOOL, default=True),),
+        rows=(
+            editing.Rows(
+                "subquestions",
+                _l("Pairs"),
+                (
+                    editing.Field("id", "", editing.HIDDEN),
+                    editing.Field("text", _l("Subquestion"), editing.TEXT),
+                    editing.Field("answer_text", _l("Its answer"), editing.TEXT),
+                    editing.Field("answer", "", editing.HIDDEN),
+                ),
+            ),
+            editing.Rows(
+                "answers",
+                _l("Other answers to choose from (distractors)"),
+                (editing.Field("id", "", editing.HIDDEN), editing.Field("text", _l("Answer"), editing.TEXT)),
+            ),
+        ),
+    )
+
+    def to_form(self, data: dict[str, Any] | None) -> dict[str, Any]:
+        """Each pair names its answer by text (normalise finds it again, or adds it); the answers list shows
+        only those no pair uses."""
+        if data is None:
+            return super().to_form(None)
+        texts = {a["id"]: a["text"] for a in data.get("answers", [])}
+        used = {s.get("answer") for s in data.get("subquestions", [])}
+        shown = {
+            **data,
+            "subquestions": [
+                {**s, "answer_text": texts.get(s.get("answer"), "")} for s in data.get("subquestions", [])
+            ],
+            "answers": [a for a in data.get("answers", []) if a["id"] not in used],
+        }
+        return super().to_form(shown)
+
+    def from_form(self, form: Any) -> dict[str, Any]:
+        """A pair's answer keeps its id (the hidden ``answer`` the form showed) while its text is unique."""
+        data = super().from_form(form)
+        answers, ids = data["answers"], {a.get("id") for a in data["answers"]}
+        for sub in data["subquestions"]:
+            given, text = sub.pop("answer", None), tidy(str(sub.get("answer_text") or ""))
+            if any(a["text"] == text for a in answers) or not text:
+                continue
+            answers.append({"id": given, "text": text} if given and given not in ids else {"text": text})
+            ids.add(given)
+        return data
 
     def normalise(self, data: dict[str, Any]) -> dict[str, Any]:
         result, errors = common.begin(data, self.name)

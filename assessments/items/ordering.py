@@ -25,7 +25,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from assessments.items import common, moodle_parts
+from assessments.items import common, editing, moodle_parts
 from assessments.items.base import ItemInvalid, ItemType, Outcome, ResponseInvalid
 
 GRADINGS = ("relative_next_exclude_last", "relative_next_include_last", "absolute_position", "all_or_nothing")
@@ -51,6 +51,29 @@ class Ordering(ItemType):
     description = _l("Put items in their right order; partial credit for each item followed by the right one.")
     template = "assessments/items/ordering.html"
     moodle_qtype = "ordering"
+    editor = editing.Editor(
+        fields=(
+            editing.Field(
+                "grading",
+                _l("Grading"),
+                editing.SELECT,
+                choices=(
+                    ("relative_next_exclude_last", _l("Each item followed by the right one (last not counted)")),
+                    ("relative_next_include_last", _l("Each item followed by the right one, and the right last")),
+                    ("absolute_position", _l("Each item in its right place")),
+                    ("all_or_nothing", _l("All or nothing")),
+                ),
+                default=GRADINGS[0],
+            ),
+        ),
+        rows=(
+            editing.Rows(
+                "items",
+                _l("Items, in their right order"),
+                (editing.Field("id", "", editing.HIDDEN), editing.Field("text", _l("Item"), editing.TEXT)),
+            ),
+        ),
+    )
 
     def normalise(self, data: dict[str, Any]) -> dict[str, Any]:
         result, errors = common.begin(data, self.name)

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from assessments.formats import gift_text
-from assessments.items import common, moodle_parts, text_match
+from assessments.items import common, editing, moodle_parts, text_match
 from assessments.items.base import ItemInvalid, ItemType, Outcome, ResponseInvalid
 
 MAX_LENGTH = 1000
@@ -101,6 +101,22 @@ class ShortAnswer(ItemType):
     description = _l("The learner types a word or phrase; several answers may be accepted, with * as a wildcard.")
     template = "assessments/items/short_answer.html"
     moodle_qtype = "shortanswer"
+    editor = editing.Editor(
+        fields=(editing.Field("case_sensitive", _l("Upper and lower case must match"), editing.BOOL),),
+        rows=(
+            editing.Rows(
+                "answers",
+                _l("Accepted answers"),
+                (
+                    editing.Field("id", "", editing.HIDDEN),
+                    editing.Field("text", _l("Answer"), editing.TEXT),
+                    editing.Field("fraction", _l("Credit (%)"), editing.PERCENT, default=0.0),
+                    editing.Field("feedback", _l("Feedback"), editing.TEXT),
+                ),
+                help=_l("* matches anything (\\* is an asterisk). One answer must give 100."),
+            ),
+        ),
+    )
 
     def normalise(self, data: dict[str, Any]) -> dict[str, Any]:
         result, errors = common.begin(data, self.name)

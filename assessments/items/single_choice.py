@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from assessments.formats import gift_text
-from assessments.items import common, moodle_parts
+from assessments.items import common, editing, moodle_parts
 from assessments.items.base import ItemInvalid, ItemType, Outcome, ResponseInvalid
 
 
@@ -27,6 +27,23 @@ class SingleChoice(ItemType):
     template = "assessments/items/choices.html"
     moodle_qtype = "multichoice"
     multiple = False  # the template shows radio buttons
+    editor = editing.Editor(
+        fields=(editing.Field("shuffle", _l("Shuffle the choices in each attempt"), editing.BOOL, default=True),),
+        rows=(
+            editing.Rows(
+                "choices",
+                _l("Choices"),
+                (
+                    editing.Field("id", "", editing.HIDDEN),
+                    editing.Field("text", _l("Choice"), editing.TEXT),
+                    editing.Field("fraction", _l("Credit (%)"), editing.PERCENT, default=0.0),
+                    editing.Field("feedback", _l("Feedback"), editing.TEXT),
+                    editing.Field("fixed", _l("Keep in place"), editing.BOOL),
+                ),
+                help=_l("Credit: 100 for the right choice, part of it for a nearly right one, below 0 as a penalty."),
+            ),
+        ),
+    )
 
     def normalise(self, data: dict[str, Any]) -> dict[str, Any]:
         result, errors = common.begin(data, self.name)

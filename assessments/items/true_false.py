@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from assessments.formats import gift_text
-from assessments.items import common, moodle_parts
+from assessments.items import common, editing, moodle_parts
 from assessments.items.base import ItemInvalid, ItemType, Outcome, ResponseInvalid
 
 _WORDS = {"T": True, "TRUE": True, "F": False, "FALSE": False}
@@ -27,6 +27,18 @@ class TrueFalse(ItemType):
     description = _l("A statement the learner judges true or false.")
     template = "assessments/items/true_false.html"
     moodle_qtype = "truefalse"
+    editor = editing.Editor(
+        fields=(
+            editing.Field(
+                "answer",
+                _l("The statement is"),
+                editing.SELECT,
+                choices=(("", _l("Choose…")), ("true", _l("True")), ("false", _l("False"))),
+            ),
+            editing.Field("feedback_true", _l("Feedback for the answer “true”"), editing.HTML),
+            editing.Field("feedback_false", _l("Feedback for the answer “false”"), editing.HTML),
+        )
+    )
 
     def normalise(self, data: dict[str, Any]) -> dict[str, Any]:
         result, errors = common.begin(data, self.name)

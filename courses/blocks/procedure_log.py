@@ -125,7 +125,7 @@ class ProcedureLogBlock(HospitalBlockMixin, XBlock):
         scope=Scope.content,
         default=DEFAULT_SCALE,
         display_name=N_("Autonomy levels"),
-        help=N_("The autonomy levels a learner chooses from, lowest first, as a JSON list of labels."),
+        help=N_("The autonomy levels a learner chooses from."),
     )
 
     entries = List(scope=Scope.user_state, default=[], help="The learner's entries, oldest first.")

@@ -109,10 +109,7 @@ class ResourceBlock(OlxAttributesMixin, XBlock):
         scope=Scope.content,
         default=[],
         display_name=N_("Files"),
-        help=N_(
-            'The files, as JSON: [{"title": "Checklist", "url": "/static/checklist.pdf", '
-            '"description": "Print it", "size": "120 KB"}]. Addresses: /static/<file> or https://.'
-        ),
+        help=N_("The files learners can open or download."),
     )
 
     editable_fields = ("display_name", "intro", "files")

@@ -15,7 +15,7 @@ from xblock.fields import Boolean, Dict, Float, Integer, List
 
 from courses.context import runtime_for
 from courses.courseware.unit_page import render_draft_unit
-from courses.studio import catalogue, step_list
+from courses.studio import catalogue, line_lists, step_list
 from courses.studio import services as studio
 from courses.studio.blueprint import addable_types, back_to, bp, draft_block, load_course, usage_in
 from courses.studio.forms import AddBlockForm
@@ -143,6 +143,8 @@ def _fields_form(block, data=None):
                     "data-label-remove": _("Remove step"),
                 },
             )
+        elif (lines := line_lists.line_list(block, name)) is not None:
+            attrs[name] = TextAreaField(label, description=f"{help_text} {lines.hint}".strip(), render_kw={"rows": 8})
         elif (block.scope_ids.block_type, name) in VISUAL_HTML_FIELDS:
             attrs[name] = TextAreaField(label, description=help_text, render_kw=_html_editor_attributes())
         elif isinstance(field_obj, Boolean):
@@ -169,6 +171,8 @@ def _fields_form(block, data=None):
 def _initial_value(block, name, field_obj, value):  # noqa: ANN001
     if step_list.is_step_list(block, name):
         return step_list.to_lines(value)
+    if (lines := line_lists.line_list(block, name)) is not None:
+        return lines.to_lines(value)
     if isinstance(field_obj, (List, Dict)):
         return json.dumps(value, indent=2, ensure_ascii=False)
     return value

@@ -17,7 +17,7 @@ from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, ScopeIds, 
 from courses.blocks.olx import BOOKKEEPING_FIELDS
 from courses.context import runtime_for
 from courses.models import Course
-from courses.studio import step_list
+from courses.studio import line_lists, step_list
 from lms import audit
 from lms.db import db
 from lms.xblock_host.context import DRAFT
@@ -249,6 +249,8 @@ def save_fields(course: Course, key: str, raw_values: dict[str, str | None], by)
             if step_list.is_step_list(block, name):
                 raw_ids = raw_values.get(step_list.ids_field(name))
                 parsed[name] = step_list.parse(raw_values.get(name), getattr(block, name), raw_ids)
+            elif (lines := line_lists.line_list(block, name)) is not None:
+                parsed[name] = lines.parse(raw_values.get(name), getattr(block, name))
             else:
                 parsed[name] = parse_field_value(field_obj, raw_values.get(name))
         except ValueError as exc:

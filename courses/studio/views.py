@@ -15,6 +15,7 @@ from courses.olx import kept
 from courses.studio import services as studio
 from courses.studio.blueprint import KIND_LABELS, addable_types, back_to, bp, draft_block, load_course, usage_in
 from courses.studio.forms import AddBlockForm, CoAuthorForm, CourseForm, PublishForm, RenameForm
+from courses.studio.links import course_pages
 from lms.accounts import services as accounts
 from lms.forms import ConfirmForm, add_error
 from lms.permissions import permission_required, require
@@ -69,6 +70,7 @@ def course(code: str):
         publish_form=PublishForm(),
         versions=versions.versions_of(course),
         kept_files=kept.kept_files(course),
+        course_pages=course_pages(),
     )
 
 

@@ -230,6 +230,8 @@ def test_regrade_rescores_every_attempt_of_the_question_and_says_what_changed(cl
     assert shared.title in listing and "older versions drawn: 1" in listing
     assert "answers would score differently" in listing
     assert f'href="/assessments/courses/{world.course.code}/regrade"' in text(client.get("/assessments/"))
+    studio_page = text(client.get(f"/studio/courses/{world.course.code}/"))
+    assert f'href="/assessments/courses/{world.course.code}/regrade"' in studio_page
     plan = client.get(f"/assessments/questions/{shared.id}/regrade")
     page = text(plan)
     assert "What a regrade would change" in page and "Alice Learner" in page and "Bruno Learner" in page

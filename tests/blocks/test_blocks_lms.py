@@ -291,13 +291,13 @@ def test_studio_form_edits_every_editable_field(factory):
             "procedure": "Blood pressure",
             "description": "",
             "min_supervised": "4",
-            "autonomy_scale": json.dumps(["Watched", "Did it"]),
+            "autonomy_scale": "Watched\nDid it",  # one level per line
         },
         built.video: {"display_name": "Clip", "video_url": "https://v.example.org/a.webm", "download_allowed": "y"},
         built.resource: {
             "display_name": "Files",
             "intro": "",
-            "files": json.dumps([{"title": "A", "url": "/static/a.pdf"}]),
+            "files": "A | /static/a.pdf",  # one file per line: title | address
         },
     }
     for key, values in raw.items():

@@ -11,7 +11,7 @@
   var textarea = document.querySelector("textarea[data-html-editor]");
   if (!textarea || !window.Trix) { return; }
   // What Trix's toolbar produces and can therefore show back; anything else stays an HTML edit.
-  var TAGS = ["P", "DIV", "BR", "STRONG", "B", "EM", "I", "DEL", "S", "A", "H1", "BLOCKQUOTE", "PRE", "UL", "OL", "LI"];
+  var TAGS = ["P", "DIV", "BR", "STRONG", "B", "EM", "I", "DEL", "S", "A", "H1", "H2", "BLOCKQUOTE", "PRE", "UL", "OL", "LI"];
 
   function fragment(html) {
     var template = document.createElement("template");
@@ -55,6 +55,8 @@
     if (label) { Trix.config.lang[key] = label; }
   });
   document.addEventListener("trix-file-accept", function (event) { event.preventDefault(); });
+  // The toolbar's heading is a section heading (h2): the unit page's own title is its h1.
+  Trix.config.blockAttributes.heading1.tagName = "h2";
 
   var input = document.createElement("input");
   input.type = "hidden";
