@@ -54,7 +54,14 @@ WIDTHS = {
 NOT_PAGES = re.compile(r"\.(pdf|png|jpe?g|gif|svg|vtt|srt|mp4|webm|mp3|csv|zip|tar\.gz|json)$|/export|/static/|/api/")
 # Listing parameters (other pages, orders and filters of one list) do not change the layout.
 LISTING = re.compile(r"(^|&)(page|sort|dir|q)=")
-MAX_PAGES = 400  # a runaway crawl (a link that makes links) fails instead of running for ever
+PER_ROUTE = 25  # pages fetched of one route (see discover)
+UNCAPPED = (
+    "/learn/<code>/unit/",
+    "/studio/courses/<code>/unit/",
+    "/studio/courses/<code>/preview/",
+)  # units: blocks make kinds
+VARIANTS_PER_ROUTE = 3  # kinds one route makes with its query strings
+MAX_PAGES = 700  # a runaway crawl (a link that makes links) fails instead of running for ever
 
 # What each role must find, so that a crawl that finds less (a lost link, a log-in that failed) fails, and
 # what the README's table of demo accounts says each one sees: patterns of the pages it opens (one of each
@@ -235,15 +242,23 @@ def discover(context, origin: str) -> tuple[dict[tuple, tuple[str, set[str]]], s
     """Every page the role reaches from ``/`` by links: ({page_kind: (first path, blocks)}, every path).
 
     Fetched over HTTP with the browser context's cookies (fast, no rendering); pages of one kind after the
-    first are still fetched, for the links only they hold (the second course's editors, say)."""
+    first are still fetched, for the links only they hold (the second course's editors, say), but at most
+    ``PER_ROUTE`` of each route but units (``UNCAPPED``): the demo's tens of learners, attempts and questions would otherwise make
+    hundreds of pages of the same few kinds. Query strings (a table's sort orders, filters) make at most
+    ``VARIANTS_PER_ROUTE`` kinds of one route."""
     kinds: dict[tuple, tuple[str, set[str]]] = {}
     reached: set[str] = set()
     seen: set[str] = set()
+    fetched: dict[str, int] = {}
     queue = ["/"]
     while queue:
         path = queue.pop(0)
         if path in seen:
             continue
+        shape = route(path).split("?", 1)[0]
+        if fetched.get(shape, 0) >= PER_ROUTE and not shape.startswith(UNCAPPED):
+            continue
+        fetched[shape] = fetched.get(shape, 0) + 1
         seen.add(path)
         assert len(seen) <= MAX_PAGES, f"more than {MAX_PAGES} pages: is a link making links?\n{sorted(seen)}"
         response = context.request.get(origin + path)
@@ -254,7 +269,11 @@ def discover(context, origin: str) -> tuple[dict[tuple, tuple[str, set[str]]], s
         parser = _PageLinks()
         parser.feed(response.text())
         reached.add(landed)
-        kinds.setdefault(page_kind(landed, parser.blocks), (landed, parser.blocks))
+        kind = page_kind(landed, parser.blocks)
+        path_only = kind[0].split("?", 1)[0]
+        variants = sum(1 for known in kinds if "?" in known[0] and known[0].split("?", 1)[0] == path_only)
+        if "?" not in kind[0] or variants < VARIANTS_PER_ROUTE:
+            kinds.setdefault(kind, (landed, parser.blocks))
         for href in parser.links:
             parts = urlsplit(urljoin(origin + landed, href))
             if f"{parts.scheme}://{parts.netloc}" != origin or NOT_PAGES.search(parts.path):
