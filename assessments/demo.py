@@ -327,7 +327,7 @@ def _take(settings: Settings, user, rng: random.Random, ability: float, when: da
         difficulty = db.session.get(Question, answer.version.question_id).difficulty
         shift = {"easy": 0.9, "hard": -0.9}.get(str(difficulty), 0.0)
         right = rng.random() < 1 / (1 + math.exp(-(ability + shift - 0.4)))
-        attempts.save_answer(attempt, answer.slot, _response(definition, right, rng), sequence=1, now=moment)
+        attempts.save_answer(attempt.id, answer.slot, _response(definition, right, rng), sequence=1, now=moment)
     return attempts.submit(attempt, now=moment + timedelta(seconds=20))
 
 
