@@ -129,6 +129,18 @@ def mark_unit_viewed(user_id: int, course: Course, structure: Structure, unit: U
     _roll_up(user_id, course, structure, unit, done)
 
 
+def complete_unit(user_id: int, course: Course, structure: Structure, unit: Unit) -> None:
+    """Record every completion item of ``unit`` as complete, and what that completes (the demo's simulated
+    learners, who work through a course without pages: a real learner's completions come from views and
+    block events)."""
+    done = completions(user_id, course.id)
+    new = {item: COMPLETE for item in unit.completion_items if done.get(item, 0.0) < COMPLETE}
+    if new:
+        _record(user_id, course.id, new)
+        done.update(new)
+    _roll_up(user_id, course, structure, unit, done)
+
+
 def record_visit(user_id: int, course: Course, structure: Structure, current: Unit, done: dict[str, float]) -> None:
     """Record that ``user_id`` saw ``current``: after the page's read transaction, in a short write of its
     own, and only when it changes something: the page itself never waits for SQLite's write lock (design B of
