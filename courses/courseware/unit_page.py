@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import abort, render_template
 from flask_babel import ngettext
+from markupsafe import Markup
 
 from courses import progress
 from courses.context import PublishedCourse, runtime_for
@@ -17,6 +18,7 @@ from courses.models import Course
 from courses.structure import Structure, Unit, draft_structure
 from lms.accounts.session_user import request_user
 from lms.page_skeleton import render_skeleton
+from lms.static_assets import static_url
 from lms.xblock_host.context import DRAFT
 from lms.xblock_host.page import page_parts
 
@@ -34,11 +36,16 @@ def render_unit(
     module_done = progress.units_done(module.units, done)
     preview = branch == DRAFT
     parts = page_parts(fragment, runtime)
+    foot = parts.foot
+    if foot and not preview:
+        # The blocks' script may complete the unit through a handler call, with no reload: live.js then
+        # re-reads the progress line (``courseware.unit_progress``). A page without script needs none.
+        foot = foot + _live_tag()
     holes = {
         "head": parts.head,
         "body": parts.body,
-        "foot": parts.foot,
-        "progress_line": "" if preview else _module_line(module_done, len(module.units)),
+        "foot": foot,
+        "progress_line": "" if preview else module_line(module_done, len(module.units)),
     }
     context = {
         "course": course,
@@ -64,6 +71,11 @@ def render_draft_unit(course: Course, usage_key: str):
     return render_unit(course, structure, current, DRAFT, {})
 
 
-def _module_line(done: int, total: int) -> str:
+def module_line(done: int, total: int) -> str:
+    """The unit page's progress line (also sent by ``courseware.unit_progress`` when a block changes it)."""
     # Translators: units of the module done; the form follows the number done (French: "1 sur 3 terminé").
     return ngettext("Module: %(num)d of %(total)d done", "Module: %(num)d of %(total)d done", done, total=total)
+
+
+def _live_tag() -> Markup:
+    return Markup(f'<script src="{static_url("live.js")}"></script>')  # noqa: S704 - our tag, our file's URL
