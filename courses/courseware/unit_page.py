@@ -1,6 +1,8 @@
 """A unit page: the unit's blocks rendered for the viewer, with previous/next, the lesson and the
 module's progress. Learners' pages of a published version are kept as skeletons (``lms.page_skeleton``);
-the studio's preview of a draft unit is rendered afresh and records nothing.
+the studio's preview of a draft unit is rendered afresh and records nothing. On a learner's page whose blocks
+have script, the progress line is an aria-live region that ``lms/static/live.js`` re-reads from
+``courseware.unit_progress`` after a block's handler call, so a unit a block completes shows at once.
 
 Used by the learner courseware (``courses.courseware.views``) and the studio's preview
 (``courses.studio.components``): views do not import each other.

@@ -6,7 +6,8 @@
  * noticed as the browser reports them (PerformanceObserver, resource entries), so no block's request is
  * wrapped or touched. When the browser exposes the call's Server-Timing, only a call the server marked
  * "progress" (it recorded a completion) leads to a read; otherwise every call does. Calls close together
- * lead to one read; once an answer is final (completion only grows) the line is left alone.
+ * lead to one read, only the latest read's answer is shown, and once an answer is final (completion only
+ * grows) the line is left alone.
  * Without this script, or without JavaScript, the line is current at the next page load.
  */
 (function () {
@@ -36,12 +37,13 @@
 
   var timer = null;
   var observer = null;
+  var asked = 0;  // reads issued: only the answer to the latest is shown (an earlier one may arrive last)
 
-  function refresh(line) {
+  function refresh(line, turn) {
     fetch(line.getAttribute("data-live-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (answer) {
-        if (!answer || typeof answer.line !== "string") { return; }
+        if (!answer || typeof answer.line !== "string" || turn !== asked) { return; }
         if (line.textContent !== answer.line) { line.textContent = answer.line; }  // a live region speaks on change
         if (answer.final) { line.removeAttribute("data-live-url"); }
       })
@@ -52,7 +54,8 @@
     timer = null;
     var live = document.querySelectorAll("[data-live-url]");
     if (!live.length) { observer.disconnect(); return; }
-    for (var i = 0; i < live.length; i++) { refresh(live[i]); }
+    asked += 1;
+    for (var i = 0; i < live.length; i++) { refresh(live[i], asked); }
   }
 
   observer = new PerformanceObserver(function (list) {
