@@ -10,7 +10,7 @@ Used by the learner courseware (``courses.courseware.views``) and the studio's p
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 from flask_babel import ngettext
 from markupsafe import Markup
 
@@ -18,6 +18,7 @@ from courses import progress
 from courses.context import PublishedCourse, runtime_for
 from courses.models import Course
 from courses.structure import Structure, Unit, draft_structure
+from lms import caches
 from lms.accounts.session_user import request_user
 from lms.page_skeleton import render_skeleton
 from lms.static_assets import static_url
@@ -80,4 +81,8 @@ def module_line(done: int, total: int) -> str:
 
 
 def _live_tag() -> Markup:
+    return caches.STATIC_TAGS.get_or_build((request.script_root, "live.js"), _build_live_tag)
+
+
+def _build_live_tag() -> Markup:
     return Markup(f'<script src="{static_url("live.js")}"></script>')  # noqa: S704 - our tag, our file's URL
