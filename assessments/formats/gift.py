@@ -46,11 +46,9 @@ from assessments.formats import (
     ImportResult,
     decode,
     default_name,
-    gift_text,
     ordered,
-    text_formats,
 )
-from assessments.items import ItemInvalid
+from assessments.items import ItemInvalid, gift_text, text_formats
 
 GAP = "[[1]]"  # the fill_in type's mark of its (first) gap in the stem
 _GAP_MARK = re.compile(r"\[\[[a-z0-9]{1,12}\]\]")  # any gap's mark, as fill_in reads them

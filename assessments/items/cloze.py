@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from assessments.formats import gift_text
+from assessments.items import gift_text
 from assessments.items.base import ItemInvalid
 
 _CLOZE_START = re.compile(r"\{([0-9]*):([A-Z_]+):")

@@ -35,8 +35,7 @@ from xml.etree.ElementTree import SubElement
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from assessments.formats import gift_text
-from assessments.items import cloze, common, moodle_parts, short_answer, text_match
+from assessments.items import cloze, common, gift_text, moodle_parts, short_answer, text_match
 from assessments.items.base import ItemInvalid, ItemType, Outcome, ResponseInvalid
 
 MARKER = re.compile(r"\[\[([a-z0-9]{1,12})\]\]")

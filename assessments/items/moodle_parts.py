@@ -15,7 +15,7 @@ from xml.etree.ElementTree import Element, SubElement
 
 from flask_babel import gettext as _
 
-from assessments.formats import gift_text, text_formats
+from assessments.items import gift_text, text_formats
 from assessments.items.base import ItemInvalid
 
 

@@ -34,10 +34,9 @@ from assessments.formats import (
     ImportedQuestion,
     ImportResult,
     default_name,
-    text_formats,
 )
 from assessments.formats.gift import split_category
-from assessments.items import ItemInvalid, ItemType
+from assessments.items import ItemInvalid, ItemType, text_formats
 from courses.blocks.sanitize import clean_html
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # one embedded file, decoded: a picture or a short sound in a question

@@ -1,4 +1,5 @@
-"""GIFT's escapes and the pieces of an answer block that several item types share.
+"""GIFT's escapes and the pieces of an answer block that several item types share (kept with the types,
+which read their own GIFT blocks; ``assessments/formats/gift.py`` reads the records around them with it).
 
 GIFT escapes ``\\ ~ = # { } :`` with a backslash and writes a line break as ``\\n``
 (Moodle's ``question/format/gift/format.php``). Parsing looks for the *unescaped* special characters, so
@@ -16,7 +17,7 @@ import re
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from assessments.formats import text_formats
+from assessments.items import text_formats
 
 SPECIAL = "\\~=#{}:"
 _UNESCAPE = re.compile(r"\\([\\~=#{}:n])")
