@@ -145,11 +145,7 @@ class FillIn(ItemType):
             )
         if not any(c["fraction"] == 1 for c in choices):
             errors.append(where + _("one choice must be fully right (fraction 1)"))
-        try:
-            return common.assign_ids(choices)
-        except ItemInvalid as invalid:
-            errors.extend(where + e for e in invalid.errors)
-            return choices
+        return common.assign_ids_noting(choices, errors, where)
 
     # -- delivery -------------------------------------------------------------------------------------------
     def present(self, data: dict[str, Any], rng: random.Random) -> dict[str, Any]:

@@ -122,10 +122,7 @@ class Matching(ItemType):
             subquestions.append({"id": sub.get("id"), "text": text, "answer": answer["id"]})
         if len(answers) < 2:
             errors.append(_("give at least two different answers"))
-        try:
-            common.assign_ids(subquestions)
-        except ItemInvalid as invalid:
-            errors.extend(invalid.errors)
+        common.assign_ids_noting(subquestions, errors)
         if errors:
             raise ItemInvalid(errors)
         result["subquestions"] = subquestions
@@ -145,17 +142,7 @@ class Matching(ItemType):
         if raw in (None, ""):
             return None
         if isinstance(raw, list):  # the form: "sub:answer" per select, "" for one left unanswered
-            pairs = {}
-            for value in raw:
-                if not isinstance(value, str):
-                    raise ResponseInvalid(_("a matching answer pairs a subquestion with an answer"))
-                if value == "":
-                    continue
-                sub, colon, answer = value.partition(":")
-                if not colon or sub in pairs:
-                    raise ResponseInvalid(_("a matching answer pairs a subquestion with an answer"))
-                pairs[sub] = answer
-            raw = pairs
+            raw = common.form_pairs(raw, _("a matching answer pairs a subquestion with an answer"))
         if not isinstance(raw, dict):
             raise ResponseInvalid(_("a matching answer pairs a subquestion with an answer"))
         subs = {s["id"] for s in data["subquestions"]}
