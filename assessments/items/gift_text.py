@@ -111,7 +111,7 @@ def answers(block: str, html_text: bool = False) -> tuple[list[GiftAnswer], str]
     ``assessments.formats.gift`` takes the general feedback off before a type sees the block (so every type
     has it, in the question's format); it is parsed here too for a caller that passes a whole block."""
     general = ""
-    marker = _find_unescaped(block, "####")
+    marker = find_unescaped(block, "####")
     if marker >= 0:
         block, general = block[:marker], html(block[marker + 4 :])
     result = []
@@ -137,8 +137,9 @@ def _cut_feedback(piece: str) -> tuple[str, str, str]:
     return text, "#", feedback
 
 
-def _find_unescaped(text: str, needle: str) -> int:
-    i = 0
+def find_unescaped(text: str, needle: str, start: int = 0) -> int:
+    """The first unescaped ``needle`` in ``text`` from ``start``, or -1."""
+    i = start
     while i <= len(text) - len(needle):
         if text[i] == "\\":
             i += 2
@@ -152,7 +153,7 @@ def _find_unescaped(text: str, needle: str) -> int:
 def general_feedback(block: str) -> tuple[str, str]:
     """A block cut at its general feedback (the first unescaped ``####``, as :func:`answers` does): the
     block's rest (escapes kept) and the feedback as HTML (:func:`html`)."""
-    marker = _find_unescaped(block, "####")
+    marker = find_unescaped(block, "####")
     if marker < 0:
         return block, ""
     return block[:marker], html(block[marker + 4 :])
