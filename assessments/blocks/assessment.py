@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import random
 from datetime import UTC, datetime
 from typing import Any
@@ -32,16 +31,14 @@ from xblock.core import XBlock
 from xblock.fields import Boolean, Float, Integer, List, Scope, String
 
 from assessments import items
+from assessments.blocks import scenarios, settings_form
 from assessments.blocks.field_store import FieldStore
+from assessments.blocks.settings_form import GRADING, KINDS, SHOW_ANSWERS
 from assessments.blocks.views import AttemptView, SlotView
 from assessments.errors import AttemptClosed, AttemptRefused, BlueprintError, NotYours
 from assessments.scoring import graded_percent
 from courses.blocks.form_handlers import HandlerError, form_handler, whole_number
 from courses.blocks.sanitize import clean_html
-
-KINDS = ("pre", "post", "practice")
-GRADING = ("highest", "last", "first", "average")
-SHOW_ANSWERS = ("after_submission", "never")
 
 _templates = jinja2.Environment(
     loader=jinja2.PackageLoader("assessments", "templates"),
@@ -332,92 +329,15 @@ class AssessmentBlock(XBlock):
     @form_handler(lists=("category", "count"))
     def save_settings(self, data: dict, suffix: str = "") -> dict:
         """Save the settings form (authors only: the studio's draft runtime is theirs alone)."""
-        _ = self._gettext  # noqa: F841 - translated now, with the block's catalogue
-        kind, grading, show = data.get("kind"), data.get("grading"), data.get("show_answers")
-        if kind not in KINDS or grading not in GRADING or show not in SHOW_ANSWERS:
-            raise HandlerError(400, _("Choose the kind, grading method and review from the lists."))
-        numbers = {}
-        limits = (
-            ("time_limit_minutes", _("Time limit (minutes)"), 600),
-            ("attempts_allowed", _("Attempts allowed"), 50),
-        )
-        for name, label, high in limits:
-            value = whole_number(data.get(name) or 0)
-            if value is None or not 0 <= value <= high:
-                message = _("“%(label)s” must be a whole number from 0 to %(high)d.", label=label, high=high)
-                raise HandlerError(400, message, field=name)
-            numbers[name] = value
         try:
-            pass_mark = float(data.get("pass_mark") or 0)
-        except ValueError:
-            pass_mark = -1.0
-        if not 0 <= pass_mark <= 100:
-            raise HandlerError(400, _("The pass mark is a percentage from 0 to 100."), field="pass_mark")
-        categories, counts = data.get("category") or [], data.get("count") or []
-        if isinstance(categories, str):
-            categories, counts = [categories], [counts]
-        draws = []
-        for path, count in zip(categories, counts, strict=False):
-            number = whole_number(count or 0)
-            if number is None or number < 0:
-                raise HandlerError(
-                    400,
-                    _("The number of questions from “%(category)s” must be a whole number.", category=path),
-                    field="count",
-                )
-            if number:
-                draws.append({"category": str(path), "count": number})
-        title = str(data.get("display_name") or "").strip()
-        if not title:
-            raise HandlerError(400, _("Give the assessment a title."), field="display_name")
-        self.display_name = title[:200]
-        self.kind, self.grading, self.show_answers = kind, grading, show
-        self.time_limit_minutes, self.attempts_allowed = numbers["time_limit_minutes"], numbers["attempts_allowed"]
-        self.pass_mark = pass_mark
-        self.shuffle_questions = data.get("shuffle_questions") in ("on", "true", True)
-        self.intro = clean_html(str(data.get("intro") or ""))
-        self.draws = draws
-        return {"message": _("Saved.")}
+            values = settings_form.read(data, self._gettext)
+        except settings_form.SettingsInvalid as invalid:
+            raise HandlerError(400, invalid.message, field=invalid.field) from None
+        for name, value in values.items():
+            setattr(self, name, value)
+        return {"message": self._gettext("Saved.")}
 
     # -- workbench -------------------------------------------------------------------------------------------
     @staticmethod
     def workbench_scenarios():
-        questions = [
-            {
-                "type": "single_choice",
-                "stem": "<p>Which colour is the protective earth conductor?</p>",
-                "general_feedback": "<p>IEC 60445: green-and-yellow is only ever earth.</p>",
-                "default_mark": 1,
-                "shuffle": True,
-                "choices": [
-                    {"id": "gy", "text": "Green-and-yellow", "fraction": 1, "feedback": "", "fixed": False},
-                    {"id": "bl", "text": "Blue", "fraction": 0, "feedback": "Blue is neutral.", "fixed": False},
-                    {"id": "br", "text": "Brown", "fraction": 0, "feedback": "Brown is line.", "fixed": False},
-                ],
-            },
-            {
-                "type": "single_choice",
-                "stem": "<p>Before working on a circuit you…</p>",
-                "general_feedback": "",
-                "default_mark": 1,
-                "shuffle": True,
-                "choices": [
-                    {
-                        "id": "iso",
-                        "text": "Isolate, lock off and prove dead",
-                        "fraction": 1,
-                        "feedback": "",
-                        "fixed": False,
-                    },
-                    {"id": "fuse", "text": "Remove the fuse only", "fraction": 0, "feedback": "", "fixed": False},
-                ],
-            },
-        ]
-        quoted = json.dumps(questions).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-        return [
-            (
-                "tot-lms assessment",
-                f'<assessment display_name="Electrical safety check" kind="practice" attempts_allowed="2" '
-                f'questions="{quoted}"/>',
-            )
-        ]
+        return scenarios.WORKBENCH
