@@ -1,0 +1,436 @@
+"""Pre-tests and post-tests in Chromium against the real server (issue 21, "Done means: Browser journeys").
+
+* **The whole way through** (TOT-ELEC-101, a learner just enrolled): the modules are locked behind the
+  pre-test; the learner takes it (every question answered, each marked saved as it is given, the last one
+  typed and submitted at once), the modules open; the learner completes every module through its blocks
+  (text and files seen, the video marked watched, the poll, the "done" switch, the survey), the post-test
+  opens, the learner takes it; its essay waits for the trainer, who grades it on the grading page; the
+  learner then sees the post-test's score and whether it passes.
+* **Without JavaScript** (HOSP-NRP-201, the demo's nurse who has not taken the pre-test): the same pre-test
+  question by question with "Save and next", the page saying after each how many answers are saved and
+  marking the question saved; submit; the result; the modules open.
+* **Offline** (TOT-ELEC-101, another new learner): with the connection cut, two answers (one of them
+  changed twice) are kept in the browser and the page says so; the server has none of them; back online,
+  each is sent once, in order, and the server (its database and the JSON API) has both, the later change.
+
+axe-core (WCAG 2.1 A/AA) runs on every page the learner and the trainer visit, at 1280 px and at 360 px
+for the assessment pages (nothing scrolls sideways there). The pages without JavaScript are checked as the
+script-less browser built them (``check_a11y_as_seen_without_scripts``).
+
+The module has a demo server of its own: its learners' attempts and completions would otherwise change
+what the journeys sharing the session's server see (the course's progress, the cohort's results).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from lms.demo import PEOPLE
+from tests.e2e.conftest import _lms, _server_environment, serve_demo
+from tests.e2e.test_courseware_journey import use_english
+from tests.e2e.test_phone_unit_journey import check_a11y_as_seen_without_scripts
+
+PERSON = {person.key: person for person in PEOPLE}
+COURSE = "TOT-ELEC-101"
+HOSPITAL_COURSE = "HOSP-NRP-201"
+COHORT = "IPRC Huye — Industrial Electricity ToT"
+PASSWORD = "tot-e2e-learner-pass"
+NEW_LEARNERS = {"journey": "e2e.journey@demo.example", "offline": "e2e.offline@demo.example"}
+LAPTOP = {"viewport": {"width": 1280, "height": 800}}
+PHONE_WIDTH = 360
+PHONE = {"viewport": {"width": PHONE_WIDTH, "height": 740}, "is_mobile": True, "has_touch": True}
+SAVED = "Saved."
+KEPT_OFFLINE = "Saved on this device: it will be sent when the connection is back."
+SCORE = re.compile(r"Your score: (\d+)%")
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory, browser):
+    """This module's own demo server (see the module docstring), with two new learners in a TOT-ELEC-101
+    cohort: accounts made with ``lms create-user`` as an admin would, enrolled by the admin on the cohort's
+    page."""
+    with serve_demo(tmp_path_factory.mktemp("e2e-assessments")) as server:
+        env = _server_environment(server.instance, server.url)
+        for key, email in NEW_LEARNERS.items():
+            _lms("create-user", "--email", email, "--name", f"E2E {key} learner", "--password", PASSWORD, env=env)
+        (cohort_id,) = server.query("SELECT id FROM cohort WHERE name = ?", COHORT)[0]
+        context = browser.new_context(base_url=server.url)
+        try:
+            page = context.new_page()
+            admin = PERSON["admin"]
+            page.goto("/login")
+            page.fill("input[name=email]", admin.email)
+            page.fill("input[name=password]", admin.password)
+            page.locator("main form [type=submit]").click()
+            for email in NEW_LEARNERS.values():
+                page.goto(f"/cohorts/{cohort_id}")
+                enroll = page.locator("form[action$='/enroll']")
+                enroll.locator("input[name=email]").fill(email)
+                enroll.locator("[type=submit]").click()
+                expect(page.locator(".flash")).to_contain_text("enrolled")
+        finally:
+            context.close()
+        yield server
+
+
+# --- helpers ----------------------------------------------------------------------------------------------
+
+
+def log_in(page, email: str, password: str) -> None:
+    page.goto("/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.locator("main form [type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+
+
+def answer(form, text: str = "3", leave: bool = True, choice: int = 0) -> None:
+    """Answer a question whatever its type, as a person would: option ``choice`` and box ``choice``, a number
+    or words in a text field (leaving it with Tab, which is when a browser says it changed, unless ``leave``
+    is false), and a different position or match in each list (shifted by ``choice``)."""
+    radios, boxes = form.locator("input[type=radio]"), form.locator("input[type=checkbox]")
+    if radios.count():
+        radios.nth(choice).check()
+    if boxes.count():
+        boxes.nth(choice).check()
+    for field in form.locator("input[type=text], textarea").all():
+        field.fill(text if field.evaluate("e => e.tagName") == "INPUT" else "I isolate, lock off and prove dead.")
+        if leave:
+            field.press("Tab")
+    for index, select in enumerate(form.locator("select").all()):
+        select.select_option(index=min(index + 1 + choice, select.locator("option").count() - 1))
+
+
+def scored_questions(page):
+    """The questions that take an answer (a description has no Save button)."""
+    return page.locator("form.question:has(button[type=submit])")
+
+
+def fits(page, width: int) -> None:
+    wide = page.evaluate("() => document.scrollingElement.scrollWidth")
+    assert wide <= width, f"{page.url} scrolls sideways at {width} px: {wide} px wide"
+
+
+def check_at_both_widths(page, check_a11y) -> None:
+    """axe at 1280 px, then at 360 px with no sideways scroll, and back to 1280 px."""
+    check_a11y(page)
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})
+    try:
+        fits(page, PHONE_WIDTH)
+        check_a11y(page)
+    finally:
+        page.set_viewport_size(LAPTOP["viewport"])
+
+
+def unit_links(page, code: str) -> dict[str, str]:
+    """The outline's open units: title → address."""
+    page.goto(f"/learn/{code}/")
+    return {link.inner_text().strip(): link.get_attribute("href") for link in page.locator("ol.units a").all()}
+
+
+def locked_modules(page) -> list[str]:
+    return [
+        section.locator("h2").inner_text()
+        for section in page.locator("section.module").all()
+        if section.locator(".badge-warn").count()
+    ]
+
+
+def attempt_of(server, email: str, code: str, kind: str) -> tuple[int, str, float | None]:
+    rows = server.query(
+        "SELECT a.id, a.state, a.mark * 100.0 / a.max_mark FROM assessment_attempt a JOIN user u ON u.id = a.user_id"
+        " JOIN course c ON c.id = a.course_id WHERE u.email = ? AND c.code = ? AND a.kind = ?",
+        email,
+        code,
+        kind,
+    )
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def stored_answers(server, attempt_id: int) -> dict[int, tuple[str | None, int]]:
+    """slot → (the stored response as JSON text, its sequence)."""
+    rows = server.query("SELECT slot, response, sequence FROM attempt_answer WHERE attempt_id = ?", attempt_id)
+    return {slot: (response, sequence) for slot, response, sequence in rows}
+
+
+def expect_result(page, server, email: str, code: str, kind: str) -> None:
+    """The result on the assessment's page: the score the server computed, and pass or not at its 60 %."""
+    _, state, percent = attempt_of(server, email, code, kind)
+    assert state == "submitted" and percent is not None
+    review = page.locator(".assessment .review")
+    expect(review).to_contain_text(f"Your score: {percent:.0f}%")
+    expect(review).to_contain_text("Passed." if percent >= 60 else "Not passed yet.")
+
+
+# --- 1. the whole way through, with JavaScript ---------------------------------------------------------------
+
+
+def test_pre_test_opens_the_modules_and_completing_them_opens_the_post_test(
+    new_context, login, check_a11y, demo_server
+):
+    email = NEW_LEARNERS["journey"]
+    page = new_context(**LAPTOP).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, email, PASSWORD)
+
+    # --- locked behind the pre-test -------------------------------------------------------------------
+    units = unit_links(page, COURSE)
+    assert list(units) == ["What you know"], units  # only the pre-test's unit is a link
+    assert locked_modules(page) == [
+        "Competency-based training",
+        "Safe isolation of electrical circuits",
+        "Assessing trainees",
+        "Final assessment: post-test",
+    ]
+    expect(page.locator(".badge-warn").first).to_contain_text("Take the pre-test “Pre-test” first")
+    check_at_both_widths(page, check_a11y)
+
+    # --- the pre-test ---------------------------------------------------------------------------------
+    page.goto(units["What you know"])
+    expect(page.locator(".assessment .rules")).to_contain_text("A pre-test: one attempt.")
+    check_a11y(page)
+    page.get_by_role("button", name="Start", exact=True).click()
+    questions = scored_questions(page)
+    expect(questions.first).to_be_visible()
+    expect(page.locator(".xblock-initialized[data-block-type=assessment]")).to_have_count(1)  # its script runs
+    check_at_both_widths(page, check_a11y)
+    count = questions.count()
+    assert count == 9  # the demo's blueprint: 3 + 2 + 2 + 2
+    last_typed = None
+    for index in range(count):
+        form = questions.nth(index)
+        answer(form)
+        expect(form.locator(".answer-state")).to_have_text(SAVED)
+        if form.locator("input[type=text]").count():
+            last_typed = form
+    assert last_typed is not None, "the demo's pre-test has a question answered in words or a number"
+    # The count the server wrote when the page opened follows the saves.
+    expect(page.locator(".assessment .attempt-status")).to_contain_text(f"{count} of {count} questions answered")
+    # The learner corrects a typed answer and submits at once, without leaving the field first: the change is
+    # saved before the attempt is submitted, and the submission goes through.
+    slot = int(last_typed.get_attribute("data-slot"))
+    last_typed.locator("input[type=text]").first.fill("4")
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page.locator(".assessment .review")).to_be_visible()
+    attempt_id, _, _ = attempt_of(demo_server, email, COURSE, "pre")
+    assert stored_answers(demo_server, attempt_id)[slot][0] == '"4"'
+    expect_result(page, demo_server, email, COURSE, "pre")
+    expect(page.locator(".assessment .review")).to_contain_text("The right answers are shown after your post-test.")
+    check_at_both_widths(page, check_a11y)
+
+    # --- the modules are open; the learner completes each through its blocks --------------------------------
+    units = unit_links(page, COURSE)
+    assert locked_modules(page) == []
+    check_a11y(page)
+    for title, address in units.items():
+        if title in ("What you know", "What you learnt"):
+            continue
+        page.goto(address)
+        expect(page.locator("main h1")).to_have_text(title)
+        video = page.locator("[data-block-type=video]")
+        if video.count():
+            video.get_by_role("button", name="Mark as watched").click()
+            expect(video).to_contain_text("You have watched this video.")
+        poll = page.locator("[data-block-type=poll]")
+        if poll.count():
+            poll.locator("input[type=radio]").first.check()
+            poll.locator("button.submit").click()
+            expect(poll.locator(".poll-results-wrapper")).to_be_visible()
+        done = page.locator("[data-block-type=done]")
+        if done.count():
+            with page.expect_response(re.compile(r"/handler/.*toggle_button")):
+                done.locator("label").first.click()
+        survey = page.locator("[data-block-type=survey]")
+        if survey.count():
+            for row in survey.locator("tr.survey-row").all():
+                row.locator("input[type=radio]").first.check()
+            survey.locator("button.submit").click()
+            expect(survey.locator(".poll-results-wrapper")).to_be_visible()
+        check_a11y(page)
+
+    # --- the post-test ----------------------------------------------------------------------------------
+    page.goto(f"/learn/{COURSE}/")
+    for module in ("Competency-based training", "Safe isolation of electrical circuits", "Assessing trainees"):
+        section = page.locator("section.module", has=page.locator("h2", has_text=module))
+        expect(section.locator(".meta").first).to_have_text(re.compile(r"^(\d+) of \1 done$"))
+    page.goto(units["What you learnt"])
+    expect(page.locator(".assessment .locked")).to_have_count(0)  # every module is complete: it opens
+    check_a11y(page)
+    page.get_by_role("button", name="Start", exact=True).click()
+    questions = scored_questions(page)
+    expect(questions.first).to_be_visible()
+    check_at_both_widths(page, check_a11y)
+    assert questions.count() == 10  # the pre-test's blueprint and one essay
+    for index in range(questions.count()):
+        form = questions.nth(index)
+        answer(form)
+        expect(form.locator(".answer-state")).to_have_text(SAVED)
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page.locator(".assessment .review")).to_contain_text("Some answers are waiting for an assessor's grading.")
+    check_at_both_widths(page, check_a11y)
+    post_id, state, percent = attempt_of(demo_server, email, COURSE, "post")
+    assert state == "submitted" and percent is None  # the essay waits for the trainer
+
+    # --- the trainer grades the essay; the learner sees the result ------------------------------------------
+    ((essay_id, max_mark),) = demo_server.query(
+        "SELECT aa.id, aa.max_mark FROM attempt_answer aa JOIN question_version v ON v.id = aa.version_id"
+        " WHERE aa.attempt_id = ? AND json_extract(v.definition, '$.type') = 'essay'",
+        post_id,
+    )
+    trainer = new_context(**LAPTOP).new_page()
+    author = PERSON["author"]
+    login(trainer, author.email, author.password)
+    use_english(trainer)  # the demo author reads French
+    trainer.goto("/assessments/grading")
+    expect(trainer.locator(f"a[href$='/grading/{essay_id}']")).to_have_count(1)  # in the trainer's queue
+    check_a11y(trainer)
+    trainer.locator(f"a[href$='/grading/{essay_id}']").click()
+    expect(trainer.locator("main blockquote")).to_contain_text("I isolate, lock off and prove dead.")
+    check_at_both_widths(trainer, check_a11y)
+    trainer.fill("#score", f"{max_mark:g}")
+    trainer.fill("#comment", "Clear and in the right order.")
+    trainer.locator("main form [type=submit]").click()
+    expect(trainer.locator(".flash")).to_be_visible()
+
+    page.reload()
+    expect_result(page, demo_server, email, COURSE, "post")
+    expect(page.locator(".assessment .review")).to_contain_text("Clear and in the right order.")
+    check_at_both_widths(page, check_a11y)
+    assert errors == []
+
+
+# --- 2. the pre-test without JavaScript -----------------------------------------------------------------------
+
+
+def test_pre_test_question_by_question_without_javascript(new_context, check_a11y, demo_server):
+    nurse = PERSON["nurse.butaro"]
+    page = new_context(java_script_enabled=False, **LAPTOP).new_page()
+    axe_laptop = new_context(**LAPTOP).new_page()
+    axe_phone = new_context(**PHONE).new_page()
+
+    def check(page) -> None:
+        check_a11y_as_seen_without_scripts(page, axe_laptop, check_a11y)
+        check_a11y_as_seen_without_scripts(page, axe_phone, check_a11y)
+        page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})
+        try:
+            fits(page, PHONE_WIDTH)
+        finally:
+            page.set_viewport_size(LAPTOP["viewport"])
+
+    log_in(page, nurse.email, nurse.password)
+    units = unit_links(page, HOSPITAL_COURSE)
+    assert list(units) == ["What you know"], units
+    assert locked_modules(page) == ["The golden minute", "Bag-mask ventilation", "Final assessment: post-test"]
+    check(page)
+
+    page.goto(units["What you know"])
+    page.get_by_role("button", name="Start", exact=True).click()
+    questions = scored_questions(page)
+    count = questions.count()
+    assert count == 11  # the demo's blueprint: 2 + 3 + 3 + 2 + 1
+    status = page.locator(".assessment .attempt-status")
+    expect(status).to_contain_text(f"0 of {count} questions answered and saved.")
+    check(page)
+    section_id = page.locator("section.assessment.attempt").get_attribute("id")
+    for index in range(count):
+        form = questions.nth(index)
+        expect(form.locator(".answer-state")).to_have_text("Not answered yet.")
+        slot = int(form.get_attribute("data-slot"))
+        answer(form, leave=False)
+        last = index == count - 1
+        button = form.get_by_role("button", name="Save" if last else "Save and next", exact=True)
+        button.click()  # a plain form post; the server sends the page back, opened at the next question
+        expect(page).to_have_url(re.compile(rf"#{section_id}-q{slot + 1}$" if not last else rf"#{section_id}"))
+        expect(status).to_contain_text(f"{index + 1} of {count} questions answered and saved.")
+        expect(page.locator(f"form.question[data-slot='{slot}'] .answer-state")).to_have_text(SAVED)
+        if index == count // 2:
+            check(page)  # half answered: the saved and the unanswered side by side
+    attempt_id, _, _ = attempt_of(demo_server, nurse.email, HOSPITAL_COURSE, "pre")
+    answers = stored_answers(demo_server, attempt_id)
+    assert all(response not in (None, "null") for response, _ in answers.values()), answers
+
+    page.get_by_role("button", name="Submit my answers").click()
+    expect_result(page, demo_server, nurse.email, HOSPITAL_COURSE, "pre")
+    check(page)
+    unit_links(page, HOSPITAL_COURSE)
+    assert locked_modules(page) == []
+
+
+# --- 3. offline, with JavaScript ------------------------------------------------------------------------------
+
+
+def test_answers_given_offline_are_kept_and_sent_once_in_order(new_context, check_a11y, demo_server):
+    email = NEW_LEARNERS["offline"]
+    context = new_context(**LAPTOP)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, email, PASSWORD)
+    page.goto(unit_links(page, COURSE)["What you know"])
+    page.get_by_role("button", name="Start", exact=True).click()
+    expect(page.locator(".xblock-initialized[data-block-type=assessment]")).to_have_count(1)  # the script runs
+    attempt_id, _, _ = attempt_of(demo_server, email, COURSE, "pre")
+
+    sent: list[dict] = []
+
+    def record(response) -> None:
+        request = response.request
+        if request.method == "POST" and "/answer/" in request.url:
+            sent.append({**request.post_data_json, "status": response.status})
+
+    page.on("response", record)
+    first, second = page.locator("form.question[data-slot='1']"), page.locator("form.question[data-slot='2']")
+
+    def queue() -> list[dict]:
+        return page.evaluate(f"() => JSON.parse(localStorage.getItem('tot-assessment-queue-{attempt_id}') || '[]')")
+
+    context.set_offline(True)
+    answer(first, text="2")
+    before = {change["slot"]: change for change in queue()}[1]
+    answer(second, text="2")
+    answer(first, text="5", choice=1)  # changed while still offline: only this later answer may reach the server
+    for form in (first, second):
+        expect(form.locator(".answer-state")).to_have_text(KEPT_OFFLINE)
+    expect(page.locator(".assessment .save-status")).to_have_text(KEPT_OFFLINE)
+    kept = queue()
+    assert [change["slot"] for change in kept] == [2, 1], kept  # one change per question, in the order given
+    assert kept[1]["sequence"] > before["sequence"] and kept[1]["answer"] != before["answer"], (before, kept)
+    stored = stored_answers(demo_server, attempt_id)
+    assert stored[1] == (None, 0) and stored[2] == (None, 0), stored  # the server has nothing yet
+    assert sent == []
+    check_at_both_widths(page, check_a11y)
+
+    context.set_offline(False)
+    for form in (first, second):
+        expect(form.locator(".answer-state")).to_have_text(SAVED)
+    expect(page.locator(".assessment .save-status")).to_have_text(SAVED)
+    assert queue() == []
+    expect(page.locator(".assessment .attempt-status")).to_contain_text("2 of 9 questions answered and saved.")
+
+    # Each question's change went once, in the order kept, and was accepted; the server holds both, at the
+    # sequence the browser gave them: the first question's later answer, not the one it replaced.
+    assert [(change["slot"], change["sequence"], change["answer"], change["status"]) for change in sent] == [
+        (change["slot"], change["sequence"], change["answer"], 200) for change in kept
+    ], (sent, kept)
+    stored = stored_answers(demo_server, attempt_id)
+    for change in kept:
+        response, sequence = stored[change["slot"]]
+        assert response is not None and sequence == change["sequence"], (change, stored)
+    api = page.request.get(f"/api/v1/attempts/{attempt_id}")
+    assert api.ok, api.status
+    by_slot = {row["slot"]: row for row in api.json()["answers"]}
+    assert sorted(by_slot) == list(range(1, len(by_slot) + 1))  # one row per question, none twice
+    for slot in (1, 2):
+        assert by_slot[slot]["response"] not in (None, "", [], {}), by_slot[slot]
+
+    # A reload shows the answers as the server has them.
+    page.reload()
+    for slot in (1, 2):
+        expect(page.locator(f"form.question[data-slot='{slot}'] .answer-state")).to_have_text(SAVED)
+    expect(page.locator(".assessment .attempt-status")).to_contain_text("2 of 9 questions answered and saved.")
+    assert errors == []
