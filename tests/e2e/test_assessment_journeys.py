@@ -23,6 +23,7 @@ what the journeys sharing the session's server see (the course's progress, the c
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -371,7 +372,8 @@ def test_answers_given_offline_are_kept_and_sent_once_in_order(new_context, chec
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     log_in(page, email, PASSWORD)
-    page.goto(unit_links(page, COURSE)["What you know"])
+    unit = unit_links(page, COURSE)["What you know"]
+    page.goto(unit)
     page.get_by_role("button", name="Start", exact=True).click()
     expect(page.locator(".xblock-initialized[data-block-type=assessment]")).to_have_count(1)  # the script runs
     attempt_id, _, _ = attempt_of(demo_server, email, COURSE, "pre")
@@ -421,15 +423,21 @@ def test_answers_given_offline_are_kept_and_sent_once_in_order(new_context, chec
     for change in kept:
         response, sequence = stored[change["slot"]]
         assert response is not None and sequence == change["sequence"], (change, stored)
-    api = page.request.get(f"/api/v1/attempts/{attempt_id}")
+    # … and so says the JSON API, to the learner's own personal access token made on the profile page.
+    page.goto("/profile")
+    page.locator("form[action$='/profile/tokens'] input[name=name]").fill("my answers")
+    page.locator("form[action$='/profile/tokens'] [type=submit]").click()
+    token = page.locator("#new-token").inner_text().strip()
+    api = page.request.get(f"/api/v1/attempts/{attempt_id}", headers={"Authorization": f"Bearer {token}"})
     assert api.ok, api.status
     by_slot = {row["slot"]: row for row in api.json()["answers"]}
-    assert sorted(by_slot) == list(range(1, len(by_slot) + 1))  # one row per question, none twice
-    for slot in (1, 2):
-        assert by_slot[slot]["response"] not in (None, "", [], {}), by_slot[slot]
+    assert len(api.json()["answers"]) == 9 and sorted(by_slot) == list(range(1, 10))  # each question once
+    for slot, (response, _) in stored.items():
+        assert by_slot[slot]["response"] == (json.loads(response) if response is not None else None)
+    assert by_slot[1]["response"] not in (None, "", [], {}) and by_slot[2]["response"] not in (None, "", [], {})
 
-    # A reload shows the answers as the server has them.
-    page.reload()
+    # The page opened again shows the answers as the server has them.
+    page.goto(unit)
     for slot in (1, 2):
         expect(page.locator(f"form.question[data-slot='{slot}'] .answer-state")).to_have_text(SAVED)
     expect(page.locator(".assessment .attempt-status")).to_contain_text("2 of 9 questions answered and saved.")
