@@ -115,7 +115,7 @@ def test_the_test_works_without_javascript_question_by_question(client, auth, as
     auth.login(assessed["learner"])
     page = _start(client, assessed)
     attempt = _attempt(assessed)
-    forms = re.findall(r'<form method="post" action="([^"]+)" class="question" id="([^"]+)" data-slot="(\d)">', page)
+    forms = re.findall(r'<form method="post" action="([^"]+)" class="question" id="([^"]+)" data-slot="(\d)"', page)
     assert len(forms) == 3
     action, _, slot = forms[0]
     field = re.search(r'name="(assess-[0-9a-f]+-a1)"', page).group(1)
@@ -129,6 +129,37 @@ def test_the_test_works_without_javascript_question_by_question(client, auth, as
     again = _page(client, assessed)
     assert "1 of 3 questions answered and saved." in again
     assert re.search(r'value="' + _choice(first, right=True) + r'"\s+checked', again)  # shown as saved
+
+
+def test_the_page_tells_its_script_which_questions_are_saved_and_how_to_say_the_count(client, auth, assessed):
+    """The script fills the saved count in again after each save (found by the assessment journeys: the page
+    said "0 of 3" while every answer was saved): each question says whether it holds a saved answer, and the
+    count's sentence comes translated with a stand-in number for the script to replace."""
+    auth.login(assessed["learner"])
+    page = _start(client, assessed)
+    attempt = _attempt(assessed)
+    assert re.findall(r'data-slot="(\d)"\s+data-answered="(\w+)"', page) == [
+        ("1", "false"),
+        ("2", "false"),
+        ("3", "false"),
+    ]
+    counter = re.search(
+        r'<span class="saved-count" data-stand-in="(\d+)"\s+data-saved-template="([^"]+)">([^<]*)<', page
+    )
+    assert counter.group(2) == f"{counter.group(1)} of 3 questions answered and saved."
+    assert counter.group(3) == "0 of 3 questions answered and saved."
+    first = next(a for a in attempt.answers if a.slot == 1)
+    answer_url = handler_url(page, assessed["key"], "answer")
+    client.post(
+        answer_url, json={"attempt": attempt.id, "slot": 1, "answer": [_choice(first, right=True)], "sequence": 1}
+    )
+    again = _page(client, assessed)
+    assert re.findall(r'data-slot="(\d)"\s+data-answered="(\w+)"', again) == [
+        ("1", "true"),
+        ("2", "false"),
+        ("3", "false"),
+    ]
+    assert ">1 of 3 questions answered and saved.<" in again
 
 
 def test_keys_and_feedback_never_reach_the_page_before_submission(client, auth, assessed):
