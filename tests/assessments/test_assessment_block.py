@@ -111,6 +111,24 @@ def test_a_learner_takes_the_test_with_javascript_and_sees_the_result(client, au
     assert (round(grade.earned), grade.possible) == (67, 100)
 
 
+def test_the_result_says_the_score_by_competency(client, auth, assessed):
+    """The result page's breakdown (issue 21: "score, pass/fail, per-competency breakdown"): marks per learning
+    outcome of the questions' categories, a category without one by its name; no answer is given away."""
+    bank.category(assessed["course"].id, "Safety", "Isolate a circuit safely")
+    db.session.commit()
+    auth.login(assessed["learner"])
+    page = _start(client, assessed)
+    attempt = _attempt(assessed)
+    answer_url = handler_url(page, assessed["key"], "answer")
+    for n, answer in enumerate(attempt.answers):
+        body = {"attempt": attempt.id, "slot": answer.slot, "answer": [_choice(answer, right=n < 2)], "sequence": 1}
+        assert client.post(answer_url, json=body).status_code == 200
+    assert client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": attempt.id}).status_code == 200
+    result = _page(client, assessed)
+    assert "Your score by competency" in result
+    assert re.search(r"Isolate a circuit safely:\s+2 of 3 marks \(67%\)", result), result
+
+
 def test_the_test_works_without_javascript_question_by_question(client, auth, assessed):
     auth.login(assessed["learner"])
     page = _start(client, assessed)

@@ -159,12 +159,26 @@ def stored_answers(server, attempt_id: int) -> dict[int, tuple[str | None, int]]
 
 
 def expect_result(page, server, email: str, code: str, kind: str) -> None:
-    """The result on the assessment's page: the score the server computed, and pass or not at its 60 %."""
-    _, state, percent = attempt_of(server, email, code, kind)
+    """The result on the assessment's page: the score the server computed, pass or not at its 60 %, and the
+    marks per competency (the learning outcome of each question's category), as the server has them."""
+    attempt_id, state, percent = attempt_of(server, email, code, kind)
     assert state == "submitted" and percent is not None
     review = page.locator(".assessment .review")
     expect(review).to_contain_text(f"Your score: {percent:.0f}%")
     expect(review).to_contain_text("Passed." if percent >= 60 else "Not passed yet.")
+    rows = server.query(
+        "SELECT c.outcome, SUM(aa.fraction * aa.max_mark), SUM(aa.max_mark) FROM attempt_answer aa"
+        " JOIN question_version v ON v.id = aa.version_id JOIN question q ON q.id = v.question_id"
+        " JOIN question_category c ON c.id = q.category_id WHERE aa.attempt_id = ? GROUP BY c.outcome",
+        attempt_id,
+    )
+    assert len(rows) >= 3, rows  # the demo's blueprints span several outcomes
+    expect(review.locator("h4")).to_have_text("Your score by competency")
+    shown = review.locator("ul.competencies > li")
+    expect(shown).to_have_count(len(rows))
+    for outcome, earned, possible in rows:
+        line = f"{outcome}: {round(earned, 2):g} of {possible:g} marks ({100 * earned / possible:.0f}%)"
+        expect(shown.filter(has_text=f"{outcome}:")).to_have_text(re.compile(r"\s+".join(map(re.escape, line.split()))))
 
 
 # --- 1. the whole way through, with JavaScript ---------------------------------------------------------------
