@@ -209,6 +209,11 @@ def test_pre_test_opens_the_modules_and_completing_them_opens_the_post_test(
     page.goto(units["What you know"])
     expect(page.locator(".assessment .rules")).to_contain_text("A pre-test: one attempt.")
     check_a11y(page)
+    page.locator(".unit-nav a[rel=next]").click()  # the next unit, in a locked module: it says why, not what
+    expect(page.locator("main .callout")).to_contain_text("Take the pre-test “Pre-test” first")
+    expect(page.locator("main h1")).to_have_text("Competency-based training")
+    check_a11y(page)
+    page.go_back()
     page.get_by_role("button", name="Start", exact=True).click()
     questions = scored_questions(page)
     expect(questions.first).to_be_visible()
