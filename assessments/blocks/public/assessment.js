@@ -181,7 +181,8 @@
           var target = next || section.querySelector("form.submit-attempt");
           if (target) {
             target.scrollIntoView();
-            var first = target.querySelector("input, select, textarea, button");
+            // Its first control a person can use (not the hidden fields before it): the keyboard moves on too.
+            var first = target.querySelector("input:not([type=hidden]), select, textarea, button");
             if (first) { first.focus(); }
           }
         });
