@@ -30,12 +30,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from assessments import attempts, bank, interchange, queries
+from assessments import attempts, bank, grading, interchange, queries
 from assessments.attempts import Draw, Settings
 from assessments.models import Attempt, Question
+from courses import progress, versions
 from courses import queries as courses
-from courses import versions
 from courses.context import runtime_for
+from courses.structure import published_structure
 from courses.studio import services as studio
 from lms.accounts import services as accounts
 from lms.accounts.models import Role
@@ -125,6 +126,7 @@ def seed(ctx: SeedContext) -> None:
                     ability=0.2,
                     when=_cohort_start(course, user) + timedelta(days=1),
                 )
+                grading.publish_grade(user.id, course, pre.usage_key)  # as the block's grade event would
         simulated += _simulate(course, spec, pre, post, ctx.users[spec["grader"]])
     if simulated:
         ctx.summary.notes.append(
@@ -266,15 +268,29 @@ def _simulate(course, spec: dict[str, Any], pre: Settings, post: Settings, grade
             gain = max(0.0, rng.gauss(1.1, 0.5))  # the course helps most, some more than others
             pre_at = start + timedelta(days=rng.uniform(0, min(3, days / 3)), hours=rng.uniform(0, 8))
             _take(pre, user, _rng(course.code, user.email, "pre"), ability, pre_at)
+            grading.publish_grade(user.id, course, pre.usage_key)  # as the block's grade event would
             if rng.random() < ATTRITION:
                 count += 1
                 continue
             post_at = start + timedelta(days=rng.uniform(days * 0.6, days - 0.5), hours=rng.uniform(0, 8))
+            _complete_modules(course, user, post)  # the post-test opens once they are done
             attempt = _take(post, user, _rng(course.code, user.email, "post"), ability + gain, post_at)
             if attempt is not None and attempt.needs_grading and rng.random() >= UNGRADED:
                 _grade_essays(attempt, grader, ability + gain, rng, post_at + timedelta(days=rng.uniform(0.5, 3)))
+            grading.publish_grade(user.id, course, post.usage_key)
             count += 1
     return count
+
+
+def _complete_modules(course, user, post: Settings) -> None:  # noqa: ANN001
+    """Complete, for a simulated learner, every unit of the modules the post-test waits for (all but the tests')."""
+    structure = published_structure(course)
+    tests = {post.usage_key, *post.pre_usage_keys}
+    holding = {structure.module_of_block[key].key for key in tests if key in structure.module_of_block}
+    for module in structure.modules:
+        if module.key not in holding:
+            for unit in module.units:
+                progress.complete_unit(user.id, course, structure, unit)
 
 
 def _institution_code(cohort) -> str:  # noqa: ANN001
@@ -327,7 +343,7 @@ def _take(settings: Settings, user, rng: random.Random, ability: float, when: da
         difficulty = db.session.get(Question, answer.version.question_id).difficulty
         shift = {"easy": 0.9, "hard": -0.9}.get(str(difficulty), 0.0)
         right = rng.random() < 1 / (1 + math.exp(-(ability + shift - 0.4)))
-        attempts.save_answer(attempt, answer.slot, _response(definition, right, rng), sequence=1, now=moment)
+        attempts.save_answer(attempt.id, answer.slot, _response(definition, right, rng), sequence=1, now=moment)
     return attempts.submit(attempt, now=moment + timedelta(seconds=20))
 
 

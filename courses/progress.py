@@ -20,10 +20,12 @@ from courses.structure import Structure, Unit, published_structure
 from lms import hot_sql, signals
 from lms.clock import utcnow
 from lms.db import after_commit, db, unit_of_work
+from lms.per_request import request_state
 from lms.sql import dialect_insert
 from lms.xblock_host.context import PUBLISHED
 
 COMPLETE = 1.0
+_RECORDED = "progress_recorded"  # request_state(): a completion was recorded in this request
 
 
 _COMPLETIONS = hot_sql.HotStatement(
@@ -46,6 +48,7 @@ def _record(user_id: int, course_id: int, items: dict[str, float]) -> None:
     """Upsert completions, never lowering one (completion only grows; the date is when it last grew)."""
     if not items:
         return
+    request_state()[_RECORDED] = True
     now = utcnow()
     stmt = dialect_insert(BlockCompletion)
     stmt = stmt.on_conflict_do_update(
@@ -60,6 +63,11 @@ def _record(user_id: int, course_id: int, items: dict[str, float]) -> None:
             for key, value in items.items()
         ],
     )
+
+
+def recorded_in_request() -> bool:
+    """Whether this request recorded a completion (a block's handler call that may have completed its unit)."""
+    return bool(request_state().get(_RECORDED))
 
 
 def _is_complete(done: dict[str, float], items: list[str]) -> bool:
@@ -123,6 +131,18 @@ def mark_unit_viewed(user_id: int, course: Course, structure: Structure, unit: U
     """Seeing a unit completes what seeing completes (call it after the page's read transaction)."""
     done = completions(user_id, course.id)
     new = {item: COMPLETE for item in unit.viewed_items if done.get(item, 0.0) < COMPLETE}
+    if new:
+        _record(user_id, course.id, new)
+        done.update(new)
+    _roll_up(user_id, course, structure, unit, done)
+
+
+def complete_unit(user_id: int, course: Course, structure: Structure, unit: Unit) -> None:
+    """Record every completion item of ``unit`` as complete, and what that completes (the demo's simulated
+    learners, who work through a course without pages: a real learner's completions come from views and
+    block events)."""
+    done = completions(user_id, course.id)
+    new = {item: COMPLETE for item in unit.completion_items if done.get(item, 0.0) < COMPLETE}
     if new:
         _record(user_id, course.id, new)
         done.update(new)

@@ -19,8 +19,8 @@ must not be enough to take an admin's session over, so every page also refuses i
   script type (scripts, pages and unknown files are ``application/octet-stream`` downloads).
 
 ``'self'`` stays safe because nothing the LMS serves from its origin as JavaScript is authored: runtime
-and block package files (``lms.xblock_host.views``), the studio's own script, and course files never as
-JavaScript (``X-Content-Type-Options: nosniff`` is on every response).
+and block package files (``lms.xblock_host.views``), the studio's own script, the LMS's own (``lms/static``:
+``live.js``), and course files never as JavaScript (``X-Content-Type-Options: nosniff`` is on every response).
 """
 
 from __future__ import annotations

@@ -107,7 +107,12 @@ def init_app(app: Flask) -> None:
     compresses); templates link its files with ``static_url(filename)``."""
     files = folder(LMS_STATIC)  # read now, at start-up, not on a request
     app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=files.response)
-    app.jinja_env.globals["static_url"] = lambda filename: fingerprinted_url("static", files, filename)
+    app.jinja_env.globals["static_url"] = static_url
+
+
+def static_url(filename: str) -> str:
+    """The fingerprinted URL of a file of ``lms/static`` (templates call it too)."""
+    return fingerprinted_url("static", folder(LMS_STATIC), filename)
 
 
 def fingerprinted_url(endpoint: str, folder: StaticFolder, filename: str, **values: str) -> str:

@@ -57,7 +57,7 @@ def _submitted_attempt(course, learner) -> int:
         question_ids=(question.id,),
     )
     attempt = attempts.start(settings, learner.id)
-    attempts.save_answer(attempt, 1, question.current_version.definition["choices"][0]["id"], 1)
+    attempts.save_answer(attempt.id, 1, question.current_version.definition["choices"][0]["id"], 1)
     attempts.submit(attempt)
     return attempt.id
 

@@ -60,7 +60,7 @@ def test_a_filled_skeleton_is_the_page_a_fresh_render_gives(app_overrides, facto
     for kept_html, fresh_response in pages.values():
         assert _without_csrf_values(kept_html) == _without_csrf_values(fresh_response.get_data(as_text=True))
     alice_page, bob_page = pages[alice.id][0], pages[bob.id][0]
-    progress = re.compile(r'<p class="meta">([^<]+)</p>')
+    progress = re.compile(r'<p class="meta"[^>]*>([^<]+)</p>')
     assert progress.search(alice_page).group(1) != progress.search(bob_page).group(1)
     assert f"/handler/{alice.id}/" in alice_page and f"/handler/{bob.id}/" in bob_page
     assert f"/handler/{bob.id}/" not in alice_page

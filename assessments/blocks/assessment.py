@@ -45,6 +45,7 @@ SHOW_ANSWERS = ("after_submission", "never")
 _templates = jinja2.Environment(
     loader=jinja2.PackageLoader("assessments", "templates"),
     autoescape=True,
+    auto_reload=False,  # package files: they change with a release (a restart), not while serving
     extensions=["jinja2.ext.do"],
     trim_blocks=True,
     lstrip_blocks=True,

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from assessments import items
-from assessments.blocks.views import AttemptView, SlotView
+from assessments.blocks.views import AttemptView, Saved, SlotView
 from assessments.errors import AttemptClosed, AttemptRefused, BlueprintError, NotYours
 
 _TIME = "%Y-%m-%dT%H:%M:%S"
@@ -92,7 +92,7 @@ class FieldStore:
         self.block.own_attempts = [*self.block.own_attempts, record]
         return self._view(record)
 
-    def save(self, block: Any, attempt_id: Any, slot: int, raw: Any, sequence: int | None) -> SlotView:
+    def save(self, block: Any, attempt_id: Any, slot: int, raw: Any, sequence: int | None) -> Saved:
         record = self._own(attempt_id)
         if record["state"] != "in_progress":
             raise AttemptClosed(self.block.ugettext("This attempt has been submitted: answers can no longer change."))
@@ -112,7 +112,7 @@ class FieldStore:
         if sequence > entry["sequence"]:
             entry.update(response=response, sequence=sequence, saved_at=_now().strftime(_TIME))
             self._store(record)
-        return self._slot(entry)
+        return Saved(slot=slot, sequence=entry["sequence"])
 
     def submit(self, block: Any, attempt_id: Any) -> AttemptView:
         record = self._own(attempt_id)

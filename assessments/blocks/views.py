@@ -31,6 +31,14 @@ class SlotView:
 
 
 @dataclass(frozen=True)
+class Saved:
+    """What saving an answer stored: the slot and the sequence number now on the server."""
+
+    slot: int
+    sequence: int
+
+
+@dataclass(frozen=True)
 class AttemptView:
     id: int
     number: int

@@ -35,6 +35,7 @@ def N_(text: str) -> str:  # noqa: N802 - the gettext convention for "mark now, 
 _templates = jinja2.Environment(
     loader=jinja2.PackageLoader("courses.blocks", "templates"),
     autoescape=True,
+    auto_reload=False,  # package files: they change with a release (a restart), not while serving
     trim_blocks=True,
     lstrip_blocks=True,
 )

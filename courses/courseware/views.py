@@ -12,14 +12,14 @@ response's commit in a short write of its own, and only when something changed.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from courses import progress, queries
 from courses.context import CourseContext, PublishedCourse, course_context, published_course
-from courses.courseware.unit_page import render_unit
+from courses.courseware.unit_page import module_line, render_unit
 from courses.models import Course
 from courses.structure import Structure, published_structure
 from lms.accounts.models import Role
@@ -35,6 +35,18 @@ bp = Blueprint("courseware", __name__, url_prefix="/learn")
 def init_app(app) -> None:  # noqa: ANN001
     register_menu_item("my_courses", _l("My courses"), "courseware.my_courses", lambda u: True, order=10)
     register_panel("my_courses", "courses/panels/my_courses.html", lambda u: True, _my_courses_context, order=5)
+    app.after_request(_progress_hint)
+
+
+def _progress_hint(response):  # noqa: ANN001, ANN202
+    """Tell the page a request recorded completion (``Server-Timing: progress``), so that after a block's
+    handler call live.js asks for the new progress line only when there may be one: an assessment saves each
+    answer by a handler call, and most calls complete nothing. Server-Timing because the page reads it
+    without touching the block's request (``PerformanceResourceTiming.serverTiming``); a browser that does
+    not expose it asks after every call. Added before the commit, and only to a response that commits."""
+    if response.status_code < 400 and progress.recorded_in_request():
+        response.headers.add("Server-Timing", "progress")
+    return response
 
 
 def _published_course(code: str, whole: bool = True) -> tuple[Course | PublishedCourse, Structure, CourseContext]:
@@ -131,3 +143,39 @@ def unit(code: str, usage_key: str):
         progress.record_visit(current_user.id, course, structure, current, done)
         done = progress.as_seen(current, done)  # the page shows the progress this visit makes
     return render_unit(course, structure, current, PUBLISHED, done)
+
+
+@bp.get("/<code>/progress/<usage_key>")
+@login_required
+def unit_progress(code: str, usage_key: str):
+    """The unit page's progress as JSON, for the page to show without a reload what a block's handler call
+    completed (``lms/static/live.js``): the module's units done, the course's, and the page's line in the
+    learner's language. Asked of the unit's key, with the unit page's access rules; it reads and writes
+    nothing else (the user, the course row, the enrolment, the completions)."""
+    course, structure, context = _published_course(code, whole=False)
+    current = structure.unit_by_key.get(usage_key)
+    if current is None:
+        abort(404)
+    user = request_user()
+    if not context.can_use(user, usage_key):
+        abort(403, description=context.refusal(user, usage_key))
+    done = progress.completions(user.id, course.id)
+    if can("course.learn", course):
+        done = progress.as_seen(current, done)  # as the page counts it, whether or not its visit is written yet
+    module = structure.module_of(usage_key)
+    module_done = progress.units_done(module.units, done)
+    course_progress = progress.course_progress(structure, done)
+    response = jsonify(
+        module={"key": module.key, "done": module_done, "total": len(module.units)},
+        course={
+            "done": course_progress.done,
+            "total": course_progress.total,
+            "percent": course_progress.percent,
+            "complete": course_progress.complete,
+        },
+        line=module_line(module_done, len(module.units)),
+        # Completion only grows: once the module is done, no call can change the line, and the page stops asking.
+        final=module_done == len(module.units),
+    )
+    response.cache_control.no_store = True  # one learner's progress, changing: never kept by a cache
+    return response

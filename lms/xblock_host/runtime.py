@@ -102,6 +102,7 @@ class LmsRuntime(Runtime):
         self._block_types = current_app.extensions["xblock_types"]
         self._blocks: dict[str, Any] = {}
         self._handler_prefixes: dict[str, str] = {}
+        self._i18n: dict[type, I18nService] = {}
         self._handler_template: str | None = None
         self._handler_token = tokens.issuer(acting_user.id, self.state_user_id, context.branch)
         self.handling: str | None = None  # the handler being called, while one is (``handle``)
@@ -150,8 +151,11 @@ class LmsRuntime(Runtime):
         declaration = block.service_declaration(service_name)
         if declaration is None:
             raise NoSuchServiceError(f"Service {service_name!r} was not requested.")
-        if service_name == "i18n":
-            return I18nService(type(block), self.locale)
+        if service_name == "i18n":  # one per block class and runtime: blocks ask for it on every string
+            i18n = self._i18n.get(type(block))
+            if i18n is None:
+                i18n = self._i18n[type(block)] = I18nService(type(block), self.locale)
+            return i18n
         service = self._services.get(service_name)
         if service is None and (factory := registered_service(service_name)) is not None:
             service = self._services[service_name] = factory(self)  # built once per runtime

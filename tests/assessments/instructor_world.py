@@ -59,12 +59,12 @@ class World:
             definition = answer.version.definition
             if definition["type"] == "essay":
                 if essay is not None:
-                    attempts.save_answer(attempt, answer.slot, essay, 1)
+                    attempts.save_answer(attempt.id, answer.slot, essay, 1)
                 continue
             wanted = done < right
             done += 1
             choice = next(c["id"] for c in definition["choices"] if (c["fraction"] == 1) == wanted)
-            attempts.save_answer(attempt, answer.slot, choice, 1)
+            attempts.save_answer(attempt.id, answer.slot, choice, 1)
         if submit:
             attempts.submit(attempt)
         db.session.commit()

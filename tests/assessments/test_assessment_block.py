@@ -199,6 +199,12 @@ def test_an_answer_after_submission_or_for_another_learner_is_refused(client, au
     assert tampered.status_code == 400
     no_slot = client.post(answer_url, json={"attempt": attempt.id, "slot": 9, "answer": [], "sequence": 1})
     assert no_slot.status_code == 400
+    # Ids beyond any database integer: a refusal, not the driver's overflow (a 500).
+    for attempt_id, slot, status in ((2**70, 1, 403), (attempt.id, 2**70, 400), ("x", 1, 403), (0, 1, 403)):
+        beyond = client.post(answer_url, json={"attempt": attempt_id, "slot": slot, "answer": [], "sequence": 1})
+        assert beyond.status_code == status, (attempt_id, slot)
+    submit_beyond = client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": 2**70})
+    assert submit_beyond.status_code == 403
     client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": attempt.id})
     late = client.post(
         answer_url, json={"attempt": attempt.id, "slot": first.slot, "answer": [_choice(first, True)], "sequence": 2}

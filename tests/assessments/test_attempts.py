@@ -95,24 +95,24 @@ def test_a_blueprint_larger_than_the_bank_is_refused_plainly(app, factory, cours
 def test_answers_are_kept_in_order_and_an_old_one_is_ignored(app, factory, course_with_bank):
     attempt = attempts.start(_settings(course_with_bank), factory.user().id)
     first = attempt.answers[0]
-    attempts.save_answer(attempt, 1, _wrong_choice(first), sequence=1)
-    attempts.save_answer(attempt, 1, _right_choice(first), sequence=3)
-    attempts.save_answer(attempt, 1, _wrong_choice(first), sequence=2)  # a late replay of an older change
+    attempts.save_answer(attempt.id, 1, _wrong_choice(first), sequence=1)
+    attempts.save_answer(attempt.id, 1, _right_choice(first), sequence=3)
+    attempts.save_answer(attempt.id, 1, _wrong_choice(first), sequence=2)  # a late replay of an older change
     assert first.response == _right_choice(first) and first.sequence == 3
 
 
 def test_a_tampered_choice_or_slot_is_refused(app, factory, course_with_bank):
     attempt = attempts.start(_settings(course_with_bank), factory.user().id)
     with pytest.raises(ResponseInvalid):
-        attempts.save_answer(attempt, 1, "not-a-choice", sequence=1)
+        attempts.save_answer(attempt.id, 1, "not-a-choice", sequence=1)
     with pytest.raises(LookupError):
-        attempts.save_answer(attempt, 99, _right_choice(attempt.answers[0]), sequence=1)
+        attempts.save_answer(attempt.id, 99, _right_choice(attempt.answers[0]), sequence=1)
 
 
 def test_submitting_twice_gives_one_result_and_answers_after_it_are_refused(app, factory, course_with_bank):
     attempt = attempts.start(_settings(course_with_bank), factory.user().id)
     for answer in attempt.answers:
-        attempts.save_answer(attempt, answer.slot, _right_choice(answer), sequence=1)
+        attempts.save_answer(attempt.id, answer.slot, _right_choice(answer), sequence=1)
     announced = []
     signals.attempt_submitted.connect(lambda sender, **kw: announced.append(sender), weak=False)
     try:
@@ -124,7 +124,7 @@ def test_submitting_twice_gives_one_result_and_answers_after_it_are_refused(app,
     assert announced == [attempt.id]
     assert attempt.state == AttemptState.SUBMITTED and attempt.mark == 3 and attempt.percent == 100
     with pytest.raises(AttemptClosed):
-        attempts.save_answer(attempt, 1, _wrong_choice(attempt.answers[0]), sequence=9)
+        attempts.save_answer(attempt.id, 1, _wrong_choice(attempt.answers[0]), sequence=9)
     assert attempt.answers[0].response == _right_choice(attempt.answers[0])
 
 
@@ -133,9 +133,9 @@ def test_the_deadline_is_the_servers_and_closes_the_attempt(app, factory, course
     settings = _settings(course_with_bank, time_limit_minutes=10)
     started = utcnow()
     attempt = attempts.start(settings, learner.id, now=started)
-    attempts.save_answer(attempt, 1, _right_choice(attempt.answers[0]), 1, now=started + timedelta(minutes=9))
+    attempts.save_answer(attempt.id, 1, _right_choice(attempt.answers[0]), 1, now=started + timedelta(minutes=9))
     with pytest.raises(AttemptClosed, match="Time is up"):
-        attempts.save_answer(attempt, 2, _right_choice(attempt.answers[1]), 1, now=started + timedelta(minutes=11))
+        attempts.save_answer(attempt.id, 2, _right_choice(attempt.answers[1]), 1, now=started + timedelta(minutes=11))
     assert attempt.state == AttemptState.SUBMITTED and attempt.submitted_by == "deadline"
     assert attempt.submitted_at == attempt.deadline and attempt.mark == 1  # only what was saved in time
 

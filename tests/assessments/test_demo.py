@@ -15,6 +15,7 @@ from assessments.demo import BANKS, FRESH, WRITTEN
 from assessments.models import Attempt, AttemptAnswer, Question, QuestionCategory, QuestionVersion
 from courses import queries as courses
 from courses.gating import lock_reason
+from courses.models import BlockGrade, Completion
 from courses.structure import published_structure
 from lms.accounts.models import User
 from lms.db import db
@@ -127,6 +128,28 @@ def test_the_simulated_cohorts_give_tens_of_matched_learners_who_gain_and_essays
         ).all()
         spans = {kind: (first, last) for kind, first, last in times}
         assert spans["pre"][1] < spans["post"][0]
+
+        # Who took the post-test had completed the modules it waits for (as the block requires of a real
+        # learner), and every graded attempt is in the courseware's grades.
+        structure = published_structure(course)
+        tests = {a.usage_key for a in db.session.scalars(select(Attempt).where(Attempt.course_id == course.id))}
+        holding = {structure.module_of_block[key].key for key in tests}
+        taken_post = db.session.scalars(
+            select(Attempt.user_id).where(Attempt.course_id == course.id, Attempt.kind == "post").distinct()
+        ).all()
+        for user_id in taken_post:
+            done = {
+                c.usage_key
+                for c in db.session.scalars(
+                    select(Completion).where(Completion.user_id == user_id, Completion.course_id == course.id)
+                )
+            }
+            assert {m.key for m in structure.modules if m.key not in holding} <= done, (code, user_id)
+        graded = db.session.execute(
+            select(Attempt.user_id, Attempt.usage_key).where(Attempt.course_id == course.id, Attempt.mark.is_not(None))
+        ).all()
+        grades = set(db.session.execute(select(BlockGrade.user_id, BlockGrade.usage_key)).all())
+        assert graded and set(graded) <= grades, code
 
 
 def test_the_readmes_learners_find_their_courses_open_and_the_fresh_learner_finds_the_pre_test_first(

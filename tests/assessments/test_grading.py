@@ -286,7 +286,7 @@ def _sit(world, learner, question, choice_id, submit=True):
         attempts_allowed=0,
     )
     attempt = attempts.start(settings, learner.id)
-    attempts.save_answer(attempt, 1, choice_id, 1)
+    attempts.save_answer(attempt.id, 1, choice_id, 1)
     if submit:
         attempts.submit(attempt)
     db.session.commit()

@@ -407,7 +407,7 @@ def test_an_in_progress_attempt_is_shown_as_such_and_cannot_be_graded(client, au
     page = text(client.get(f"/assessments/attempts/{world.bruno_post.id}"))
     assert "In progress" in page and "Grade this answer" not in page
     essay = world.essay_answer(world.bruno_post)
-    attempts.save_answer(world.bruno_post, essay.slot, "Some text", 2)
+    attempts.save_answer(world.bruno_post.id, essay.slot, "Some text", 2)
     db.session.commit()
     response = client.post(f"/assessments/grading/{essay.id}", data={"score": "1", "seen": ""})
     assert response.status_code == 409 and "has not been submitted" in text(response)

@@ -43,7 +43,11 @@ def test_a_text_only_unit_loads_no_script_at_all(client, auth, factory):
 def test_our_blocks_get_the_runtime_without_jquery_or_underscore(client, auth, factory):
     html = unit_html(client, auth, factory, ["html", "skill_checklist"], "WEIGHT-OURS")
     scripts = script_sources(html)
-    assert scripts == ["/xblock/resource/skill_checklist/public/tot_blocks.js", "/xblock/runtime/js/runtime.js"]
+    assert scripts == [
+        "/xblock/resource/skill_checklist/public/tot_blocks.js",
+        "/xblock/runtime/js/runtime.js",
+        "/static/live.js",  # the progress line, re-read after a handler call (courses/courseware/unit_page.py)
+    ]
     assert 'id="xblock-runtime-strings"' in html
 
 
@@ -51,7 +55,7 @@ def test_a_community_block_gets_jquery_and_underscore_before_its_own_script(clie
     html = unit_html(client, auth, factory, ["html", "skill_checklist", "done"], "WEIGHT-DONE")
     scripts = script_sources(html)
     assert scripts[:2] == ["/xblock/runtime/js/vendor/jquery.min.js", "/xblock/runtime/js/vendor/underscore-min.js"]
-    assert scripts[-1] == "/xblock/runtime/js/runtime.js"
+    assert scripts[-2:] == ["/xblock/runtime/js/runtime.js", "/static/live.js"]
     # done's own script is inline, written between the libraries and the runtime.
     libraries_end = html.index("underscore-min.js")
     assert libraries_end < html.index("<script>") < html.index("js/runtime.js")
@@ -68,6 +72,7 @@ def test_every_file_a_unit_links_is_fingerprinted_and_kept_a_year(client, auth, 
         "/xblock/runtime/js/runtime.js",
         "/xblock/resource/skill_checklist/public/tot_blocks.css",
         "/xblock/resource/skill_checklist/public/tot_blocks.js",
+        "/static/live.js",
     }
     for url in files:
         assert re.fullmatch(r"[0-9a-f]{12}", parse_qs(urlsplit(url).query).get("v", [""])[0]), url
@@ -153,7 +158,7 @@ def test_a_package_file_a_block_inlines_comes_from_its_url(client, auth, factory
     assert scripts.index("/xblock/resource/poll/public/js/poll_common.js") < scripts.index(
         "/xblock/resource/poll/public/js/poll.js"
     )
-    assert scripts[-1] == "/xblock/runtime/js/runtime.js"
+    assert scripts[-2:] == ["/xblock/runtime/js/runtime.js", "/static/live.js"]
     poll_js = next(url for url in linked_files(html) if "/public/js/poll.js" in url)
     response = client.get(poll_js)
     assert response.status_code == 200 and b"function PollUtil" in response.data
