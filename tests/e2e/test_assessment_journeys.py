@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from playwright.sync_api import expect
@@ -55,8 +56,23 @@ def demo_server(tmp_path_factory, browser):
     page."""
     with serve_demo(tmp_path_factory.mktemp("e2e-assessments")) as server:
         env = _server_environment(server.instance, server.url)
-        for key, email in NEW_LEARNERS.items():
-            _lms("create-user", "--email", email, "--name", f"E2E {key} learner", "--password", PASSWORD, env=env)
+        with ThreadPoolExecutor() as pool:  # each is a process of its own: side by side
+            made = [
+                pool.submit(
+                    _lms,
+                    "create-user",
+                    "--email",
+                    email,
+                    "--name",
+                    f"E2E {key} learner",
+                    "--password",
+                    PASSWORD,
+                    env=env,
+                )
+                for key, email in NEW_LEARNERS.items()
+            ]
+        for future in made:
+            future.result()  # a failure fails the setup here, with lms's output
         (cohort_id,) = server.query("SELECT id FROM cohort WHERE name = ?", COHORT)[0]
         context = browser.new_context(base_url=server.url)
         try:
