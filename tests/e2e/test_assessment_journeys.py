@@ -446,6 +446,11 @@ def test_answers_given_offline_are_kept_and_sent_once_in_order(new_context, chec
     stored = stored_answers(demo_server, attempt_id)
     assert stored[1] == (None, 0) and stored[2] == (None, 0), stored  # the server has nothing yet
     assert sent == []
+    # Submitting now would lose them: the page keeps the attempt open and says why.
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page.locator(".assessment .save-status")).to_have_text(KEPT_OFFLINE)
+    expect(first).to_be_visible()  # still the attempt's page, not the browser's "no connection" page
+    assert attempt_of(demo_server, email, COURSE, "pre")[1] == "in_progress"
     check_at_both_widths(page, check_a11y)
 
     context.set_offline(False)
