@@ -1,21 +1,24 @@
 """Pre-tests and post-tests in Chromium against the real server (issue 21, "Done means: Browser journeys").
 
 * **The whole way through** (TOT-ELEC-101, a learner just enrolled): the modules are locked behind the
-  pre-test; the learner takes it (every question answered, each marked saved as it is given, the last one
-  typed and submitted at once), the modules open; the learner completes every module through its blocks
-  (text and files seen, the video marked watched, the poll, the "done" switch, the survey), the post-test
-  opens, the learner takes it; its essay waits for the trainer, who grades it on the grading page; the
-  learner then sees the post-test's score and whether it passes.
+  pre-test (the outline says so, and so does a locked unit's page); the learner takes it, every question
+  marked saved as it is given or by "Save and next" (which moves the focus on), the count of saved answers
+  following, the last answer typed and submitted at once; the result gives the score, pass or not and the
+  marks per competency; the modules open; the learner completes each through its blocks (text and files
+  seen, the video marked watched, the poll, the "done" switch, the survey); the post-test opens and is
+  taken; its essay waits for the trainer, who grades it from the grading queue; the learner then sees the
+  post-test's score, pass or not, marks per competency and the trainer's comment.
 * **Without JavaScript** (HOSP-NRP-201, the demo's nurse who has not taken the pre-test): the same pre-test
-  question by question with "Save and next", the page saying after each how many answers are saved and
-  marking the question saved; submit; the result; the modules open.
-* **Offline** (TOT-ELEC-101, another new learner): with the connection cut, two answers (one of them
-  changed twice) are kept in the browser and the page says so; the server has none of them; back online,
-  each is sent once, in order, and the server (its database and the JSON API) has both, the later change.
+  question by question with "Save and next", the page opening at the next question and saying how many
+  answers are saved and that this one is; submit; the result; the modules open.
+* **Offline** (TOT-ELEC-101, another new learner): with the connection cut, two answers (the first changed
+  again) are kept in the browser and the page says so; the server has none; Submit keeps the attempt open;
+  back online, each question's latest change is sent once, in the order kept, and the server (its database
+  and the JSON API, through the learner's own token) has both; the page opened again shows them saved.
 
-axe-core (WCAG 2.1 A/AA) runs on every page the learner and the trainer visit, at 1280 px and at 360 px
-for the assessment pages (nothing scrolls sideways there). The pages without JavaScript are checked as the
-script-less browser built them (``check_a11y_as_seen_without_scripts``).
+axe-core (WCAG 2.1 A/AA) runs on every page the learner and the trainer visit, at 1280 px, and at 360 px for
+the outline, the assessment pages and the grading page (nothing scrolls sideways there). The pages without
+JavaScript are checked as the script-less browser built them (``check_a11y_as_seen_without_scripts``).
 
 The module has a demo server of its own: its learners' attempts and completions would otherwise change
 what the journeys sharing the session's server see (the course's progress, the cohort's results).
