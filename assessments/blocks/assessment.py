@@ -19,6 +19,7 @@ must not teach the post-test).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import random
@@ -232,13 +233,23 @@ class AssessmentBlock(XBlock):
         }
 
     def _render(self, template: str, **context: Any) -> Fragment:
+        # The catalogue's functions looked up once: a page of questions translates some thirty strings.
+        i18n = self.runtime.service(self, "i18n")
+        gettext, ngettext = i18n.ugettext, i18n.ungettext
+
+        def translate(text: str, **variables: Any) -> str:  # Flask-Babel's ``_``: filled only when given variables
+            translated = gettext(text)
+            return translated % variables if variables else translated
+
         html = _templates.get_template(template).render(
             block=self,
             dom_id=self.dom_id,
-            title=self.ugettext(self.display_name),
+            title=gettext(self.display_name),
             intro=clean_html(self.intro or ""),
-            _=self._gettext,
-            ngettext=self._ngettext,
+            _=translate,
+            ngettext=lambda singular, plural, num, **variables: (
+                ngettext(singular, plural, num) % {"num": num, **variables}
+            ),
             handler=lambda name: self.runtime.handler_url(self, name),
             **context,
         )
@@ -249,14 +260,11 @@ class AssessmentBlock(XBlock):
         translated = self.ugettext(text)
         return translated % variables if variables else translated
 
-    def _ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
-        return self.ungettext(singular, plural, num) % {"num": num, **variables}
-
     def answer_field(self, slot: int) -> str:
         """The form field of a question's controls: unique on the page (element ids start with it)."""
         return f"{self.dom_id}-a{slot}"
 
-    @property
+    @functools.cached_property  # asked for each question's field names
     def dom_id(self) -> str:
         return "assess-" + hashlib.sha256(str(self.scope_ids.usage_id).encode()).hexdigest()[:12]
 
