@@ -263,7 +263,8 @@ def test_pre_test_opens_the_modules_and_completing_them_opens_the_post_test(
     page.get_by_role("button", name="Submit my answers").click()
     expect(page.locator(".assessment .review")).to_be_visible()
     attempt_id, _, _ = attempt_of(demo_server, email, COURSE, "pre")
-    assert stored_answers(demo_server, attempt_id)[slot][0] == '"4"'
+    stored = json.loads(stored_answers(demo_server, attempt_id)[slot][0])  # a word, a number, or a gap's text
+    assert stored in ("4", 4) or (isinstance(stored, dict) and "4" in stored.values()), stored
     expect_result(page, demo_server, email, COURSE, "pre")
     expect(page.locator(".assessment .review")).to_contain_text("The right answers are shown after your post-test.")
     check_at_both_widths(page, check_a11y)
