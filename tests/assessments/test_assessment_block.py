@@ -336,3 +336,28 @@ def test_a_preview_says_plainly_when_the_bank_cannot_serve_the_blueprint(client,
     response = client.get(f"/studio/courses/{course.code}/preview/{assessed['unit']}")
     assert response.status_code == 200
     assert "Not enough questions in “Safety”" in response.get_data(as_text=True)
+
+
+def test_saving_an_answer_and_the_attempt_page_cost_a_few_statements_whatever_the_number_of_questions(
+    client, auth, assessed, count_queries
+):
+    """The learner's two hottest requests (bench/assessments.py): an answer is one locked read and one write
+    besides the request's own (session, course, enrolment), and the page does not load answer by answer."""
+    auth.login(assessed["learner"])
+    page = _start(client, assessed)
+    attempt = _attempt(assessed)
+    answer_url = handler_url(page, assessed["key"], "answer")
+    first = attempt.answers[0]
+    body = {"attempt": attempt.id, "slot": first.slot, "answer": [_choice(first, True)], "sequence": 7}
+    unit_url = f"/learn/{assessed['course'].code}/unit/{assessed['unit']}"
+    with count_queries() as saving:
+        assert client.post(answer_url, json=body).status_code == 200
+    touching_answers = [s for s in saving.statements if "attempt_answer" in s]
+    assert len(touching_answers) == 2, touching_answers  # the locked read and the write
+    assert saving.count <= 5, saving.statements  # with the session user, the course row and the enrolment
+    with count_queries() as showing:
+        assert client.get(unit_url).status_code == 200
+    assert sum("attempt_answer" in s for s in showing.statements) == 1, showing.statements
+    assert showing.count <= 8, showing.statements  # and completions, position, the page's block state
+    db.session.expire_all()
+    assert _attempt(assessed).answers[0].sequence == 7
