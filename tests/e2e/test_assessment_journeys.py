@@ -3,11 +3,11 @@
 * **The whole way through** (TOT-ELEC-101, a learner just enrolled): the modules are locked behind the
   pre-test (the outline says so, and so does a locked unit's page); the learner takes it, every question
   marked saved as it is given or by "Save and next" (which moves the focus on), the count of saved answers
-  following, the last answer typed and submitted at once; the result gives the score, pass or not and the
-  marks per competency; the modules open; the learner completes each through its blocks (text and files
-  seen, the video marked watched, the poll, the "done" switch, the survey); the post-test opens and is
-  taken; its essay waits for the trainer, who grades it from the grading queue; the learner then sees the
-  post-test's score, pass or not, marks per competency and the trainer's comment.
+  following; the result gives the score, pass or not and the marks per competency; the modules open; the
+  learner completes each through its blocks (text and files seen, the video marked watched, the poll, the
+  "done" switch, the survey); the post-test opens and is taken, its essay rewritten and submitted at once;
+  the essay (as rewritten) waits for the trainer, who grades it from the grading queue; the learner then
+  sees the post-test's score, pass or not, marks per competency and the trainer's comment.
 * **Without JavaScript** (HOSP-NRP-201, the demo's nurse who has not taken the pre-test): the same pre-test
   question by question with "Save and next", the page opening at the next question and saying how many
   answers are saved and that this one is; submit; the result; the modules open.
@@ -49,7 +49,7 @@ PHONE_WIDTH = 360
 PHONE = {"viewport": {"width": PHONE_WIDTH, "height": 740}, "is_mobile": True, "has_touch": True}
 SAVED = "Saved."
 KEPT_OFFLINE = "Saved on this device: it will be sent when the connection is back."
-SCORE = re.compile(r"Your score: (\d+)%")
+ESSAY = "Identify the circuit, isolate, lock off and tag, prove dead, and prove the tester again."
 
 
 @pytest.fixture(scope="module")
@@ -240,7 +240,6 @@ def test_pre_test_opens_the_modules_and_completing_them_opens_the_post_test(
     check_at_both_widths(page, check_a11y)
     count = questions.count()
     assert count == 9  # the demo's blueprint: 3 + 2 + 2 + 2
-    last_typed = None
     for index in range(count):
         form = questions.nth(index)
         if index % 2:
@@ -251,20 +250,10 @@ def test_pre_test_opens_the_modules_and_completing_them_opens_the_post_test(
             following = questions.nth(index + 1) if index < count - 1 else page.locator("form.submit-attempt")
             expect(following.locator("input:not([type=hidden]), select, textarea, button").first).to_be_focused()
         expect(form.locator(".answer-state")).to_have_text(SAVED)
-        if form.locator("input[type=text]").count():
-            last_typed = form
-    assert last_typed is not None, "the demo's pre-test has a question answered in words or a number"
     # The count the server wrote when the page opened follows the saves.
     expect(page.locator(".assessment .attempt-status")).to_contain_text(f"{count} of {count} questions answered")
-    # The learner corrects a typed answer and submits at once, without leaving the field first: the change is
-    # saved before the attempt is submitted, and the submission goes through.
-    slot = int(last_typed.get_attribute("data-slot"))
-    last_typed.locator("input[type=text]").first.fill("4")
     page.get_by_role("button", name="Submit my answers").click()
     expect(page.locator(".assessment .review")).to_be_visible()
-    attempt_id, _, _ = attempt_of(demo_server, email, COURSE, "pre")
-    stored = json.loads(stored_answers(demo_server, attempt_id)[slot][0])  # a word, a number, or a gap's text
-    assert stored in ("4", 4) or (isinstance(stored, dict) and "4" in stored.values()), stored
     expect_result(page, demo_server, email, COURSE, "pre")
     expect(page.locator(".assessment .review")).to_contain_text("The right answers are shown after your post-test.")
     check_at_both_widths(page, check_a11y)
@@ -316,6 +305,10 @@ def test_pre_test_opens_the_modules_and_completing_them_opens_the_post_test(
         form = questions.nth(index)
         answer(form)
         expect(form.locator(".answer-state")).to_have_text(SAVED)
+    # The learner rewrites the essay and submits at once, without leaving the text first: the change is saved
+    # before the attempt is submitted (the browser reports it as the focus leaves, while Submit is pressed),
+    # and the submission goes through.
+    page.locator("form.question textarea").fill(ESSAY)
     page.get_by_role("button", name="Submit my answers").click()
     expect(page.locator(".assessment .review")).to_contain_text("Some answers are waiting for an assessor's grading.")
     check_at_both_widths(page, check_a11y)
@@ -336,7 +329,7 @@ def test_pre_test_opens_the_modules_and_completing_them_opens_the_post_test(
     expect(trainer.locator(f"a[href$='/grading/{essay_id}']")).to_have_count(1)  # in the trainer's queue
     check_a11y(trainer)
     trainer.locator(f"a[href$='/grading/{essay_id}']").click()
-    expect(trainer.locator("main blockquote")).to_contain_text("I isolate, lock off and prove dead.")
+    expect(trainer.locator("main blockquote")).to_contain_text(ESSAY)
     check_at_both_widths(trainer, check_a11y)
     trainer.fill("#score", f"{max_mark:g}")
     trainer.fill("#comment", "Clear and in the right order.")
