@@ -3,7 +3,7 @@ in ``assessments/items``), question interchange (``assessments/formats``), pre/p
 learners' attempts, grading, results, and later the analytics (learning gain, item analysis).
 
 It stands on the core's seams: ``lms.signals`` (``attempt_submitted``, ``attempt_graded``), ``lms.tasks.enqueue``,
-permission rules (``rules.py``), the menu, dashboard and cohort links (the instructor's pages, ``views.py``), the
+permission rules (``rules.py``), the menu, dashboard and cohort links (the instructor's pages, ``views/``), the
 API (``api.py``), and the courses package's gating hook to lock modules until the pre-test is done and its grades
 (``courses.progress.record_grade``).
 """

@@ -38,8 +38,7 @@ from xml.etree.ElementTree import SubElement
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from assessments.formats import gift_text
-from assessments.items import common, editing, moodle_parts
+from assessments.items import common, editing, gift_text, moodle_parts
 from assessments.items.base import ItemInvalid, ItemType, Outcome
 from assessments.items.short_answer import typed_text
 

@@ -354,7 +354,8 @@ def test_saving_an_answer_and_the_attempt_page_cost_a_few_statements_whatever_th
         assert client.post(answer_url, json=body).status_code == 200
     touching_answers = [s for s in saving.statements if "attempt_answer" in s]
     assert len(touching_answers) == 2, touching_answers  # the locked read and the write
-    assert saving.count <= 5, saving.statements  # with the session user, the course row and the enrolment
+    # with the session user, the course row and the enrolment (and PostgreSQL's advisory lock of a handler call)
+    assert saving.count <= 5 + (db.engine.dialect.name == "postgresql"), saving.statements
     with count_queries() as showing:
         assert client.get(unit_url).status_code == 200
     assert sum("attempt_answer" in s for s in showing.statements) == 1, showing.statements
