@@ -54,6 +54,23 @@ def _(text: str) -> str:  # marks strings for extraction; the block translates t
     return text
 
 
+def _by_competency(rows: list[dict[str, Any]], competencies: dict[int, str]) -> list[dict[str, Any]]:
+    """The result per competency, in the order the questions came: marks earned of marks possible, or None for
+    earned while an answer of it waits for a grader. It shows how many marks, never which answers."""
+    totals: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        name = competencies.get(row["slot"])
+        if not name:
+            continue
+        total = totals.setdefault(name, {"name": name, "earned": 0.0, "possible": 0.0})
+        total["possible"] += row["max_mark"]
+        if row["fraction"] is None or total["earned"] is None:
+            total["earned"] = None
+        else:
+            total["earned"] += row["fraction"] * row["max_mark"]
+    return list(totals.values())
+
+
 @XBlock.needs("i18n")
 @XBlock.wants("user")
 @XBlock.wants("assessments")
@@ -140,7 +157,7 @@ class AssessmentBlock(XBlock):
             history=submitted,
             attempts_left=service.attempts_left(self),
             modules_to_complete=service.modules_to_complete(self),
-            review=[self._review(a, review_answers) for a in submitted[-1:]],
+            review=[self._review(a, review_answers, service.competencies(a.id)) for a in submitted[-1:]],
             review_answers=review_answers,
         )
 
@@ -183,7 +200,7 @@ class AssessmentBlock(XBlock):
             )
         return shown
 
-    def _review(self, attempt: AttemptView, answers: bool) -> dict[str, Any]:
+    def _review(self, attempt: AttemptView, answers: bool, competencies: dict[int, str]) -> dict[str, Any]:
         rows = []
         for slot in attempt.slots:
             kind = items.get(slot.definition["type"])
@@ -207,6 +224,7 @@ class AssessmentBlock(XBlock):
         return {
             "attempt": attempt,
             "rows": rows,
+            "competencies": _by_competency(rows, competencies),
             "percent": percent,
             "passed": percent is not None and percent >= self.pass_mark,
         }

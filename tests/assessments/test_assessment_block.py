@@ -111,11 +111,29 @@ def test_a_learner_takes_the_test_with_javascript_and_sees_the_result(client, au
     assert (round(grade.earned), grade.possible) == (67, 100)
 
 
+def test_the_result_says_the_score_by_competency(client, auth, assessed):
+    """The result page's breakdown (issue 21: "score, pass/fail, per-competency breakdown"): marks per learning
+    outcome of the questions' categories, a category without one by its name; no answer is given away."""
+    bank.category(assessed["course"].id, "Safety", "Isolate a circuit safely")
+    db.session.commit()
+    auth.login(assessed["learner"])
+    page = _start(client, assessed)
+    attempt = _attempt(assessed)
+    answer_url = handler_url(page, assessed["key"], "answer")
+    for n, answer in enumerate(attempt.answers):
+        body = {"attempt": attempt.id, "slot": answer.slot, "answer": [_choice(answer, right=n < 2)], "sequence": 1}
+        assert client.post(answer_url, json=body).status_code == 200
+    assert client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": attempt.id}).status_code == 200
+    result = _page(client, assessed)
+    assert "Your score by competency" in result
+    assert re.search(r"Isolate a circuit safely:\s+2 of 3 marks \(67%\)", result), result
+
+
 def test_the_test_works_without_javascript_question_by_question(client, auth, assessed):
     auth.login(assessed["learner"])
     page = _start(client, assessed)
     attempt = _attempt(assessed)
-    forms = re.findall(r'<form method="post" action="([^"]+)" class="question" id="([^"]+)" data-slot="(\d)">', page)
+    forms = re.findall(r'<form method="post" action="([^"]+)" class="question" id="([^"]+)" data-slot="(\d)"', page)
     assert len(forms) == 3
     action, _, slot = forms[0]
     field = re.search(r'name="(assess-[0-9a-f]+-a1)"', page).group(1)
@@ -129,6 +147,37 @@ def test_the_test_works_without_javascript_question_by_question(client, auth, as
     again = _page(client, assessed)
     assert "1 of 3 questions answered and saved." in again
     assert re.search(r'value="' + _choice(first, right=True) + r'"\s+checked', again)  # shown as saved
+
+
+def test_the_page_tells_its_script_which_questions_are_saved_and_how_to_say_the_count(client, auth, assessed):
+    """The script fills the saved count in again after each save (found by the assessment journeys: the page
+    said "0 of 3" while every answer was saved): each question says whether it holds a saved answer, and the
+    count's sentence comes translated with a stand-in number for the script to replace."""
+    auth.login(assessed["learner"])
+    page = _start(client, assessed)
+    attempt = _attempt(assessed)
+    assert re.findall(r'data-slot="(\d)"\s+data-answered="(\w+)"', page) == [
+        ("1", "false"),
+        ("2", "false"),
+        ("3", "false"),
+    ]
+    counter = re.search(
+        r'<span class="saved-count" data-stand-in="(\d+)"\s+data-saved-template="([^"]+)">([^<]*)<', page
+    )
+    assert counter.group(2) == f"{counter.group(1)} of 3 questions answered and saved."
+    assert counter.group(3) == "0 of 3 questions answered and saved."
+    first = next(a for a in attempt.answers if a.slot == 1)
+    answer_url = handler_url(page, assessed["key"], "answer")
+    client.post(
+        answer_url, json={"attempt": attempt.id, "slot": 1, "answer": [_choice(first, right=True)], "sequence": 1}
+    )
+    again = _page(client, assessed)
+    assert re.findall(r'data-slot="(\d)"\s+data-answered="(\w+)"', again) == [
+        ("1", "true"),
+        ("2", "false"),
+        ("3", "false"),
+    ]
+    assert ">1 of 3 questions answered and saved.<" in again
 
 
 def test_keys_and_feedback_never_reach_the_page_before_submission(client, auth, assessed):
