@@ -295,16 +295,40 @@ class AssessmentBlock(XBlock):
         raw = data["answer"] if "answer" in data else data.get(self.answer_field(slot), [])
         saved = self._call(lambda s: s.save(self, data.get("attempt"), slot, raw, sequence))
         result = {"saved": True, "slot": saved.slot, "sequence": saved.sequence, "message": self.ugettext("Saved.")}
-        after = whole_number(data.get("next"))
-        if after is not None:
-            result["anchor"] = f"{self.dom_id}-q{after}"
+        after = data.get("next")
+        if after == "submit":  # the last question: on to the Submit button
+            result["anchor"] = f"{self.dom_id}-submit"
+        elif whole_number(after) is not None:
+            result["anchor"] = f"{self.dom_id}-q{whole_number(after)}"
         return result
 
     @form_handler
     def submit(self, data: dict, suffix: str = "") -> dict:
+        """Submit the attempt; while scored questions are unanswered, only with ``confirm`` (the form's box): a
+        learner without JavaScript who typed an answer and went straight to Submit is told, and loses nothing."""
+        if data.get("confirm") not in ("yes", "on", True):
+            missing = self._unanswered(data.get("attempt"))
+            if missing:
+                numbers = ", ".join(str(n) for n in missing)
+                message = self.ungettext(
+                    "Question %(numbers)s is not answered yet. Save its answer first, or tick “Submit with "
+                    "unanswered questions” to submit anyway.",
+                    "Questions %(numbers)s are not answered yet. Save their answers first, or tick “Submit "
+                    "with unanswered questions” to submit anyway.",
+                    len(missing),
+                ) % {"numbers": numbers}
+                raise HandlerError(409, message, field="confirm")
         attempt = self._call(lambda s: s.submit(self, data.get("attempt")))
         self._publish_grade()
         return {"message": self.ugettext("Submitted."), "percent": attempt.percent}
+
+    def _unanswered(self, attempt_id: Any) -> list[int]:
+        """The scored questions of the learner's open attempt ``attempt_id`` not answered yet (none for any other
+        id: submitting it is refused or answered as it is)."""
+        for attempt in self._call(lambda s: s.history(self)):
+            if str(attempt.id) == str(attempt_id) and attempt.open:
+                return [s.slot for s in attempt.slots if items.get(s.definition["type"]).scored and not s.answered]
+        return []
 
     def _call(self, action):  # noqa: ANN001, ANN202
         """Run a store action, its refusals as the handler's answers (a closed attempt, a tampered id)."""

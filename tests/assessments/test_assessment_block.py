@@ -123,7 +123,12 @@ def test_the_result_says_the_score_by_competency(client, auth, assessed):
     for n, answer in enumerate(attempt.answers):
         body = {"attempt": attempt.id, "slot": answer.slot, "answer": [_choice(answer, right=n < 2)], "sequence": 1}
         assert client.post(answer_url, json=body).status_code == 200
-    assert client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": attempt.id}).status_code == 200
+    assert (
+        client.post(
+            handler_url(page, assessed["key"], "submit"), json={"attempt": attempt.id, "confirm": "yes"}
+        ).status_code
+        == 200
+    )
     result = _page(client, assessed)
     assert "Your score by competency" in result
     assert re.search(r"Isolate a circuit safely:\s+2 of 3 marks \(67%\)", result), result
@@ -205,7 +210,7 @@ def test_an_answer_after_submission_or_for_another_learner_is_refused(client, au
         assert beyond.status_code == status, (attempt_id, slot)
     submit_beyond = client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": 2**70})
     assert submit_beyond.status_code == 403
-    client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": attempt.id})
+    client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": attempt.id, "confirm": "yes"})
     late = client.post(
         answer_url, json={"attempt": attempt.id, "slot": first.slot, "answer": [_choice(first, True)], "sequence": 2}
     )
@@ -224,8 +229,8 @@ def test_submitting_twice_counts_once(client, auth, assessed):
     page = _start(client, assessed)
     attempt_id = _attempt(assessed).id
     submit = handler_url(page, assessed["key"], "submit")
-    assert client.post(submit, json={"attempt": attempt_id}).status_code == 200
-    assert client.post(submit, json={"attempt": attempt_id}).status_code == 200
+    assert client.post(submit, json={"attempt": attempt_id, "confirm": "yes"}).status_code == 200
+    assert client.post(submit, json={"attempt": attempt_id, "confirm": "yes"}).status_code == 200
     assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
     assert _attempt(assessed).state == AttemptState.SUBMITTED
 
@@ -262,7 +267,7 @@ def test_a_pre_test_locks_the_other_modules_until_it_is_submitted(client, auth, 
     assert locked.status_code == 403 and "Take the pre-test" in locked.get_data(as_text=True)
     page = _start(client, assessed)  # the pre-test's own module is open
     assert "A pre-test: one attempt." in _page(client, assessed) or "Save and next" in page
-    client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": _attempt(assessed).id})
+    client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": _attempt(assessed).id, "confirm": "yes"})
     assert client.get(f"/learn/{course.code}/unit/{lesson}").status_code == 200
     review = _page(client, assessed)
     assert "The right answers are shown after your post-test." in review
@@ -362,3 +367,37 @@ def test_saving_an_answer_and_the_attempt_page_cost_a_few_statements_whatever_th
     assert showing.count <= 8, showing.statements  # and completions, position, the page's block state
     db.session.expire_all()
     assert _attempt(assessed).answers[0].sequence == 7
+
+
+def test_submitting_with_unanswered_questions_needs_the_box_ticked_and_the_last_save_leads_to_submit(
+    client, auth, assessed
+):
+    """Without JavaScript an answer typed but not saved would be lost by going straight to Submit: the submission
+    is refused (the page says which questions), and goes through once the learner ticks the box."""
+    auth.login(assessed["learner"])
+    page = _start(client, assessed)
+    attempt = _attempt(assessed)
+    assert 'name="confirm"' in page and "Submit with unanswered questions" in page
+    first = attempt.answers[0]
+    field = re.search(r'name="(assess-[0-9a-f]+-a1)"', page).group(1)
+    last = re.findall(r'<form method="post" action="([^"]+)" class="question"', page)[-1]
+    saved = client.post(
+        html_lib.unescape(last),
+        data={"attempt": attempt.id, "slot": "3", "next": "submit", field.replace("-a1", "-a3"): ""},
+        headers=_referer(assessed),
+    )
+    assert saved.status_code == 303 and saved.headers["Location"].endswith("-submit")  # on to the Submit button
+    answer_url = handler_url(page, assessed["key"], "answer")
+    body = {"attempt": attempt.id, "slot": first.slot, "answer": [_choice(first, True)], "sequence": 1}
+    assert client.post(answer_url, json=body).status_code == 200
+    submit = re.search(r'<form method="post" action="([^"]+)" class="submit-attempt"', page).group(1)
+    refused = client.post(html_lib.unescape(submit), data={"attempt": attempt.id}, headers=_referer(assessed))
+    assert refused.status_code == 409
+    assert "Questions 2, 3 are not answered yet" in refused.get_data(as_text=True)
+    assert _attempt(assessed).state == AttemptState.IN_PROGRESS
+    done = client.post(
+        html_lib.unescape(submit), data={"attempt": attempt.id, "confirm": "yes"}, headers=_referer(assessed)
+    )
+    assert done.status_code == 303
+    db.session.expire_all()
+    assert _attempt(assessed).state == AttemptState.SUBMITTED
