@@ -5,11 +5,13 @@ copy under a new code) arrives with the bank its assessment blocks draw from. Tw
 
 * ``assessments/questions.xml``: the bank as Moodle XML (``assessments.formats.moodle_xml``: every category,
   empty ones included, and every question's current version with its title, tags and type's content); each
-  question's ``<idnumber>`` is ``q<its id here>``, the key the other file and fixed question lists name it by.
+  question's ``<idnumber>`` is its key, ``q1``, ``q2``… in the file's order (stable: an imported course
+  exports the same file again).
   Pictures stay ``/static/…`` course files, which the archive carries in ``static/``.
 * ``assessments/bank.json``: what Moodle XML has no place for: ``{"format": 1, "outcomes": [line…],
-  "categories": {path: outcome}, "difficulty": {key: easy|medium|hard}}`` (the course's outcomes that
-  categories name, and only the non-empty values).
+  "categories": {path: outcome}, "difficulty": {key: easy|medium|hard}, "fixed": {id: key}}``: the course's
+  outcomes that categories name, only the non-empty values, and the key of each question that an
+  assessment's fixed list (``question_ids``, database ids, also in the exported blocks) names.
 
 A course with no category and no question writes neither. On import both are read and checked while the
 import plans (any problem fails the whole import, with the file and line), and written while it writes,
@@ -40,8 +42,11 @@ from assessments.models import Difficulty, Question, QuestionCategory
 from courses.models import Course
 from courses.olx.errors import OlxError
 from courses.olx.parts import ArchivePart
+from courses.versions import snapshot_store
 from lms.db import db
+from lms.xblock_host.context import DRAFT, PUBLISHED
 from lms.xblock_host.keys import InvalidKey, UsageKey
+from lms.xblock_host.models import NO_USER, XBlockField
 
 FOLDER = "assessments/"
 QUESTIONS = "assessments/questions.xml"
@@ -49,10 +54,6 @@ BANK = "assessments/bank.json"
 FORMAT = 1
 QUESTIONS_PER_STEP = 100  # about 300 rows: one short transaction of the import's writer
 MAX_ERRORS_SHOWN = 5
-
-
-def question_key(question_id: Any) -> str:  # noqa: ANN401 - an id as a block's field holds it
-    return f"q{question_id}"
 
 
 # -- export -------------------------------------------------------------------------------------------------
@@ -66,13 +67,14 @@ def export(course: Course, branch: str) -> dict[str, bytes]:  # noqa: ARG001 - t
     categories = bank.categories(course.id)
     if not rows and not categories:
         return {}
+    keys = {question.id: f"q{number}" for number, (question, _path) in enumerate(rows, 1)}
     questions = [
         formats.ImportedQuestion(
             definition=question.current_version.definition,
             category=tuple(path.split("/")),
             name=question.title,
             tags=tuple(question.tags),
-            idnumber=question_key(question.id),
+            idnumber=keys[question.id],
         )
         for question, path in rows
     ]
@@ -88,10 +90,35 @@ def export(course: Course, branch: str) -> dict[str, bytes]:  # noqa: ARG001 - t
         "format": FORMAT,
         "outcomes": [line for line in course.outcomes if line in named] + sorted(named - set(course.outcomes)),
         "categories": {c.path: c.outcome for c in categories if c.outcome},
-        "difficulty": {question_key(q.id): q.difficulty for q, _path in rows if q.difficulty},
+        "difficulty": {keys[q.id]: q.difficulty for q, _path in rows if q.difficulty},
+        "fixed": {str(qid): keys[qid] for qid in sorted(_fixed_ids(course, branch)) if qid in keys},
     }
     text = json.dumps(description, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     return {QUESTIONS: xml, BANK: text.encode("utf-8")}
+
+
+def _fixed_ids(course: Course, branch: str) -> set[int]:
+    """The question ids the fixed lists of the course's assessments name, in the branch exported."""
+    if branch == PUBLISHED and course.published_version_id is not None:
+        entries = snapshot_store(course.published_version_id).snapshot.values()
+        lists = [e.get("fields", {}).get("question_ids") for e in entries if e.get("type") == "assessment"]
+    else:
+        lists = db.session.scalars(
+            select(XBlockField.value).where(
+                XBlockField.context_key == course.code,
+                XBlockField.branch == DRAFT,
+                XBlockField.user_id == NO_USER,
+                XBlockField.field == "question_ids",
+            )
+        ).all()
+    found = set()
+    for ids in lists:
+        for qid in ids or []:
+            try:
+                found.add(int(qid))
+            except (TypeError, ValueError):
+                continue
+    return found
 
 
 # -- import: planning ---------------------------------------------------------------------------------------
@@ -101,6 +128,7 @@ class PreparedBank:
 
     questions: list[bank.NewQuestion] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)  # each question's key (its <idnumber>), "" when none
+    fixed: dict[str, str] = field(default_factory=dict)  # an id of the exporting site → the question's key
     categories: dict[str, str] = field(default_factory=dict)  # path → outcome ("" for none), the file's order
     outcomes: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # for the author, with the import's result
@@ -143,6 +171,8 @@ def _read_description(data: bytes) -> dict[str, Any]:
         and all(isinstance(outcome, str) for outcome in description.get("categories", {}).values())
         and isinstance(description.get("difficulty", {}), dict)
         and all(value in difficulties for value in description.get("difficulty", {}).values())
+        and isinstance(description.get("fixed", {}), dict)
+        and all(isinstance(key, str) for key in description.get("fixed", {}).values())
     )
     if not valid:
         raise OlxError(
@@ -194,6 +224,7 @@ def prepare(files: dict[str, bytes], rows: list[dict[str, Any]]) -> PreparedBank
         for path, outcome in description.get("categories", {}).items():
             prepared.categories[bank.normalise_path(path)] = outcome.strip()
         prepared.outcomes = [line.strip() for line in description.get("outcomes", []) if line.strip()]
+        prepared.fixed = dict(description.get("fixed", {}))
     if prepared.questions:
         prepared.notes.append(
             ngettext(
@@ -213,7 +244,7 @@ def _block_notes(prepared: PreparedBank, blocks: dict[str, dict[str, Any]]) -> l
     for usage_key in sorted(blocks):
         fields = blocks[usage_key]
         title = fields.get("display_name") or UsageKey(usage_key).block_id
-        lost = [qid for qid in fields.get("question_ids") or [] if question_key(qid) not in keys]
+        lost = [qid for qid in fields.get("question_ids") or [] if prepared.fixed.get(str(qid)) not in keys]
         if lost:
             notes.append(
                 ngettext(
@@ -264,7 +295,8 @@ def write(course_id: int, prepared: PreparedBank, rows: list[dict[str, Any]]) ->
         course.learning_outcomes = "\n".join([*course.outcomes, *missing])
     for row in rows:
         if row["field"] == "question_ids" and row["value"] and _is_assessment(row["block_key"]):
-            row["value"] = [new_ids[question_key(q)] for q in row["value"] if question_key(q) in new_ids]
+            keys = [prepared.fixed.get(str(qid)) for qid in row["value"]]
+            row["value"] = [new_ids[key] for key in keys if key in new_ids]
     db.session.flush()
     yield
 

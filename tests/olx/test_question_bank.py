@@ -281,3 +281,26 @@ def test_importing_into_a_course_that_has_a_bank_adds_questions_and_merges_categ
     for _step in bank_archive.write(target.id, bank_archive.prepare(bank_files, []), []):
         pass
     assert len(bank_of(target.id)) == 23  # questions are added again: an import never replaces
+
+
+def test_the_studio_job_and_the_command_tell_the_author_what_needs_a_look(
+    app, assessed_course, author, client, auth, tmp_path
+):
+    from tests.olx.test_cli_and_views import job_id_of, upload
+
+    files = members(archive_bytes(assessed_course["course"], author))
+    files["assessments/bank.json"] = re.sub(rb'"fixed": \{[^}]*\}', b'"fixed": {}', files["assessments/bank.json"])
+    data = repack(files)
+    auth.login(author)
+    job_id = job_id_of(upload(client, data, code="ELEC-JOB"))
+    html = client.get(f"/studio/imports/{job_id}").get_data(as_text=True)
+    assert "11 questions were added to the course&#39;s question bank." in html
+    assert "lists 2 questions that are not in the archive&#39;s question bank" in html
+
+    archive = tmp_path / "bank.tar.gz"
+    archive.write_bytes(data)
+    args = ["import-olx", str(archive), "--author", author.email, "--code", "ELEC-CLI"]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "  11 questions were added to the course's question bank." in result.output
+    assert "“Post-test” lists 2 questions that are not in the archive's question bank" in result.output
