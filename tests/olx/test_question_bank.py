@@ -124,6 +124,15 @@ def test_the_archive_carries_the_bank(assessed_course, author):
     }
     assert description["outcomes"] == OUTCOMES.splitlines()
     assert sorted(description["difficulty"].values()) == ["easy", "hard", "medium"]
+    assert len(description["fixed"]) == 2  # the post-test's fixed list, by the exporting site's ids
+    assert set(description["fixed"].values()) <= set(re.findall(r"<idnumber>(q\d+)</idnumber>", quiz))
+    # a published export names the fixed lists of the published version
+    publish(assessed_course["course"], author)
+    db.session.commit()  # committed, as a publication is: its id is never used again (lms.caches)
+    out = io.BytesIO()
+    write_archive(assessed_course["course"], author, out, published=True)
+    published = json.loads(members(out.getvalue())["assessments/bank.json"])
+    assert published["fixed"] == description["fixed"]
 
 
 def test_export_and_import_as_a_new_course_gives_the_same_bank_and_working_tests(
@@ -156,6 +165,7 @@ def test_export_and_import_as_a_new_course_gives_the_same_bank_and_working_tests
     unit = draft_block(copy, author, pre_key).parent
     auth.login(learner)
     page = client.get(f"/learn/{copy.code}/unit/{unit}").get_data(as_text=True)
+    assert pre_key in page
     assert "cannot draw" not in page
     response = client.post(
         handler_url(page, pre_key, "start"), headers={"Referer": f"http://localhost/learn/{copy.code}/unit/{unit}"}
