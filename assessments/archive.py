@@ -35,6 +35,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from assessments import bank, formats
 from assessments.formats import moodle_xml
@@ -57,10 +58,13 @@ MAX_ERRORS_SHOWN = 5
 
 
 # -- export -------------------------------------------------------------------------------------------------
-def export(course: Course, branch: str) -> dict[str, bytes]:  # noqa: ARG001 - the bank has no draft and published
+def export(course: Course, branch: str) -> dict[str, bytes]:
+    """The bank's files (its one state: a bank has no draft and published versions); ``branch`` says which
+    blocks' fixed lists to name."""
     rows = db.session.execute(
         select(Question, QuestionCategory.path)
         .join(QuestionCategory, Question.category_id == QuestionCategory.id)
+        .options(joinedload(Question.current_version))  # one query, not one a question
         .where(Question.course_id == course.id, Question.current_version_id.is_not(None))
         .order_by(QuestionCategory.path, Question.id)
     ).all()

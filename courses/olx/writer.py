@@ -60,7 +60,7 @@ def write(plan: ImportPlan, on_created: Callable[[int], Any] | None = None) -> i
             for _step in prepared.part.write(course_id, prepared.prepared, plan.field_rows):
                 services.touch_import(course_id)
                 db.session.commit()
-            services.touch_import(course_id)
+            services.touch_import(course_id)  # and what the part did after its last step
             db.session.commit()
         now = utcnow()
         steps = (
