@@ -314,3 +314,17 @@ def test_the_studio_job_and_the_command_tell_the_author_what_needs_a_look(
     assert result.exit_code == 0, result.output
     assert "  11 questions were added to the course's question bank." in result.output
     assert "“Post-test” lists 2 questions that are not in the archive's question bank" in result.output
+
+
+def test_the_pictures_of_questions_travel_as_course_files(factory, author, import_bytes):
+    from courses.assets import assets_of
+
+    course = factory.course(owner=author, code="PICS")
+    good = TYPES_XML.parent / "good.xml"
+    assert interchange.import_file(course, good.read_bytes(), fmt="moodlexml").files == 3
+    db.session.commit()
+    copy = import_bytes(archive_bytes(course, author), code="PICS-2").course
+    names = {asset.filename for asset in assets_of(copy)}
+    stems = " ".join(str(definition) for *_rest, definition in bank_of(copy.id))
+    assert len(names) == 3 and all(f"/static/{name}" in stems for name in names)
+    assert bank_of(copy.id) == bank_of(course.id)
