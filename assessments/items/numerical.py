@@ -373,7 +373,9 @@ class Numerical(ItemType):
                 value, tolerance = "*", "0"
             elif "min" in answer:  # Decimal halves: the bounds come back exactly
                 low, high = _decimal(answer["min"]), _decimal(answer["max"])
-                value, tolerance = str((low + high) / 2), str((high - low) / 2)
+                # Written as number_text writes a value (40.0..60.0: "50", not "50.0"), so the file an
+                # imported copy of the question writes again is the same, byte for byte.
+                value, tolerance = (format(((high + sign * low) / 2).normalize(), "f") for sign in (1, -1))
             else:
                 value, tolerance = (moodle_parts.number_text(answer[key]) for key in ("value", "tolerance"))
             moodle_parts.add_answer(
