@@ -120,8 +120,10 @@ def _learner(app, email: str, unit: str, block: str) -> dict:  # noqa: ANN001
     page = client.get(f"/learn/BENCH-A/unit/{unit}").get_data(as_text=True)
     # Each question's choices, from the page (the values its radio buttons send).
     choices: dict[int, list[str]] = {}
-    for slot, body in re.findall(r'data-slot="(\d+)">(.*?)</form>', page, re.S):
+    for slot, body in re.findall(r'data-slot="(\d+)"[^>]*>(.*?)</form>', page, re.S):
         choices[int(slot)] = re.findall(r'type="radio"[^>]*?value="([^"]+)"', body, re.S)
+    if len(choices) != QUESTIONS or not all(choices.values()):
+        raise RuntimeError(f"the attempt page's questions and choices were not found: {choices}")
     cookie = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())  # noqa: SLF001
     return {"cookie": cookie, "answer": prefix + "answer/", "submit": prefix + "submit/", "attempt": attempt,
             "choices": choices}  # fmt: skip
