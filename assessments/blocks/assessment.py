@@ -41,6 +41,8 @@ from courses.blocks.sanitize import clean_html
 KINDS = ("pre", "post", "practice")
 GRADING = ("highest", "last", "first", "average")
 SHOW_ANSWERS = ("after_submission", "never")
+# The page's script counts a question's changes from 1; the stored number is a 32-bit integer (PostgreSQL).
+LARGEST_SEQUENCE = 2**31
 
 _templates = jinja2.Environment(
     loader=jinja2.PackageLoader("assessments", "templates"),
@@ -269,6 +271,8 @@ class AssessmentBlock(XBlock):
         sequence = whole_number(data.get("sequence")) if "sequence" in data else None
         if slot is None or (sequence is not None and sequence < 0):
             raise HandlerError(400, self.ugettext("Which question is this answer for?"))
+        if sequence is not None and sequence >= LARGEST_SEQUENCE:  # past any count the page makes: forged
+            raise HandlerError(400, self.ugettext("Not saved. Reload the page and try again."))
         raw = data["answer"] if "answer" in data else data.get(self.answer_field(slot), [])
         saved = self._call(lambda s: s.save(self, data.get("attempt"), slot, raw, sequence))
         result = {"saved": True, "slot": saved.slot, "sequence": saved.sequence, "message": self.ugettext("Saved.")}
