@@ -4,7 +4,11 @@ learner's page does."""
 
 from __future__ import annotations
 
+import html as html_lib
+import re
+
 import pytest
+from sqlalchemy import select
 
 from assessments.models import AttemptAnswer
 from lms.db import db
@@ -47,3 +51,40 @@ def test_the_api_does_not_tell_a_learner_which_pre_test_answers_were_right_befor
     alice = client.get(f"{API}/attempts/{world.alice_pre.id}", headers=world.headers["learner"]).get_json()
     assert sorted(a["fraction"] for a in alice["answers"]) == [0.5, 1.0, 1.0]
     assert any(a["comment"] == "Half" for a in alice["answers"])
+
+
+# -- the settings handler: JSON of the wrong shapes ------------------------------------------------------------
+SETTINGS = {
+    "display_name": "Safety check", "kind": "practice", "grading": "highest", "show_answers": "after_submission",
+    "time_limit_minutes": "0", "attempts_allowed": "2", "pass_mark": "50", "category": ["Safety"], "count": ["3"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changed", "field"),
+    [
+        ({"category": 5, "count": 5}, "count"),
+        ({"category": {"a": 1}, "count": ["1"]}, "count"),
+        ({"category": [["Safety"]], "count": ["1"]}, "count"),
+        ({"pass_mark": [50]}, "pass_mark"),
+        ({"pass_mark": {"a": 1}}, "pass_mark"),
+        ({"pass_mark": 10**400}, "pass_mark"),
+    ],
+)
+def test_settings_of_the_wrong_shape_are_a_400_and_nothing_changes(client, auth, assessed, changed, field):  # noqa: F811
+    from lms.xblock_host.models import XBlockField
+
+    code, key = assessed["course"].code, assessed["key"]
+    auth.login(assessed["author"])
+    html = client.get(f"/studio/courses/{code}/blocks/{key}/edit").get_data(as_text=True)
+    action = html_lib.unescape(re.search(r'<form method="post" action="([^"]+save_settings/)"', html).group(1))
+    response = client.post(action, json={**SETTINGS, **changed})
+    assert response.status_code == 400, response.get_data(as_text=True)[-400:]
+    assert response.get_json()["field"] == field
+    db.session.rollback()
+    draft = select(XBlockField.value).where(
+        XBlockField.block_key == key, XBlockField.branch == "draft", XBlockField.field == "draws"
+    )
+    assert db.session.scalar(draft) == [{"category": "Safety", "count": 3}]  # as the fixture configured it
+    # The same settings in the right shapes are saved.
+    assert client.post(action, json=SETTINGS).status_code == 200
