@@ -36,7 +36,7 @@ from assessments.models import Question, QuestionCategory
 from courses.studio.blueprint import load_course
 from lms.db import db
 from lms.forms import ConfirmForm
-from lms.web import paginate
+from lms.web import ID_MAX, paginate
 
 bp = Blueprint("bank", __name__, url_prefix="/studio/courses/<code>/questions", template_folder="templates")
 EXPORTS = {"gift": ("GIFT", "text/plain", ".txt"), "moodlexml": ("Moodle XML", "application/xml", ".xml")}
@@ -79,6 +79,7 @@ def index(code: str):
     course = load_course(code)
     search = request.args.get("q", "").strip()[:200]
     category_id = request.args.get("category", type=int)
+    category_id = category_id if category_id is not None and 0 < category_id <= ID_MAX else None  # no id is larger
     type_ = request.args.get("type", "")
     type_ = type_ if type_ in {t.name for t in items.all_types()} else ""
     tag = request.args.get("tag", "").strip()[:40]

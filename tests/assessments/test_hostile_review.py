@@ -88,3 +88,12 @@ def test_settings_of_the_wrong_shape_are_a_400_and_nothing_changes(client, auth,
     assert db.session.scalar(draft) == [{"category": "Safety", "count": 3}]  # as the fixture configured it
     # The same settings in the right shapes are saved.
     assert client.post(action, json=SETTINGS).status_code == 200
+
+
+# -- the studio's bank: a category filter past any id ----------------------------------------------------------
+@pytest.mark.parametrize("category", ["99999999999999999999", str(2**31)])
+def test_the_bank_list_shrugs_off_a_category_past_any_id(client, auth, assessed, category):  # noqa: F811
+    auth.login(assessed["author"])
+    response = client.get(f"/studio/courses/{assessed['course'].code}/questions/?category={category}")
+    assert response.status_code == 200
+    assert "Safety question 0" in response.get_data(as_text=True)  # the unfiltered list
