@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from assessments.models import AttemptAnswer
+from courses.versions import publish
 from lms.db import db
 from tests.assessments.test_assessment_block import _attempt, _choice, _start, assessed  # noqa: F401 - fixture
 from tests.assessments.test_assessments_api import API, world  # noqa: F401 - fixture
-from tests.blocks.helpers import handler_url
+from tests.blocks.helpers import configure, handler_url
 
 
 # -- the answer handler: a forged sequence number -------------------------------------------------------------
@@ -97,3 +98,41 @@ def test_the_bank_list_shrugs_off_a_category_past_any_id(client, auth, assessed,
     response = client.get(f"/studio/courses/{assessed['course'].code}/questions/?category={category}")
     assert response.status_code == 200
     assert "Safety question 0" in response.get_data(as_text=True)  # the unfiltered list
+
+
+# -- settings an imported course (OLX) carries: of the wrong type or size ---------------------------------------
+def _start_with(client, auth, built, fields: dict):
+    configure(built["course"], built["key"], built["author"], fields)
+    publish(built["course"], built["author"])
+    db.session.commit()
+    auth.login(built["learner"])
+    page = client.get(f"/learn/{built['course'].code}/unit/{built['unit']}")
+    assert page.status_code == 200
+    return client.post(handler_url(page.get_data(as_text=True), built["key"], "start"), json={})
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"draws": [{"category": "Safety", "count": "three"}]},
+        {"draws": [], "question_ids": ["abc"]},
+        {"draws": [], "question_ids": [10**30]},
+    ],
+)
+def test_imported_draws_that_are_not_numbers_refuse_the_start_with_the_reason(client, auth, assessed, fields):  # noqa: F811
+    response = _start_with(client, auth, assessed, fields)
+    assert response.status_code == 409
+    assert response.get_json()["error"] == "This assessment has no questions yet, or some were deleted from the bank."
+
+
+def test_an_imported_mark_that_is_not_a_number_is_the_question_s_own(client, auth, assessed):  # noqa: F811
+    response = _start_with(client, auth, assessed, {"draws": [{"category": "Safety", "count": 2, "mark": "abc"}]})
+    assert response.status_code == 200
+    assert _attempt(assessed).max_mark == 2.0  # two questions of their default mark, 1
+
+
+def test_an_imported_time_limit_past_any_date_is_cut_to_a_year(client, auth, assessed):  # noqa: F811
+    response = _start_with(client, auth, assessed, {"time_limit_minutes": 10**12})
+    assert response.status_code == 200
+    attempt = _attempt(assessed)
+    assert (attempt.deadline - attempt.started_at).days == 366
