@@ -5,6 +5,7 @@ learner's page does."""
 from __future__ import annotations
 
 import html as html_lib
+import io
 import re
 
 import pytest
@@ -136,3 +137,17 @@ def test_an_imported_time_limit_past_any_date_is_cut_to_a_year(client, auth, ass
     assert response.status_code == 200
     attempt = _attempt(assessed)
     assert (attempt.deadline - attempt.started_at).days == 366
+
+
+# -- importing: a Moodle XML file declaring an encoding expat cannot read ----------------------------------------
+@pytest.mark.parametrize("encoding", ["no-such-encoding", "shift_jis", "rot13", "idna"])
+def test_an_xml_file_in_an_unreadable_encoding_is_refused_with_its_line(client, auth, assessed, encoding):  # noqa: F811
+    auth.login(assessed["author"])
+    data = f'<?xml version="1.0" encoding="{encoding}"?>\n<quiz></quiz>\n'.encode()
+    response = client.post(
+        f"/studio/courses/{assessed['course'].code}/questions/import",
+        data={"file": (io.BytesIO(data), "bank.xml"), "format": "moodlexml"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "line 1: This is not well-formed XML" in response.get_data(as_text=True)
