@@ -151,3 +151,55 @@ def test_an_xml_file_in_an_unreadable_encoding_is_refused_with_its_line(client, 
     )
     assert response.status_code == 400
     assert "line 1: This is not well-formed XML" in response.get_data(as_text=True)
+
+
+# -- importing: Moodle's embedded files, as Moodle names them -------------------------------------------------
+PNG_A = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAD0lEQVR4nGNgaGAAIQgFAA4OAgFhGn2EAAAAAElFTkSuQmCC"
+PNG_B = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGM4wcAAAAJcAMlDyBJGAAAAAElFTkSuQmCC"
+
+
+def _picture_question(name: str, file_name: str, data: str) -> str:
+    reference = file_name.replace(" ", "%20")
+    return f"""
+  <question type="truefalse"><name><text>{name}</text></name>
+    <questiontext format="html"><text><![CDATA[<p>{name}? <img src="@@PLUGINFILE@@/{reference}" alt=""></p>]]></text>
+      <file name="{file_name}" path="/" encoding="base64">{data}</file></questiontext>
+    <answer fraction="100" format="moodle_auto_format"><text>true</text></answer>
+    <answer fraction="0" format="moodle_auto_format"><text>false</text></answer>
+  </question>"""
+
+
+def _import_pictures(course, questions: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Import the questions; (title → the course file its picture shows, course file → its sha256)."""
+    from assessments import interchange
+    from assessments.models import Question
+    from courses.models import CourseAsset
+
+    data = f'<?xml version="1.0" encoding="UTF-8"?>\n<quiz>{"".join(questions)}\n</quiz>\n'.encode()
+    assert interchange.import_file(course, data, fmt="moodlexml").questions == len(questions)
+    stems = {
+        q.title: q.current_version.definition["stem"]
+        for q in db.session.scalars(select(Question).where(Question.course_id == course.id))
+    }
+    src = {title: re.search(r'src="/static/([^"]+)"', stem).group(1) for title, stem in stems.items() if "img" in stem}
+    files = db.session.scalars(select(CourseAsset).where(CourseAsset.course_id == course.id))
+    return src, {a.filename: a.sha256 for a in files}
+
+
+def test_moodle_pictures_named_alike_in_two_questions_are_both_kept(assessed):  # noqa: F811
+    src, files = _import_pictures(
+        assessed["course"],
+        [
+            _picture_question("First", "image.png", PNG_A),  # Moodle names every pasted picture alike
+            _picture_question("Second", "image.png", PNG_B),
+            _picture_question("Third", "image.png", PNG_A),  # the first one again: one file
+        ],
+    )
+    assert set(src.values()) <= set(files)  # every picture a question shows is a course file
+    assert files[src["First"]] != files[src["Second"]]  # two different pictures, not one over the other
+    assert src["Third"] == src["First"] and len(files) == 2
+
+
+def test_a_moodle_picture_named_outside_ascii_is_imported_under_a_name_the_course_takes(assessed):  # noqa: F811
+    src, files = _import_pictures(assessed["course"], [_picture_question("Plan", "schéma électrique.png", PNG_A)])
+    assert src["Plan"] in files and src["Plan"].endswith(".png")
