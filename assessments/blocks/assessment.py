@@ -257,6 +257,7 @@ class AssessmentBlock(XBlock):
     # -- handlers ----------------------------------------------------------------------------------------------
     @form_handler
     def start(self, data: dict, suffix: str = "") -> dict:
+        self._not_in_preview()
         try:
             attempt = self._service().start(self)
         except (AttemptRefused, BlueprintError) as refused:
@@ -267,6 +268,7 @@ class AssessmentBlock(XBlock):
     def answer(self, data: dict, suffix: str = "") -> dict:
         """Save one question's answer: JSON from the page's script (``sequence`` numbers the browser's changes),
         or its form's *Save and next* button (then the page opens at the next question)."""
+        self._not_in_preview()
         slot = whole_number(data.get("slot"))
         sequence = whole_number(data.get("sequence")) if "sequence" in data else None
         if slot is None or (sequence is not None and sequence < 0):
@@ -283,9 +285,17 @@ class AssessmentBlock(XBlock):
 
     @form_handler
     def submit(self, data: dict, suffix: str = "") -> dict:
+        self._not_in_preview()
         attempt = self._call(lambda s: s.submit(self, data.get("attempt")))
         self._publish_grade()
         return {"message": self.ugettext("Submitted."), "percent": attempt.percent}
+
+    def _not_in_preview(self) -> None:
+        """An author's preview (the studio's draft) records nothing: its page has no Start, and a handler link of
+        the draft (the settings form's) must not start, answer or submit a real attempt either."""
+        if self._service().preview:
+            message = "Preview: one draw a learner might get. Nothing is recorded; answers cannot be sent here."
+            raise HandlerError(409, self.ugettext(message))
 
     def _call(self, action):  # noqa: ANN001, ANN202
         """Run a store action, its refusals as the handler's answers (a closed attempt, a tampered id)."""

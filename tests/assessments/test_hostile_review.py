@@ -203,3 +203,23 @@ def test_moodle_pictures_named_alike_in_two_questions_are_both_kept(assessed):  
 def test_a_moodle_picture_named_outside_ascii_is_imported_under_a_name_the_course_takes(assessed):  # noqa: F811
     src, files = _import_pictures(assessed["course"], [_picture_question("Plan", "schéma électrique.png", PNG_A)])
     assert src["Plan"] in files and src["Plan"].endswith(".png")
+
+
+# -- the studio's draft: a preview records nothing, whatever handler is called -------------------------------------
+def test_an_author_cannot_record_attempts_through_the_draft_s_handler_link(client, auth, assessed):  # noqa: F811
+    from assessments.models import Attempt
+
+    code, key = assessed["course"].code, assessed["key"]
+    auth.login(assessed["author"])
+    html = client.get(f"/studio/courses/{code}/blocks/{key}/edit").get_data(as_text=True)
+    settings = html_lib.unescape(re.search(r'<form method="post" action="([^"]+save_settings/)"', html).group(1))
+    for handler, body in (
+        ("start", {}),
+        ("answer", {"attempt": 1, "slot": 1, "answer": []}),
+        ("submit", {"attempt": 1}),
+    ):
+        response = client.post(settings.replace("save_settings/", f"{handler}/"), json=body)
+        assert response.status_code == 409, (handler, response.get_data(as_text=True)[:300])
+        assert "Nothing is recorded" in response.get_json()["error"]
+    db.session.rollback()
+    assert db.session.scalar(select(Attempt.id)) is None
