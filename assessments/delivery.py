@@ -23,6 +23,7 @@ from assessments.attempts import Draw, Settings
 from assessments.blocks.views import AttemptView, Saved, SlotView
 from assessments.errors import AttemptRefused, NotYours
 from assessments.models import Attempt, AttemptAnswer, AttemptState, QuestionVersion
+from assessments.scoring import GRADING_METHODS
 from lms import hot_sql
 from lms.clock import utcnow
 from lms.db import db
@@ -67,7 +68,8 @@ class AssessmentService:
         """The block's fields as the attempts read them. The studio's form checks what it saves, but an imported
         course (OLX) sets the fields as its file says: a value of the wrong type or size is read as the nearest
         sane one (a draw of a count that is not a number draws nothing, a mark that is not a positive number
-        is the question's own, an unknown question id is missing from the bank), never a failing page."""
+        is the question's own, an unknown question id is missing from the bank, an unknown kind is a practice test
+        and an unknown grading method the highest), never a failing page."""
         draws = tuple(
             Draw(str(d.get("category", "")), count, _positive(d.get("mark")))
             for d in block.draws
@@ -76,12 +78,12 @@ class AssessmentService:
         return Settings(
             usage_key=str(block.scope_ids.usage_id),
             course_id=self.context.course_id,
-            kind=block.kind,
+            kind=block.kind if block.kind in attempts.KINDS else "practice",
             draws=draws,
             question_ids=tuple(_whole(q) for q in block.question_ids),
             time_limit_minutes=_whole(block.time_limit_minutes, MAX_TIME_LIMIT),
             attempts_allowed=int(block.attempts_allowed or 0),
-            grading=block.grading,
+            grading=block.grading if block.grading in GRADING_METHODS else "highest",
             pass_mark=float(block.pass_mark),
             shuffle_questions=bool(block.shuffle_questions),
             pre_usage_keys=self._pre_tests() if block.kind == "post" else (),

@@ -223,3 +223,10 @@ def test_an_author_cannot_record_attempts_through_the_draft_s_handler_link(clien
         assert "Nothing is recorded" in response.get_json()["error"]
     db.session.rollback()
     assert db.session.scalar(select(Attempt.id)) is None
+
+
+def test_an_imported_kind_or_grading_method_the_block_does_not_know_is_a_practice_test(client, auth, assessed):  # noqa: F811
+    # The column holds ten characters (PostgreSQL refused a longer kind: a 500 at Start).
+    response = _start_with(client, auth, assessed, {"kind": "certification-exam", "grading": "best-of-all"})
+    assert response.status_code == 200
+    assert _attempt(assessed).kind == "practice"
