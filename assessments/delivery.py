@@ -190,7 +190,7 @@ class AssessmentService:
             number = int(attempt_id)
         except (TypeError, ValueError):
             number = 0
-        attempt = db.session.get(Attempt, number) if 0 < number < 2**63 else None  # no id is larger (nor 0)
+        attempt = db.session.get(Attempt, number) if 0 < number <= ID_MAX else None  # no id is larger (nor 0)
         if attempt is None or attempt.user_id != self.user_id or attempt.usage_key != str(block.scope_ids.usage_id):
             raise NotYours(attempt_id)
         return attempt

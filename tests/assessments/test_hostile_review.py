@@ -230,3 +230,26 @@ def test_an_imported_kind_or_grading_method_the_block_does_not_know_is_a_practic
     response = _start_with(client, auth, assessed, {"kind": "certification-exam", "grading": "best-of-all"})
     assert response.status_code == 200
     assert _attempt(assessed).kind == "practice"
+
+
+# -- ids past the 32-bit columns (PostgreSQL's integer): refused, not an "integer out of range" 500 ---------------
+@pytest.mark.parametrize(
+    ("handler", "body", "status"),
+    [
+        ("answer", {"attempt": "ATTEMPT", "slot": 2**31, "answer": []}, 400),
+        ("answer", {"attempt": "ATTEMPT", "slot": 2**40, "answer": []}, 400),
+        ("answer", {"attempt": 2**31, "slot": 1, "answer": []}, 403),
+        ("answer", {"attempt": 2**62, "slot": 2**62, "answer": []}, 403),
+        ("submit", {"attempt": 2**31}, 403),
+        ("submit", {"attempt": 2**62}, 403),
+    ],
+)
+def test_ids_past_the_columns_are_refused(client, auth, assessed, handler, body, status):  # noqa: F811
+    auth.login(assessed["learner"])
+    page = _start(client, assessed)
+    attempt = _attempt(assessed)
+    body = {name: attempt.id if value == "ATTEMPT" else value for name, value in body.items()}
+    response = client.post(handler_url(page, assessed["key"], handler), json=body)
+    assert response.status_code == status, response.get_data(as_text=True)[:300]
+    db.session.rollback()
+    assert db.session.get(type(attempt), attempt.id).state == "in_progress"
