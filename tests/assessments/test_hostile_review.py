@@ -253,3 +253,27 @@ def test_ids_past_the_columns_are_refused(client, auth, assessed, handler, body,
     assert response.status_code == status, response.get_data(as_text=True)[:300]
     db.session.rollback()
     assert db.session.get(type(attempt), attempt.id).state == "in_progress"
+
+
+# -- text that cannot be shown: a lone UTF-16 surrogate escaped in JSON ------------------------------------------
+def test_an_essay_with_a_lone_surrogate_is_a_400_and_the_grading_page_still_shows(client, auth, assessed):  # noqa: F811
+    from assessments import bank
+
+    bank.import_questions(
+        assessed["course"].id, [bank.NewQuestion({"type": "essay", "stem": "<p>Explain.</p>"}, category="Writing")]
+    )
+    response = _start_with(client, auth, assessed, {"draws": [{"category": "Writing", "count": 1}]})
+    assert response.status_code == 200
+    page = client.get(f"/learn/{assessed['course'].code}/unit/{assessed['unit']}").get_data(as_text=True)
+    url, attempt = handler_url(page, assessed["key"], "answer"), _attempt(assessed)
+    lone = b'{"attempt": %d, "slot": 1, "answer": "Isolate \\ud800 it", "sequence": 1}' % attempt.id
+    response = client.post(url, data=lone, content_type="application/json")
+    assert response.status_code == 400 and response.get_json()["error"] == "The request was not valid JSON."
+    pair = b'{"attempt": %d, "slot": 1, "answer": "Isolate \\ud83d\\ude00 it", "sequence": 2}' % attempt.id
+    assert client.post(url, data=pair, content_type="application/json").status_code == 200  # an emoji is text
+    assert client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": attempt.id}).status_code == 200
+    auth.logout()
+    auth.login(assessed["author"])  # the course's owner grades it
+    essay = _attempt(assessed).answers[0]
+    grading = client.get(f"/assessments/grading/{essay.id}")
+    assert grading.status_code == 200 and "Isolate \N{GRINNING FACE} it" in grading.get_data(as_text=True)
