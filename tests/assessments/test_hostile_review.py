@@ -277,3 +277,25 @@ def test_an_essay_with_a_lone_surrogate_is_a_400_and_the_grading_page_still_show
     essay = _attempt(assessed).answers[0]
     grading = client.get(f"/assessments/grading/{essay.id}")
     assert grading.status_code == 200 and "Isolate \N{GRINNING FACE} it" in grading.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        '{"answers": [{"value": 1, "fraction": 1, "feedback": "a\\ud800b"}]}',  # an HTML field
+        '{"answers": [{"value": 1, "fraction": 1}], "units": [{"unit": "\\ud800", "multiplier": 1}]}',  # plain text
+        "[" * 50_000 + "]" * 50_000,  # nested past the parser's depth
+    ],
+)
+def test_the_generic_editor_refuses_json_no_page_could_show(client, auth, assessed, settings):  # noqa: F811
+    from assessments.models import Question
+
+    auth.login(assessed["author"])
+    form = {"title": "t", "category": "x", "stem": "<p>How much?</p>", "default_mark": "1", "g-format": "json"}
+    response = client.post(
+        f"/studio/courses/{assessed['course'].code}/questions/new/numerical", data={**form, "g-text": settings}
+    )
+    assert response.status_code == 400
+    assert "the settings are not valid JSON" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalar(select(Question.id).where(Question.type == "numerical")) is None
