@@ -9,6 +9,7 @@ questions refer to them as ``/static/<name>`` like any authored HTML.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from sqlalchemy import select
 
 from assessments import bank, formats
 from assessments.models import Question, QuestionCategory
-from courses.assets import clean_filename, save_asset
+from courses.assets import assets_of, clean_filename, save_asset
 from lms.db import db
 
 _STATIC = re.compile(r"/static/([^\"'<>\s)?#]+)")
@@ -53,7 +54,7 @@ def import_file(
         result = formats.read_file(source, format=fmt, filename=filename)
     except formats.FormatError as error:
         raise ImportFailed(error.lines()) from None
-    stored = _file_names(result.questions)
+    stored = _file_names(result.questions, {a.filename.lower(): a.sha256 for a in assets_of(course)})
     new = []
     for question in result.questions:
         definition = question.definition
@@ -81,10 +82,11 @@ def import_file(
     return Imported(questions=len(created), files=len(stored))
 
 
-def _file_names(questions: list[formats.ImportedQuestion]) -> dict[tuple[str, bytes], str]:
+def _file_names(questions: list[formats.ImportedQuestion], existing: dict[str, str]) -> dict[tuple[str, bytes], str]:
     """The course-file name of each embedded file (its path and bytes): Moodle names files per question, so two
-    questions' different ``image.png`` become ``image.png`` and ``image-2.png`` (one would hide the other),
-    and a name the course's files refuse (``schéma.png``) is made one they take (``sch_ma.png``)."""
+    questions' different ``image.png`` become ``image.png`` and ``image-2.png`` (one would hide the other), a
+    course file of that name with other bytes (``existing``: lower-case name → sha256) is not replaced, and a
+    name the course's files refuse (``schéma.png``) is made one they take (``sch_ma.png``)."""
     names: dict[tuple[str, bytes], str] = {}
     taken: set[str] = set()
     for question in questions:
@@ -92,8 +94,8 @@ def _file_names(questions: list[formats.ImportedQuestion]) -> dict[tuple[str, by
             if (path, data) in names:
                 continue  # the same picture in several questions: one file
             stem, suffix = _safe_name(Path(path).name)
-            name, number = stem + suffix, 1
-            while name.lower() in taken:
+            name, number, sha = stem + suffix, 1, hashlib.sha256(data).hexdigest()
+            while name.lower() in taken or existing.get(name.lower(), sha) != sha:
                 number += 1
                 name = f"{stem}-{number}{suffix}"
             taken.add(name.lower())

@@ -299,3 +299,18 @@ def test_the_generic_editor_refuses_json_no_page_could_show(client, auth, assess
     assert "the settings are not valid JSON" in response.get_data(as_text=True)
     db.session.rollback()
     assert db.session.scalar(select(Question.id).where(Question.type == "numerical")) is None
+
+
+def test_a_moodle_import_does_not_replace_a_course_file_of_the_same_name(assessed):  # noqa: F811
+    import base64
+
+    from courses.assets import save_asset
+
+    course = assessed["course"]
+    own = save_asset(course, "image.png", io.BytesIO(base64.b64decode(PNG_B)))  # shown by a unit of the course
+    src, files = _import_pictures(
+        course, [_picture_question("New", "image.png", PNG_A), _picture_question("Same", "image.png", PNG_B)]
+    )
+    assert files["image.png"] == own.sha256  # the unit's picture is still the unit's
+    assert src["New"] != "image.png" and files[src["New"]] != own.sha256
+    assert src["Same"] == "image.png"  # the very same bytes: the course's file serves
