@@ -314,3 +314,19 @@ def test_a_moodle_import_does_not_replace_a_course_file_of_the_same_name(assesse
     assert files["image.png"] == own.sha256  # the unit's picture is still the unit's
     assert src["New"] != "image.png" and files[src["New"]] != own.sha256
     assert src["Same"] == "image.png"  # the very same bytes: the course's file serves
+
+
+def test_the_api_hides_per_answer_scores_from_the_learner_of_a_test_reviewed_never(client, auth, assessed):  # noqa: F811
+    from lms.accounts.tokens import create_api_token
+
+    assert _start_with(client, auth, assessed, {"show_answers": "never"}).status_code == 200
+    attempt = _attempt(assessed)
+    page = client.get(f"/learn/{assessed['course'].code}/unit/{assessed['unit']}").get_data(as_text=True)
+    right = {"attempt": attempt.id, "slot": 1, "answer": [_choice(attempt.answers[0], True)]}
+    assert client.post(handler_url(page, assessed["key"], "answer"), json=right).status_code == 200
+    assert client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": attempt.id}).status_code == 200
+    _token, raw = create_api_token(assessed["learner"], "tests")
+    db.session.commit()
+    body = client.get(f"{API}/attempts/{attempt.id}", headers={"Authorization": f"Bearer {raw}"}).get_json()
+    assert round(body["percent"]) == 33
+    assert [a["fraction"] for a in body["answers"]] == [None, None, None]
