@@ -3,9 +3,10 @@ in ``assessments/items``), question interchange (``assessments/formats``), pre/p
 learners' attempts, grading, results, and later the analytics (learning gain, item analysis).
 
 It stands on the core's seams: ``lms.signals`` (``attempt_submitted``, ``attempt_graded``), ``lms.tasks.enqueue``,
-permission rules (``rules.py``), the menu, dashboard and cohort links (the instructor's pages, ``views.py``), the
+permission rules (``rules.py``), the menu, dashboard and cohort links (the instructor's pages, ``views/``), the
 API (``api.py``), and the courses package's gating hook to lock modules until the pre-test is done and its grades
-(``courses.progress.record_grade``).
+(``courses.progress.record_grade``), and the OLX archive parts, so an exported course carries its bank
+(``archive.py``).
 """
 
 from flask import Flask
@@ -13,10 +14,11 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from assessments import api, cli, demo, models, rules, studio_views, views  # noqa: F401 - tables, rules
+    from assessments import api, archive, cli, demo, models, rules, studio_views, views  # noqa: F401 - tables, rules
     from assessments.delivery import AssessmentService
     from assessments.gates import pre_test_gate
     from courses.gating import register_gate
+    from courses.olx.parts import register_archive_part
     from courses.studio.catalogue import register_kind
     from lms import api as lms_api
     from lms.demo import register_seeder
@@ -29,6 +31,7 @@ def init_app(app: Flask) -> None:
     lms_api.mount(app, api.blp, "")
     register_service("assessments", AssessmentService)
     register_gate("pre-test", pre_test_gate)
+    register_archive_part(archive.PART)  # a course archive carries the course's question bank
     register_seeder(demo.seed)  # after the courses' seeder: the demo courses exist by then
     register_kind(
         "assessment",

@@ -171,6 +171,20 @@ class AssessmentService:
 
         return [(category.path, count) for category, count in category_counts(self.context.course_id)]
 
+    def competencies(self, attempt_id: int) -> dict[int, str]:
+        """Each slot's competency, for the result's breakdown: its category's learning outcome, or the category's
+        name where it has none. One query, on the summary page only."""
+        from assessments.models import AttemptAnswer, Question, QuestionCategory, QuestionVersion
+
+        rows = db.session.execute(
+            select(AttemptAnswer.slot, QuestionCategory.outcome, QuestionCategory.path)
+            .join(QuestionVersion, QuestionVersion.id == AttemptAnswer.version_id)
+            .join(Question, Question.id == QuestionVersion.question_id)
+            .join(QuestionCategory, QuestionCategory.id == Question.category_id)
+            .where(AttemptAnswer.attempt_id == attempt_id)
+        )
+        return {slot: outcome or path.rsplit("/", 1)[-1] for slot, outcome, path in rows}
+
     def post_test_taken(self) -> bool:
         """Whether the learner has submitted a post-test of this course (a pre-test's answers show after it)."""
         return (

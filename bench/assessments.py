@@ -244,7 +244,9 @@ def crowd(args, setup: dict, env: dict, instance: Path) -> tuple[dict, bool]:  #
                 mine[slot] = (sequence, choice)
         if index % 3 == 0:  # a double click: two submissions at once
             threads = [
-                threading.Thread(target=post, args=(learner, learner["submit"], {"attempt": learner["attempt"]}))
+                threading.Thread(
+                    target=post, args=(learner, learner["submit"], {"attempt": learner["attempt"], "confirm": "yes"})
+                )
                 for _ in range(2)
             ]
             for thread in threads:
@@ -252,7 +254,7 @@ def crowd(args, setup: dict, env: dict, instance: Path) -> tuple[dict, bool]:  #
             for thread in threads:
                 thread.join()
         else:
-            post(learner, learner["submit"], {"attempt": learner["attempt"]})
+            post(learner, learner["submit"], {"attempt": learner["attempt"], "confirm": "yes"})
         with lock:
             acknowledged[learner["attempt"]] = mine
 

@@ -13,7 +13,7 @@ import flask_babel
 import pytest
 
 from courses import queries
-from courses.demo import KINYARWANDA_UNIT
+from courses.demo_content import KINYARWANDA_UNIT
 from courses.structure import published_structure
 from lms.db import db
 from lms.demo import PEOPLE, language_name

@@ -19,8 +19,8 @@ must not teach the post-test).
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import json
 import random
 from datetime import UTC, datetime
 from typing import Any
@@ -31,16 +31,15 @@ from xblock.core import XBlock
 from xblock.fields import Boolean, Float, Integer, List, Scope, String
 
 from assessments import items
+from assessments.blocks import scenarios, settings_form
 from assessments.blocks.field_store import FieldStore
+from assessments.blocks.settings_form import GRADING, KINDS, SHOW_ANSWERS
 from assessments.blocks.views import AttemptView, SlotView
 from assessments.errors import AttemptClosed, AttemptRefused, BlueprintError, NotYours
 from assessments.scoring import graded_percent
 from courses.blocks.form_handlers import HandlerError, form_handler, whole_number
 from courses.blocks.sanitize import clean_html
 
-KINDS = ("pre", "post", "practice")
-GRADING = ("highest", "last", "first", "average")
-SHOW_ANSWERS = ("after_submission", "never")
 # The page's script counts a question's changes from 1; the stored number is a 32-bit integer (PostgreSQL).
 LARGEST_SEQUENCE = 2**31
 
@@ -56,6 +55,23 @@ _templates = jinja2.Environment(
 
 def _(text: str) -> str:  # marks strings for extraction; the block translates them when it renders
     return text
+
+
+def _by_competency(rows: list[dict[str, Any]], competencies: dict[int, str]) -> list[dict[str, Any]]:
+    """The result per competency, in the order the questions came: marks earned of marks possible, or None for
+    earned while an answer of it waits for a grader. It shows how many marks, never which answers."""
+    totals: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        name = competencies.get(row["slot"])
+        if not name:
+            continue
+        total = totals.setdefault(name, {"name": name, "earned": 0.0, "possible": 0.0})
+        total["possible"] += row["max_mark"]
+        if row["fraction"] is None or total["earned"] is None:
+            total["earned"] = None
+        else:
+            total["earned"] += row["fraction"] * row["max_mark"]
+    return list(totals.values())
 
 
 @XBlock.needs("i18n")
@@ -144,7 +160,7 @@ class AssessmentBlock(XBlock):
             history=submitted,
             attempts_left=service.attempts_left(self),
             modules_to_complete=service.modules_to_complete(self),
-            review=[self._review(a, review_answers) for a in submitted[-1:]],
+            review=[self._review(a, review_answers, service.competencies(a.id)) for a in submitted[-1:]],
             review_answers=review_answers,
         )
 
@@ -187,7 +203,7 @@ class AssessmentBlock(XBlock):
             )
         return shown
 
-    def _review(self, attempt: AttemptView, answers: bool) -> dict[str, Any]:
+    def _review(self, attempt: AttemptView, answers: bool, competencies: dict[int, str]) -> dict[str, Any]:
         rows = []
         for slot in attempt.slots:
             kind = items.get(slot.definition["type"])
@@ -211,18 +227,29 @@ class AssessmentBlock(XBlock):
         return {
             "attempt": attempt,
             "rows": rows,
+            "competencies": _by_competency(rows, competencies),
             "percent": percent,
             "passed": percent is not None and percent >= self.pass_mark,
         }
 
     def _render(self, template: str, **context: Any) -> Fragment:
+        # The catalogue's functions looked up once: a page of questions translates some thirty strings.
+        i18n = self.runtime.service(self, "i18n")
+        gettext, ngettext = i18n.ugettext, i18n.ungettext
+
+        def translate(text: str, **variables: Any) -> str:  # Flask-Babel's ``_``: filled only when given variables
+            translated = gettext(text)
+            return translated % variables if variables else translated
+
         html = _templates.get_template(template).render(
             block=self,
             dom_id=self.dom_id,
-            title=self.ugettext(self.display_name),
+            title=gettext(self.display_name),
             intro=clean_html(self.intro or ""),
-            _=self._gettext,
-            ngettext=self._ngettext,
+            _=translate,
+            ngettext=lambda singular, plural, num, **variables: (
+                ngettext(singular, plural, num) % {"num": num, **variables}
+            ),
             handler=lambda name: self.runtime.handler_url(self, name),
             **context,
         )
@@ -233,14 +260,11 @@ class AssessmentBlock(XBlock):
         translated = self.ugettext(text)
         return translated % variables if variables else translated
 
-    def _ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
-        return self.ungettext(singular, plural, num) % {"num": num, **variables}
-
     def answer_field(self, slot: int) -> str:
         """The form field of a question's controls: unique on the page (element ids start with it)."""
         return f"{self.dom_id}-a{slot}"
 
-    @property
+    @functools.cached_property  # asked for each question's field names
     def dom_id(self) -> str:
         return "assess-" + hashlib.sha256(str(self.scope_ids.usage_id).encode()).hexdigest()[:12]
 
@@ -278,14 +302,30 @@ class AssessmentBlock(XBlock):
         raw = data["answer"] if "answer" in data else data.get(self.answer_field(slot), [])
         saved = self._call(lambda s: s.save(self, data.get("attempt"), slot, raw, sequence))
         result = {"saved": True, "slot": saved.slot, "sequence": saved.sequence, "message": self.ugettext("Saved.")}
-        after = whole_number(data.get("next"))
-        if after is not None:
-            result["anchor"] = f"{self.dom_id}-q{after}"
+        after = data.get("next")
+        if after == "submit":  # the last question: on to the Submit button
+            result["anchor"] = f"{self.dom_id}-submit"
+        elif whole_number(after) is not None:
+            result["anchor"] = f"{self.dom_id}-q{whole_number(after)}"
         return result
 
     @form_handler
     def submit(self, data: dict, suffix: str = "") -> dict:
+        """Submit the attempt; while scored questions are unanswered, only with ``confirm`` (the form's box): a
+        learner without JavaScript who typed an answer and went straight to Submit is told, and loses nothing."""
         self._not_in_preview()
+        if data.get("confirm") not in ("yes", "on", True):
+            missing = self._unanswered(data.get("attempt"))
+            if missing:
+                numbers = ", ".join(str(n) for n in missing)
+                message = self.ungettext(
+                    "Question %(numbers)s is not answered yet. Save its answer first, or tick “Submit with "
+                    "unanswered questions” to submit anyway.",
+                    "Questions %(numbers)s are not answered yet. Save their answers first, or tick “Submit "
+                    "with unanswered questions” to submit anyway.",
+                    len(missing),
+                ) % {"numbers": numbers}
+                raise HandlerError(409, message, field="confirm")
         attempt = self._call(lambda s: s.submit(self, data.get("attempt")))
         self._publish_grade()
         return {"message": self.ugettext("Submitted."), "percent": attempt.percent}
@@ -296,6 +336,14 @@ class AssessmentBlock(XBlock):
         if self._service().preview:
             message = "Preview: one draw a learner might get. Nothing is recorded; answers cannot be sent here."
             raise HandlerError(409, self.ugettext(message))
+
+    def _unanswered(self, attempt_id: Any) -> list[int]:
+        """The scored questions of the learner's open attempt ``attempt_id`` not answered yet (none for any other
+        id: submitting it is refused or answered as it is)."""
+        for attempt in self._call(lambda s: s.history(self)):
+            if str(attempt.id) == str(attempt_id) and attempt.open:
+                return [s.slot for s in attempt.slots if items.get(s.definition["type"]).scored and not s.answered]
+        return []
 
     def _call(self, action):  # noqa: ANN001, ANN202
         """Run a store action, its refusals as the handler's answers (a closed attempt, a tampered id)."""
@@ -338,93 +386,15 @@ class AssessmentBlock(XBlock):
     @form_handler(lists=("category", "count"))
     def save_settings(self, data: dict, suffix: str = "") -> dict:
         """Save the settings form (authors only: the studio's draft runtime is theirs alone)."""
-        _ = self._gettext  # noqa: F841 - translated now, with the block's catalogue
-        kind, grading, show = data.get("kind"), data.get("grading"), data.get("show_answers")
-        if kind not in KINDS or grading not in GRADING or show not in SHOW_ANSWERS:
-            raise HandlerError(400, _("Choose the kind, grading method and review from the lists."))
-        numbers = {}
-        limits = (
-            ("time_limit_minutes", _("Time limit (minutes)"), 600),
-            ("attempts_allowed", _("Attempts allowed"), 50),
-        )
-        for name, label, high in limits:
-            value = whole_number(data.get(name) or 0)
-            if value is None or not 0 <= value <= high:
-                message = _("“%(label)s” must be a whole number from 0 to %(high)d.", label=label, high=high)
-                raise HandlerError(400, message, field=name)
-            numbers[name] = value
         try:
-            pass_mark = float(data.get("pass_mark") or 0)
-        except (TypeError, ValueError, OverflowError):  # a list or an object in JSON, a number past any float
-            pass_mark = -1.0
-        if not 0 <= pass_mark <= 100:
-            raise HandlerError(400, _("The pass mark is a percentage from 0 to 100."), field="pass_mark")
-        categories, counts = data.get("category") or [], data.get("count") or []
-        # One row comes as its value (JSON, or a form's single field): a list of one, whatever its type.
-        categories = categories if isinstance(categories, list) else [categories]
-        counts = counts if isinstance(counts, list) else [counts]
-        draws = []
-        for path, count in zip(categories, counts, strict=False):
-            number = whole_number(count or 0)
-            if number is None or number < 0 or not isinstance(path, str):
-                raise HandlerError(
-                    400,
-                    _("The number of questions from “%(category)s” must be a whole number.", category=path),
-                    field="count",
-                )
-            if number:
-                draws.append({"category": str(path), "count": number})
-        title = str(data.get("display_name") or "").strip()
-        if not title:
-            raise HandlerError(400, _("Give the assessment a title."), field="display_name")
-        self.display_name = title[:200]
-        self.kind, self.grading, self.show_answers = kind, grading, show
-        self.time_limit_minutes, self.attempts_allowed = numbers["time_limit_minutes"], numbers["attempts_allowed"]
-        self.pass_mark = pass_mark
-        self.shuffle_questions = data.get("shuffle_questions") in ("on", "true", True)
-        self.intro = clean_html(str(data.get("intro") or ""))
-        self.draws = draws
-        return {"message": _("Saved.")}
+            values = settings_form.read(data, self._gettext)
+        except settings_form.SettingsInvalid as invalid:
+            raise HandlerError(400, invalid.message, field=invalid.field) from None
+        for name, value in values.items():
+            setattr(self, name, value)
+        return {"message": self._gettext("Saved.")}
 
     # -- workbench -------------------------------------------------------------------------------------------
     @staticmethod
     def workbench_scenarios():
-        questions = [
-            {
-                "type": "single_choice",
-                "stem": "<p>Which colour is the protective earth conductor?</p>",
-                "general_feedback": "<p>IEC 60445: green-and-yellow is only ever earth.</p>",
-                "default_mark": 1,
-                "shuffle": True,
-                "choices": [
-                    {"id": "gy", "text": "Green-and-yellow", "fraction": 1, "feedback": "", "fixed": False},
-                    {"id": "bl", "text": "Blue", "fraction": 0, "feedback": "Blue is neutral.", "fixed": False},
-                    {"id": "br", "text": "Brown", "fraction": 0, "feedback": "Brown is line.", "fixed": False},
-                ],
-            },
-            {
-                "type": "single_choice",
-                "stem": "<p>Before working on a circuit you…</p>",
-                "general_feedback": "",
-                "default_mark": 1,
-                "shuffle": True,
-                "choices": [
-                    {
-                        "id": "iso",
-                        "text": "Isolate, lock off and prove dead",
-                        "fraction": 1,
-                        "feedback": "",
-                        "fixed": False,
-                    },
-                    {"id": "fuse", "text": "Remove the fuse only", "fraction": 0, "feedback": "", "fixed": False},
-                ],
-            },
-        ]
-        quoted = json.dumps(questions).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-        return [
-            (
-                "tot-lms assessment",
-                f'<assessment display_name="Electrical safety check" kind="practice" attempts_allowed="2" '
-                f'questions="{quoted}"/>',
-            )
-        ]
+        return scenarios.WORKBENCH

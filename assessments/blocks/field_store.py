@@ -53,6 +53,9 @@ class FieldStore:
     def categories(self) -> list[tuple[str, int]]:
         return []  # the questions it carries are drawn all together
 
+    def competencies(self, attempt_id: Any) -> dict[int, str]:
+        return {}  # the questions it carries belong to no bank category: no breakdown
+
     def post_test_taken(self) -> bool:
         return False  # a runtime without the LMS knows of no post-test
 

@@ -46,11 +46,10 @@ from assessments.formats import (
     ImportResult,
     decode,
     default_name,
-    gift_text,
     ordered,
-    text_formats,
 )
-from assessments.items import ItemInvalid
+from assessments.items import ItemInvalid, gift_text, text_formats
+from assessments.items.gift_text import find_unescaped
 
 GAP = "[[1]]"  # the fill_in type's mark of its (first) gap in the stem
 _GAP_MARK = re.compile(r"\[\[[a-z0-9]{1,12}\]\]")  # any gap's mark, as fill_in reads them
@@ -145,7 +144,7 @@ def _question(
     base = 0  # where ``text`` starts in the record, for line_of
     name = ""
     if text.startswith("::"):
-        end = _find(text, "::", 2)
+        end = find_unescaped(text, "::", 2)
         if end < 0:
             raise _Problem(first, _("The question's name is not closed: write it as ::name::."))
         name = " ".join(gift_text.unescape(text[2:end]).split())
@@ -158,7 +157,7 @@ def _question(
     fmt = fmt or text_formats.MOODLE
     rest = after
 
-    open_at, close_at = _find(rest, "{"), _find(rest, "}")
+    open_at, close_at = find_unescaped(rest, "{"), find_unescaped(rest, "}")
     general = None
     if open_at < 0 and close_at < 0:
         kind, block, stem_raw = "description", "", rest
@@ -170,7 +169,7 @@ def _question(
         raise _Problem(line_of(base + close_at), _("This } closes no { (write \\} for a brace in the text)."))
     else:
         head, block, tail = rest[:open_at], rest[open_at + 1 : close_at], rest[close_at + 1 :]
-        extra = min((p for p in (_find(tail, "{"), _find(tail, "}")) if p >= 0), default=-1)
+        extra = min((p for p in (find_unescaped(tail, "{"), find_unescaped(tail, "}")) if p >= 0), default=-1)
         if extra >= 0:
             raise _Problem(
                 line_of(base + close_at + 1 + extra),
@@ -240,34 +239,21 @@ def _kind(block: str) -> str:
         return "essay"
     if block[0] == "#":
         return "numerical"
-    if _find(block, "~") >= 0:
-        return "single_choice" if _find(block, "=") >= 0 else "multiple_response"
-    if _find(block, "=") >= 0 and "->" in block:
+    if find_unescaped(block, "~") >= 0:
+        return "single_choice" if find_unescaped(block, "=") >= 0 else "multiple_response"
+    if find_unescaped(block, "=") >= 0 and "->" in block:
         return "matching"
-    hash_at = _find(block, "#")
+    hash_at = find_unescaped(block, "#")
     if (block[:hash_at] if hash_at > 0 else block).strip() in _TRUE_FALSE:
         return "true_false"
     return "short_answer"
 
 
-def _find(text: str, needle: str, start: int = 0) -> int:
-    """The first unescaped ``needle`` in ``text`` from ``start``, or -1."""
-    i = start
-    while i <= len(text) - len(needle):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text.startswith(needle, i):
-            return i
-        i += 1
-    return -1
-
-
 def _rfind(text: str, needle: str) -> int:
     """The last unescaped ``needle`` in ``text``, or -1 (Moodle takes the last ``####``)."""
-    last, position = -1, _find(text, needle)
+    last, position = -1, find_unescaped(text, needle)
     while position >= 0:
-        last, position = position, _find(text, needle, position + 1)
+        last, position = position, find_unescaped(text, needle, position + 1)
     return last
 
 

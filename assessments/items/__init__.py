@@ -2,7 +2,10 @@
 
 Types are registered by name from the ``tot_lms.item_types`` entry point group, so a package can add
 one (say, a hotspot on an image) without touching this one; ours are declared in ``pyproject.toml`` like
-any other. ``assessments/items/base.py`` says what a type must do.
+any other. ``assessments/items/base.py`` says what a type must do. Beside the types are the pieces several
+share (``common``, ``editing``, ``text_match``, ``moodle_parts``, ``cloze``) and the text helpers the types
+and the interchange formats both use (``gift_text``, ``text_formats``): ``assessments/formats`` stands on
+this package, never the other way round.
 """
 
 from __future__ import annotations

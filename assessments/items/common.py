@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from assessments.items.base import ItemInvalid
+from assessments.items.base import ItemInvalid, ResponseInvalid
 from courses.blocks.sanitize import clean_html
 
 _ID = re.compile(r"^[a-z0-9]{1,12}$")
@@ -92,6 +92,32 @@ def assign_ids(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
             entry["id"] = new
             seen.add(new)
     return entries
+
+
+def assign_ids_noting(entries: list[dict[str, Any]], errors: list[str], where: str = "") -> list[dict[str, Any]]:
+    """:func:`assign_ids`, its problem added to ``errors`` (after ``where``) instead of raised, so a type
+    reports every problem at once; the entries as they are when their ids were refused."""
+    try:
+        return assign_ids(entries)
+    except ItemInvalid as invalid:
+        errors.extend(where + e for e in invalid.errors)
+        return entries
+
+
+def form_pairs(values: list[Any], problem: str) -> dict[str, str]:
+    """A form's selects that each send ``"<id>:<value>"`` (``""`` for one left blank) as ``{id: value}``;
+    ResponseInvalid with ``problem`` for a value that is not such a pair, or an id sent twice."""
+    pairs: dict[str, str] = {}
+    for value in values:
+        if not isinstance(value, str):
+            raise ResponseInvalid(problem)
+        if value == "":
+            continue
+        key, colon, rest = value.partition(":")
+        if not colon or key in pairs:
+            raise ResponseInvalid(problem)
+        pairs[key] = rest
+    return pairs
 
 
 def plain(html_text: str) -> str:

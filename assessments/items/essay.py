@@ -18,8 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from assessments.formats import gift_text
-from assessments.items import common, editing, moodle_parts
+from assessments.items import common, editing, gift_text, moodle_parts
 from assessments.items.base import ItemInvalid, ItemType, Outcome, ResponseInvalid
 
 MAX_LENGTH = 50_000

@@ -20,13 +20,13 @@ GIFT's missing word (``Moodle costs {~lots =nothing} to download.``) has one gap
 takes the stem with ``[[1]]`` where the answer block was (Moodle's ``_____`` is read as that marker too) and
 :meth:`FillIn.to_gift` writes the block of an item with one gap, which ``gift.py`` puts back in place of
 the marker (:func:`split_stem`); a choice block makes a choice gap, ``=a =%50%b`` a text gap. Moodle XML:
-``cloze`` (``{1:MULTICHOICE_S:~lots=nothing}``, ``{1:SHORTANSWER:=Paris}``); reading a Cloze question
-returns its own ``stem`` (the codes turned into markers), which replaces the one the caller read.
+``cloze`` (``{1:MULTICHOICE_S:~lots=nothing}``, ``{1:SHORTANSWER:=Paris}``, read and written by
+``assessments/items/cloze.py``); reading a Cloze question returns its own ``stem`` (the codes turned into
+markers), which replaces the one the caller read.
 """
 
 from __future__ import annotations
 
-import html as html_lib
 import random
 import re
 from typing import Any
@@ -35,8 +35,7 @@ from xml.etree.ElementTree import SubElement
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from assessments.formats import gift_text
-from assessments.items import common, moodle_parts, short_answer, text_match
+from assessments.items import cloze, common, gift_text, moodle_parts, short_answer, text_match
 from assessments.items.base import ItemInvalid, ItemType, Outcome, ResponseInvalid
 
 MARKER = re.compile(r"\[\[([a-z0-9]{1,12})\]\]")
@@ -146,11 +145,7 @@ class FillIn(ItemType):
             )
         if not any(c["fraction"] == 1 for c in choices):
             errors.append(where + _("one choice must be fully right (fraction 1)"))
-        try:
-            return common.assign_ids(choices)
-        except ItemInvalid as invalid:
-            errors.extend(where + e for e in invalid.errors)
-            return choices
+        return common.assign_ids_noting(choices, errors, where)
 
     # -- delivery -------------------------------------------------------------------------------------------
     def present(self, data: dict[str, Any], rng: random.Random) -> dict[str, Any]:
@@ -299,7 +294,7 @@ class FillIn(ItemType):
     def from_moodle_xml(self, question: Any) -> dict[str, Any]:
         source = moodle_parts.html(question.find("questiontext"))
         gaps, out, position = [], [], 0
-        for code in _cloze_codes(source):
+        for code in cloze.find_codes(source):
             out.append(source[position : code.start])
             number = str(len(gaps) + 1)
             out.append(marker(number))
@@ -312,7 +307,7 @@ class FillIn(ItemType):
 
     def to_moodle_xml(self, data: dict[str, Any], question: Any) -> None:
         gaps = {g["id"]: g for g in data["gaps"]}
-        text = MARKER.sub(lambda m: _cloze_code(gaps[m.group(1)]), data["stem"])
+        text = MARKER.sub(lambda m: cloze.code(gaps[m.group(1)]), data["stem"])
         holder = question.find("questiontext")
         if holder is None:
             holder = SubElement(question, "questiontext", format="html")
@@ -320,104 +315,3 @@ class FillIn(ItemType):
         if element is None:
             element = SubElement(holder, "text")
         element.text = text
-
-
-# -- Cloze codes: {weight:TYPE:=right#feedback~wrong#feedback~%50%half} -----------------------------------------
-_CLOZE_START = re.compile(r"\{([0-9]*):([A-Z_]+):")
-_CLOZE_KINDS = {
-    **dict.fromkeys(("SHORTANSWER", "SA", "MW"), ("text", False)),
-    **dict.fromkeys(("SHORTANSWER_C", "SAC", "MWC"), ("text", True)),
-    **dict.fromkeys(("MULTICHOICE", "MC", "MULTICHOICE_V", "MCV", "MULTICHOICE_H", "MCH"), ("choice", False)),
-    **dict.fromkeys(("MULTICHOICE_S", "MCS", "MULTICHOICE_VS", "MCVS", "MULTICHOICE_HS", "MCHS"), ("choice", True)),
-}
-_CLOZE_UNESCAPE = re.compile(r"\\([}#~])")  # Moodle unescapes \} and \# (and a \~ never ends a choice)
-_CLOZE_WEIGHT = re.compile(r"^(=|%(-?[0-9]+(?:[.,][0-9]*)?)%)")
-
-
-class _ClozeCode:
-    def __init__(self, start: int, end: int, weight: str, kind: str, body: str):
-        self.start, self.end, self.weight, self.kind, self.body = start, end, weight, kind, body
-
-    def gap(self, gap_id: str) -> dict[str, Any]:
-        if self.kind not in _CLOZE_KINDS:
-            raise ItemInvalid(_("Cloze gaps of the kind %(kind)s are not supported", kind=self.kind))
-        kind, flag = _CLOZE_KINDS[self.kind]
-        alternatives = []
-        for piece in _split_cloze(self.body, "~"):
-            match = _CLOZE_WEIGHT.match(piece)
-            value = 0.0
-            if match:
-                value = 1.0 if match.group(1) == "=" else float(match.group(2).replace(",", ".")) / 100
-                piece = piece[match.end() :]
-            text, *feedback = _split_cloze(piece, "#")
-            alternatives.append(
-                {"text": _cloze_plain(text), "fraction": value, "feedback": _cloze_plain("#".join(feedback))}
-            )
-        gap: dict[str, Any] = {"id": gap_id, "kind": kind, "weight": int(self.weight or 1)}
-        if kind == "choice":
-            gap.update(choices=alternatives, shuffle=flag)
-        else:
-            gap.update(answers=alternatives, case_sensitive=flag)
-        return gap
-
-
-def _cloze_codes(source: str) -> list[_ClozeCode]:
-    codes, position = [], 0
-    while match := _CLOZE_START.search(source, position):
-        end, i = -1, match.end()
-        while i < len(source):
-            if source[i] == "\\":
-                i += 2
-                continue
-            if source[i] == "}":
-                end = i
-                break
-            i += 1
-        if end < 0:
-            raise ItemInvalid(_("a Cloze gap is not closed with }"))
-        codes.append(_ClozeCode(match.start(), end + 1, match.group(1), match.group(2), source[match.end() : end]))
-        position = end + 1
-    return codes
-
-
-def _split_cloze(text: str, separator: str) -> list[str]:
-    """``text`` cut at each ``separator`` that is neither escaped nor part of an entity (``&#39;``)."""
-    pieces, current, i = [], [], 0
-    while i < len(text):
-        char = text[i]
-        if char == "\\" and i + 1 < len(text):
-            current.append(text[i : i + 2])
-            i += 2
-            continue
-        if char == separator and not (separator == "#" and i and text[i - 1] == "&"):
-            pieces.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-        i += 1
-    pieces.append("".join(current))
-    return pieces
-
-
-def _cloze_plain(text: str) -> str:
-    return html_lib.unescape(_CLOZE_UNESCAPE.sub(r"\1", text)).strip()
-
-
-def _cloze_escape(text: str) -> str:
-    escaped = html_lib.escape(text, quote=False)
-    return "".join(f"\\{char}" if char in "}#~" else char for char in escaped)
-
-
-def _cloze_code(gap: dict[str, Any]) -> str:
-    if gap["kind"] == "choice":
-        kind = "MULTICHOICE_S" if gap["shuffle"] else "MULTICHOICE"
-        alternatives = gap["choices"]
-    else:
-        kind = "SHORTANSWER_C" if gap["case_sensitive"] else "SHORTANSWER"
-        alternatives = gap["answers"]
-    parts = []
-    for a in alternatives:
-        head = "=" if a["fraction"] == 1 else (f"%{gift_text.percent(a['fraction'])}%" if a["fraction"] else "")
-        feedback = f"#{_cloze_escape(a['feedback'])}" if a["feedback"] else ""
-        parts.append(f"{head}{_cloze_escape(a['text'])}{feedback}")
-    return "{" + f"{gap['weight']}:{kind}:{'~'.join(parts)}" + "}"

@@ -22,8 +22,7 @@ from xml.etree.ElementTree import SubElement
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from assessments.formats import gift_text
-from assessments.items import common, editing, moodle_parts
+from assessments.items import common, editing, gift_text, moodle_parts
 from assessments.items.base import ItemInvalid, ItemType, Outcome, ResponseInvalid
 from assessments.items.text_match import tidy
 
@@ -123,10 +122,7 @@ class Matching(ItemType):
             subquestions.append({"id": sub.get("id"), "text": text, "answer": answer["id"]})
         if len(answers) < 2:
             errors.append(_("give at least two different answers"))
-        try:
-            common.assign_ids(subquestions)
-        except ItemInvalid as invalid:
-            errors.extend(invalid.errors)
+        common.assign_ids_noting(subquestions, errors)
         if errors:
             raise ItemInvalid(errors)
         result["subquestions"] = subquestions
@@ -146,17 +142,7 @@ class Matching(ItemType):
         if raw in (None, ""):
             return None
         if isinstance(raw, list):  # the form: "sub:answer" per select, "" for one left unanswered
-            pairs = {}
-            for value in raw:
-                if not isinstance(value, str):
-                    raise ResponseInvalid(_("a matching answer pairs a subquestion with an answer"))
-                if value == "":
-                    continue
-                sub, colon, answer = value.partition(":")
-                if not colon or sub in pairs:
-                    raise ResponseInvalid(_("a matching answer pairs a subquestion with an answer"))
-                pairs[sub] = answer
-            raw = pairs
+            raw = common.form_pairs(raw, _("a matching answer pairs a subquestion with an answer"))
         if not isinstance(raw, dict):
             raise ResponseInvalid(_("a matching answer pairs a subquestion with an answer"))
         subs = {s["id"] for s in data["subquestions"]}

@@ -2,7 +2,7 @@
 ``format``), ``<answer fraction="…">`` elements and yes/no flags; and numbers written without float noise.
 
 Elements are the standard library's (``xml.etree.ElementTree``), which ``defusedxml`` also returns, so a
-type reads what ``assessments/formats/moodle_xml.py`` parsed safely and writes what it serialises.
+type reads what ``assessments/formats/moodle_xml/`` parsed safely and writes what it serialises.
 Percentages go through ``gift_text.percent`` and ``gift_text.from_percent``, as the formats' own do.
 """
 
@@ -15,7 +15,7 @@ from xml.etree.ElementTree import Element, SubElement
 
 from flask_babel import gettext as _
 
-from assessments.formats import gift_text, text_formats
+from assessments.items import gift_text, text_formats
 from assessments.items.base import ItemInvalid
 
 

@@ -22,8 +22,7 @@ from xml.etree.ElementTree import SubElement
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from assessments.formats import gift_text
-from assessments.items import common, moodle_parts
+from assessments.items import common, gift_text, moodle_parts
 from assessments.items.base import Outcome, ResponseInvalid
 from assessments.items.single_choice import SingleChoice
 

@@ -38,8 +38,7 @@ from xml.etree.ElementTree import SubElement
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from assessments.formats import gift_text
-from assessments.items import common, moodle_parts
+from assessments.items import common, editing, gift_text, moodle_parts
 from assessments.items.base import ItemInvalid, ItemType, Outcome
 from assessments.items.short_answer import typed_text
 
@@ -94,6 +93,50 @@ class Numerical(ItemType):
     description = _l("The learner types a number, right within a tolerance or a range; units optional.")
     template = "assessments/items/numerical.html"
     moodle_qtype = "numerical"
+    editor = editing.Editor(
+        fields=(
+            editing.Field("unit_required", _l("A unit must be given"), editing.BOOL),
+            editing.Field(
+                "unit_penalty",
+                _l("Credit lost without a unit (%)"),
+                editing.PERCENT,
+                default=0.1,
+                help=_l("Only when a unit must be given."),
+            ),
+        ),
+        rows=(
+            editing.Rows(
+                "answers",
+                _l("Accepted answers"),
+                (
+                    editing.Field("id", "", editing.HIDDEN),
+                    editing.Field("value", _l("Answer"), editing.NUMBER),
+                    editing.Field("tolerance", _l("± tolerance"), editing.NUMBER),
+                    editing.Field("min", _l("or from"), editing.NUMBER),
+                    editing.Field("max", _l("to"), editing.NUMBER),
+                    editing.Field("other", _l("Any other number"), editing.BOOL),
+                    editing.Field("fraction", _l("Credit (%)"), editing.PERCENT, default=0.0),
+                    editing.Field("feedback", _l("Feedback"), editing.TEXT),
+                ),
+                help=_l(
+                    "Each row: an answer with its tolerance (3.14 ± 0.01), or a range (from 1 to 2), or any other "
+                    "number (for its feedback). One answer must give 100."
+                ),
+            ),
+            editing.Rows(
+                "units",
+                _l("Units of measure"),
+                (
+                    editing.Field("unit", _l("Unit"), editing.TEXT),
+                    editing.Field("multiplier", _l("Multiplier"), editing.NUMBER, default=1),
+                ),
+                help=_l(
+                    "Optional. The first unit is the answers' own (multiplier 1); answers in metres: cm has "
+                    "multiplier 100."
+                ),
+            ),
+        ),
+    )
 
     # -- authoring ----------------------------------------------------------------------------------------
     def normalise(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -126,7 +169,7 @@ class Numerical(ItemType):
             try:
                 if answer.get("other"):
                     entry["other"] = True
-                elif "min" in answer or "max" in answer:
+                elif answer.get("min") is not None or answer.get("max") is not None:
                     entry["min"], entry["max"] = _number(answer.get("min")), _number(answer.get("max"))
                     if entry["min"] > entry["max"]:
                         errors.append(_("answer %(n)s: the range's minimum is above its maximum", n=number))
@@ -162,7 +205,8 @@ class Numerical(ItemType):
                 errors.append(_("the unit %(unit)s is listed twice", unit=name))
             seen.add(_unit_key(name))
             try:
-                multiplier = _number(unit.get("multiplier", 1))
+                given = unit.get("multiplier")
+                multiplier = _number(1 if given is None else given)  # none given: the answers' own unit
             except ValueError:
                 multiplier = math.nan
             if not multiplier > 0:
@@ -329,7 +373,9 @@ class Numerical(ItemType):
                 value, tolerance = "*", "0"
             elif "min" in answer:  # Decimal halves: the bounds come back exactly
                 low, high = _decimal(answer["min"]), _decimal(answer["max"])
-                value, tolerance = str((low + high) / 2), str((high - low) / 2)
+                # Written as number_text writes a value (40.0..60.0: "50", not "50.0"), so the file an
+                # imported copy of the question writes again is the same, byte for byte.
+                value, tolerance = (format(((high + sign * low) / 2).normalize(), "f") for sign in (1, -1))
             else:
                 value, tolerance = (moodle_parts.number_text(answer[key]) for key in ("value", "tolerance"))
             moodle_parts.add_answer(

@@ -89,10 +89,7 @@ class Ordering(ItemType):
         grading = data.get("grading") or GRADINGS[0]
         if grading not in GRADINGS:
             errors.append(_("unknown grading rule %(rule)s", rule=repr(grading)))
-        try:
-            common.assign_ids(items)
-        except ItemInvalid as invalid:
-            errors.extend(invalid.errors)
+        common.assign_ids_noting(items, errors)
         if errors:
             raise ItemInvalid(errors)
         result["items"] = items
@@ -112,13 +109,8 @@ class Ordering(ItemType):
         ids = [i["id"] for i in data["items"]]
         positions: dict[str, Any] = {}
         if isinstance(raw, list) and all(isinstance(v, str) and ":" in v for v in raw if v != ""):
-            for value in raw:  # the form: "id:position" per select, "" for one left unplaced
-                if value == "":
-                    continue
-                item, _colon, place = value.partition(":")
-                if item in positions:
-                    raise ResponseInvalid(_("an item is placed twice"))
-                positions[item] = place
+            # the form: "id:position" per select, "" for one left unplaced
+            positions = common.form_pairs(raw, _("an item is placed twice"))
         elif isinstance(raw, list) and all(isinstance(v, str) for v in raw):  # the ids in the learner's order
             if len(set(raw)) != len(raw):
                 raise ResponseInvalid(_("an item is placed twice"))

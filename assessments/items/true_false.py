@@ -14,8 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from assessments.formats import gift_text
-from assessments.items import common, editing, moodle_parts
+from assessments.items import common, editing, gift_text, moodle_parts
 from assessments.items.base import ItemInvalid, ItemType, Outcome, ResponseInvalid
 
 _WORDS = {"T": True, "TRUE": True, "F": False, "FALSE": False}

@@ -62,6 +62,10 @@ class Archive:
         handle.seek(0)
         return handle.read()
 
+    def read_folder(self, folder: str) -> dict[str, bytes]:
+        """``{path: bytes}`` of every file under ``folder`` (``"assessments/"``), marked as read."""
+        return {path: self.read(path) for path in sorted(self.files) if path.startswith(folder)}
+
     def has(self, path: str) -> bool:
         return path in self.files
 

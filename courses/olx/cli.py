@@ -57,6 +57,8 @@ def import_olx_command(path: str, email: str, code: str | None) -> None:
         click.echo(f"  kept but not runnable here: {count} × {block_type}")
     if result.kept:
         click.echo(f"  kept for export: {result.kept} files this LMS does not use (about/, info/, tabs/, …)")
+    for note in result.notes:
+        click.echo(f"  {note}")
 
 
 @click.command("export-olx")

@@ -11,6 +11,8 @@ The layout is Studio's, so Open edX and this LMS can both import it again::
     course/policies/<run>/policy.json          {"course/<run>": {…}}, values typed as they were imported
     course/policies/<run>/grading_policy.json
     course/about/…, info/…, tabs/…             kept as they came from an import (``courses.olx.kept``)
+    course/<part>/…                            what other packages add (``courses.olx.parts``), e.g.
+                                               assessments/questions.xml, the course's question bank
 
 Other XBlocks are written inline in their unit with ``xblock-family``; see ``courses/olx/runtime.py``.
 Attributes and elements an import did not understand come back from the blocks that kept them
@@ -32,7 +34,7 @@ from lxml import etree
 from courses import assets, version_files
 from courses.context import course_context
 from courses.models import Course
-from courses.olx import kept
+from courses.olx import kept, parts
 from courses.olx.errors import OlxError
 from courses.olx.pointers import BLOCK_TAG, policy_value
 from courses.olx.runtime import ExportRuntime
@@ -86,6 +88,8 @@ def course_files(course: Course, user, branch: str) -> dict[str, bytes]:  # noqa
     # Files an import kept come first: what the course itself writes wins where a path is the same.
     files = {file.path: kept.read(file) for file in kept.kept_files(course)}
     files.update(runtime.files)
+    for part in parts.archive_parts():  # the content other packages keep for the course (its question bank)
+        files.update(part.export(course, branch))
     files[f"course/{run}.xml"] = _xml(node)
     files["course.xml"] = _xml(etree.Element("course", {"url_name": run, "org": org, "course": number}))
     imported_policy = getattr(root_block, "olx_policy", None) or {}

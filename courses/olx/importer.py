@@ -32,6 +32,7 @@ class ImportResult:
     files: int
     unavailable: dict[str, int] = field(default_factory=dict)  # block type -> count kept but not runnable
     kept: int = 0  # files of the export this LMS does not use, kept for export (courses.olx.kept)
+    notes: list[str] = field(default_factory=list)  # what archive parts tell the author (courses.olx.parts)
 
 
 def import_archive(
@@ -75,4 +76,5 @@ def import_archive(
         files=len(plan.assets),
         unavailable=plan.unavailable,
         kept=len(plan.kept_files),
+        notes=plan.notes,
     )

@@ -118,6 +118,7 @@ def _import_recording_the_outcome(job_id: int, author, code: str | None, path: P
             "files": result.files,
             "kept": result.kept,
             "unavailable": result.unavailable,
+            "notes": result.notes,  # in the author's language already (force_locale)
         }
     except Exception as error:  # the archive, a bug, a disk or database failure, or the worker's timeout
         job = _failed(job_id)

@@ -53,7 +53,7 @@ class OlxImport(db.Model):
     message: Mapped[str] = mapped_column(Text, default="")  # the error, when failed
     error_field: Mapped[str] = mapped_column(String(20), default="")  # "code" when the code was the problem
     course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id", ondelete="SET NULL"))
-    # {"blocks": n, "files": n, "kept": n, "unavailable": {type: n}} once done
+    # {"blocks": n, "files": n, "kept": n, "unavailable": {type: n}, "notes": [text]} once done
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]

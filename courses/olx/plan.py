@@ -4,9 +4,11 @@
 every file name (``pointers``), checks the course code (one short read, ended at once), parses every block
 with an :class:`~courses.olx.runtime.ImportRuntime` whose field store is in memory, and keeps the static
 files and the files this LMS does not use in ``lms.storage`` (content-addressed, outside the database:
-bytes nothing names are harmless). What it returns, an :class:`ImportPlan`, is every row the import will
-write; ``courses.olx.writer`` writes it in short transactions. Nothing here writes to the database, and
-nothing holds a transaction while it works: on SQLite, readers and other writers go on meanwhile.
+bytes nothing names are harmless). The files of other packages' archive parts (``courses.olx.parts``: the
+question bank) go to each part's ``prepare``, which checks them as well. What it returns, an
+:class:`ImportPlan`, is every row the import will write; ``courses.olx.writer`` writes it in short
+transactions. Nothing here writes to the database, and nothing holds a transaction while it works: on
+SQLite, readers and other writers go on meanwhile.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from courses import assets, services
 from courses.olx import kept
 from courses.olx.archive import DEFAULT_MAX_MEMBERS, Archive, read_archive
 from courses.olx.errors import OlxError
+from courses.olx.parts import PreparedPart, archive_parts
 from courses.olx.pointers import CourseTree, build_tree
 from courses.olx.runtime import ImportAuthor, ImportRuntime
 from lms.db import db
@@ -46,6 +49,12 @@ class ImportPlan:
     kept_files: list[dict[str, Any]]  # course_olx_file rows (the bytes are stored already)
     blocks: int
     unavailable: dict[str, int] = field(default_factory=dict)  # block type -> count kept but not runnable
+    parts: list[PreparedPart] = field(default_factory=list)  # other packages' content, checked
+
+    @property
+    def notes(self) -> list[str]:
+        """What the parts tell the author (questions brought into the bank, blocks that need a look)."""
+        return [note for prepared in self.parts for note in prepared.notes]
 
 
 def course_code(tree: CourseTree) -> str:
@@ -107,6 +116,7 @@ def prepare(stream: IO[bytes], author: ImportAuthor, code: str | None = None) ->
         types = current_app.extensions["xblock_types"]
         tree = build_tree(archive, types.is_runnable)
         static_files = _check_static_files(archive)
+        part_files = [(part, archive.read_folder(part.folder)) for part in archive_parts()]
         unused = archive.unread_files()  # after the tree is built: everything it read is in use
         code = (code or "").strip() or course_code(tree)
         check_code(code)
@@ -121,6 +131,8 @@ def prepare(stream: IO[bytes], author: ImportAuthor, code: str | None = None) ->
         root.olx_attributes = {**root.olx_attributes, **{k: v for k, v in identity.items() if v}}
         root.olx_policy = tree.course_policy
         root.save()
+        field_rows = runtime.planned.rows()
+        prepared_parts = [PreparedPart(part, part.prepare(files, field_rows)) for part, files in part_files]
         # Everything is checked: only now are the files kept (a refused archive leaves no bytes behind).
         stored = []
         for filename, handle in static_files:
@@ -138,9 +150,10 @@ def prepare(stream: IO[bytes], author: ImportAuthor, code: str | None = None) ->
         description=kept.description_from(unused),
         grading_policy=tree.grading_policy,
         author=author,
-        field_rows=runtime.planned.rows(),
+        field_rows=field_rows,
         assets=stored,
         kept_files=kept_rows,
         blocks=len(runtime.created),
         unavailable=dict(runtime.unavailable),
+        parts=prepared_parts,
     )

@@ -104,6 +104,7 @@ def import_status(job_id: int):
         job=job,
         state=state,
         summary=import_summary(job) if job.status == ImportStatus.DONE else "",
+        notes=((job.summary or {}).get("notes") or []) if job.status == ImportStatus.DONE else [],
         refresh=REFRESH_SECONDS if state in (ImportStatus.QUEUED, ImportStatus.RUNNING) else None,
         stopped_message=jobs.stopped_message() if state == jobs.STOPPED else "",
     )

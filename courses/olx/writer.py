@@ -6,7 +6,9 @@ by step:
 
 1. the course row (and its owner), *hidden*: ``Course.importing_at`` is set, and no query lists or resolves
    such a course (``courses.queries.VISIBLE``), so nobody sees a half-written one;
-2. its XBlock rows, then its assets, then the files kept for export, at most ``ROWS_PER_TRANSACTION`` rows a
+2. the rows of other packages' archive parts (``courses.olx.parts``: the question bank), each part's steps
+   committed one by one, before the XBlock rows (a part may point them at the ids its rows got);
+3. its XBlock rows, then its assets, then the files kept for export, at most ``ROWS_PER_TRANSACTION`` rows a
    transaction (a few ms each), each also touching ``importing_at``: the import is alive.
 
 The caller's own last transaction shows the course (:func:`reveal`, which only flushes), together with
@@ -54,6 +56,12 @@ def write(plan: ImportPlan, on_created: Callable[[int], Any] | None = None) -> i
     discard_abandoned()
     course_id = _create(plan, on_created)
     try:
+        for prepared in plan.parts:
+            for _step in prepared.part.write(course_id, prepared.prepared, plan.field_rows):
+                services.touch_import(course_id)
+                db.session.commit()
+            services.touch_import(course_id)  # and what the part did after its last step
+            db.session.commit()
         now = utcnow()
         steps = (
             (XBlockField, [{**row, "updated_at": now} for row in plan.field_rows]),

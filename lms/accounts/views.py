@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms import rate_limits
-from lms.accounts import logins, services
+from lms.accounts import checks, logins, services
 from lms.accounts import tokens as api_tokens
 from lms.accounts.forms import (
     ApiTokenForm,
@@ -130,7 +130,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         try:
-            rate_limits.use((RESET_PER_EMAIL, services.normalize_email(form.email.data)), (RESET_PER_IP, client_ip()))
+            rate_limits.use((RESET_PER_EMAIL, checks.normalize_email(form.email.data)), (RESET_PER_IP, client_ip()))
         except rate_limits.RateLimited as limited:
             # The same answer whether or not the address has an account: counts are per address asked for.
             minutes = max(1, -(-limited.retry_after // 60))

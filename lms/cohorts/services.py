@@ -18,6 +18,7 @@ from sqlalchemy import delete, select, update
 from wtforms.validators import Email, ValidationError
 
 from lms import audit, signals
+from lms.accounts import checks
 from lms.accounts import services as accounts
 from lms.accounts.models import Gender, Role, User
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, cohort_instructor
@@ -266,7 +267,7 @@ def import_enrollments_csv(cohort: Cohort, data: bytes) -> ImportReport:
     checked: list[_Row] = []
     for line, record in rows:
         problems = []
-        email = accounts.normalize_email(record.get("email", ""))
+        email = checks.normalize_email(record.get("email", ""))
         try:
             email_check(None, _Field(email))
         except ValidationError:
@@ -278,15 +279,15 @@ def import_enrollments_csv(cohort: Cohort, data: bytes) -> ImportReport:
         name = record.get("name", "")
         if user is None and not name:
             problems.append(_("a name is needed to create the account"))
-        elif user is None and len(name) > accounts.NAME_MAX_LENGTH:
+        elif user is None and len(name) > checks.NAME_MAX_LENGTH:
             problems.append(
                 ngettext(
                     "the name must have at most %(num)d character",
                     "the name must have at most %(num)d characters",
-                    accounts.NAME_MAX_LENGTH,
+                    checks.NAME_MAX_LENGTH,
                 )
             )
-        elif user is None and not accounts.is_one_line(name):
+        elif user is None and not checks.is_one_line(name):
             problems.append(_("the name must be one line of text, without tabs or other control characters"))
         institution_id = cohort.institution_id
         if record.get("institution"):

@@ -117,6 +117,7 @@ class SqlRows:
         self._loaded_summaries: set[str] = set()  # block keys whose user_state_summary is loaded
         self._loaded_preferences: dict[int, set[str]] = {}  # user -> block types whose preferences are loaded
         self._loaded_user_wide: set[int] = set()  # users whose user_info is loaded
+        self._deferred: list[tuple[list[UsageKey], int]] = []  # prefetches to run at the first read of user state
 
     def _where(self, scope: str, block_key: str, user_id: int, field: str):  # noqa: ANN202
         return and_(
@@ -142,9 +143,13 @@ class SqlRows:
             self._cache[(scope, block_key, NO_USER, field)] = value
         self._loaded_context = context_key
 
-    def prefetch_user_blocks(self, usage_keys: Iterable[UsageKey], user_id: int) -> None:
+    def prefetch_user_blocks(self, usage_keys: Iterable[UsageKey], user_id: int, lazily: bool = False) -> None:
         """One query for a page: the user's state and the shared summaries of these blocks, the user's
-        preferences for their types and the user's user-wide info."""
+        preferences for their types and the user's user-wide info. ``lazily``: at the first read of any of
+        these (a handler call: one that reads no state, like saving an assessment answer, runs no query)."""
+        if lazily:
+            self._deferred.append((list(usage_keys), user_id))
+            return
         usage_keys = {key for key in usage_keys if (str(key), user_id) not in self._loaded_user_blocks}
         block_keys = {str(key) for key in usage_keys}
         types = {key.block_type for key in usage_keys} - self._loaded_preferences.get(user_id, set())
@@ -186,6 +191,10 @@ class SqlRows:
 
     # -- access ------------------------------------------------------------------------------------
     def get(self, scope: str, block_key: str, user_id: int, field: str) -> Any:
+        if self._deferred and scope not in AUTHORED_SCOPES:
+            deferred, self._deferred = self._deferred, []
+            for usage_keys, deferred_user in deferred:
+                self.prefetch_user_blocks(usage_keys, deferred_user)
         cache_key = (scope, block_key, user_id, field)
         value = self._cache.get(cache_key, _MISSING)
         if value is _MISSING and not self._is_loaded(scope, block_key, user_id):

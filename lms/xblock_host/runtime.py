@@ -135,10 +135,11 @@ class LmsRuntime(Runtime):
             self._blocks[key] = block
         return block
 
-    def prefetch_user_state(self, usage_keys) -> None:
-        """Load the state of all these blocks in one query (call before rendering a unit)."""
+    def prefetch_user_state(self, usage_keys, lazily: bool = False) -> None:
+        """Load the state of all these blocks in one query (call before rendering a unit); ``lazily``: when
+        the first of it is read (a handler call, which may read none)."""
         keys = [key if isinstance(key, UsageKey) else UsageKey(key) for key in usage_keys]
-        self.user_rows.prefetch_user_blocks(keys, self.state_user_id)
+        self.user_rows.prefetch_user_blocks(keys, self.state_user_id, lazily=lazily)
 
     def applicable_aside_types(self, block):
         # The base class scans every installed entry point on each render: 95% of a page's time.

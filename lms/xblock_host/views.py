@@ -175,7 +175,7 @@ def _call_handler(
     if request.method not in SAFE_METHODS:
         _serialise_state_changes(key.block_type, usage_key, runtime.state_user_id)
     try:
-        runtime.prefetch_user_state([key])
+        runtime.prefetch_user_state([key], lazily=True)
         block = runtime.get_block(key)
         if isinstance(block, UnavailableBlock):
             abort(404)

@@ -111,11 +111,34 @@ def test_a_learner_takes_the_test_with_javascript_and_sees_the_result(client, au
     assert (round(grade.earned), grade.possible) == (67, 100)
 
 
+def test_the_result_says_the_score_by_competency(client, auth, assessed):
+    """The result page's breakdown (issue 21: "score, pass/fail, per-competency breakdown"): marks per learning
+    outcome of the questions' categories, a category without one by its name; no answer is given away."""
+    bank.category(assessed["course"].id, "Safety", "Isolate a circuit safely")
+    db.session.commit()
+    auth.login(assessed["learner"])
+    page = _start(client, assessed)
+    attempt = _attempt(assessed)
+    answer_url = handler_url(page, assessed["key"], "answer")
+    for n, answer in enumerate(attempt.answers):
+        body = {"attempt": attempt.id, "slot": answer.slot, "answer": [_choice(answer, right=n < 2)], "sequence": 1}
+        assert client.post(answer_url, json=body).status_code == 200
+    assert (
+        client.post(
+            handler_url(page, assessed["key"], "submit"), json={"attempt": attempt.id, "confirm": "yes"}
+        ).status_code
+        == 200
+    )
+    result = _page(client, assessed)
+    assert "Your score by competency" in result
+    assert re.search(r"Isolate a circuit safely:\s+2 of 3 marks \(67%\)", result), result
+
+
 def test_the_test_works_without_javascript_question_by_question(client, auth, assessed):
     auth.login(assessed["learner"])
     page = _start(client, assessed)
     attempt = _attempt(assessed)
-    forms = re.findall(r'<form method="post" action="([^"]+)" class="question" id="([^"]+)" data-slot="(\d)">', page)
+    forms = re.findall(r'<form method="post" action="([^"]+)" class="question" id="([^"]+)" data-slot="(\d)"', page)
     assert len(forms) == 3
     action, _, slot = forms[0]
     field = re.search(r'name="(assess-[0-9a-f]+-a1)"', page).group(1)
@@ -129,6 +152,37 @@ def test_the_test_works_without_javascript_question_by_question(client, auth, as
     again = _page(client, assessed)
     assert "1 of 3 questions answered and saved." in again
     assert re.search(r'value="' + _choice(first, right=True) + r'"\s+checked', again)  # shown as saved
+
+
+def test_the_page_tells_its_script_which_questions_are_saved_and_how_to_say_the_count(client, auth, assessed):
+    """The script fills the saved count in again after each save (found by the assessment journeys: the page
+    said "0 of 3" while every answer was saved): each question says whether it holds a saved answer, and the
+    count's sentence comes translated with a stand-in number for the script to replace."""
+    auth.login(assessed["learner"])
+    page = _start(client, assessed)
+    attempt = _attempt(assessed)
+    assert re.findall(r'data-slot="(\d)"\s+data-answered="(\w+)"', page) == [
+        ("1", "false"),
+        ("2", "false"),
+        ("3", "false"),
+    ]
+    counter = re.search(
+        r'<span class="saved-count" data-stand-in="(\d+)"\s+data-saved-template="([^"]+)">([^<]*)<', page
+    )
+    assert counter.group(2) == f"{counter.group(1)} of 3 questions answered and saved."
+    assert counter.group(3) == "0 of 3 questions answered and saved."
+    first = next(a for a in attempt.answers if a.slot == 1)
+    answer_url = handler_url(page, assessed["key"], "answer")
+    client.post(
+        answer_url, json={"attempt": attempt.id, "slot": 1, "answer": [_choice(first, right=True)], "sequence": 1}
+    )
+    again = _page(client, assessed)
+    assert re.findall(r'data-slot="(\d)"\s+data-answered="(\w+)"', again) == [
+        ("1", "true"),
+        ("2", "false"),
+        ("3", "false"),
+    ]
+    assert ">1 of 3 questions answered and saved.<" in again
 
 
 def test_keys_and_feedback_never_reach_the_page_before_submission(client, auth, assessed):
@@ -156,7 +210,7 @@ def test_an_answer_after_submission_or_for_another_learner_is_refused(client, au
         assert beyond.status_code == status, (attempt_id, slot)
     submit_beyond = client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": 2**70})
     assert submit_beyond.status_code == 403
-    client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": attempt.id})
+    client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": attempt.id, "confirm": "yes"})
     late = client.post(
         answer_url, json={"attempt": attempt.id, "slot": first.slot, "answer": [_choice(first, True)], "sequence": 2}
     )
@@ -175,8 +229,8 @@ def test_submitting_twice_counts_once(client, auth, assessed):
     page = _start(client, assessed)
     attempt_id = _attempt(assessed).id
     submit = handler_url(page, assessed["key"], "submit")
-    assert client.post(submit, json={"attempt": attempt_id}).status_code == 200
-    assert client.post(submit, json={"attempt": attempt_id}).status_code == 200
+    assert client.post(submit, json={"attempt": attempt_id, "confirm": "yes"}).status_code == 200
+    assert client.post(submit, json={"attempt": attempt_id, "confirm": "yes"}).status_code == 200
     assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
     assert _attempt(assessed).state == AttemptState.SUBMITTED
 
@@ -213,7 +267,7 @@ def test_a_pre_test_locks_the_other_modules_until_it_is_submitted(client, auth, 
     assert locked.status_code == 403 and "Take the pre-test" in locked.get_data(as_text=True)
     page = _start(client, assessed)  # the pre-test's own module is open
     assert "A pre-test: one attempt." in _page(client, assessed) or "Save and next" in page
-    client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": _attempt(assessed).id})
+    client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": _attempt(assessed).id, "confirm": "yes"})
     assert client.get(f"/learn/{course.code}/unit/{lesson}").status_code == 200
     review = _page(client, assessed)
     assert "The right answers are shown after your post-test." in review
@@ -287,3 +341,63 @@ def test_a_preview_says_plainly_when_the_bank_cannot_serve_the_blueprint(client,
     response = client.get(f"/studio/courses/{course.code}/preview/{assessed['unit']}")
     assert response.status_code == 200
     assert "Not enough questions in “Safety”" in response.get_data(as_text=True)
+
+
+def test_saving_an_answer_and_the_attempt_page_cost_a_few_statements_whatever_the_number_of_questions(
+    client, auth, assessed, count_queries
+):
+    """The learner's two hottest requests (bench/assessments.py): an answer is one locked read and one write
+    besides the request's own (session, course, enrolment), and the page does not load answer by answer."""
+    auth.login(assessed["learner"])
+    page = _start(client, assessed)
+    attempt = _attempt(assessed)
+    answer_url = handler_url(page, assessed["key"], "answer")
+    first = attempt.answers[0]
+    body = {"attempt": attempt.id, "slot": first.slot, "answer": [_choice(first, True)], "sequence": 7}
+    unit_url = f"/learn/{assessed['course'].code}/unit/{assessed['unit']}"
+    with count_queries() as saving:
+        assert client.post(answer_url, json=body).status_code == 200
+    touching_answers = [s for s in saving.statements if "attempt_answer" in s]
+    assert len(touching_answers) == 2, touching_answers  # the locked read and the write
+    # with the session user, the course row and the enrolment (and PostgreSQL's advisory lock of a handler call)
+    assert saving.count <= 5 + (db.engine.dialect.name == "postgresql"), saving.statements
+    with count_queries() as showing:
+        assert client.get(unit_url).status_code == 200
+    assert sum("attempt_answer" in s for s in showing.statements) == 1, showing.statements
+    assert showing.count <= 8, showing.statements  # and completions, position, the page's block state
+    db.session.expire_all()
+    assert _attempt(assessed).answers[0].sequence == 7
+
+
+def test_submitting_with_unanswered_questions_needs_the_box_ticked_and_the_last_save_leads_to_submit(
+    client, auth, assessed
+):
+    """Without JavaScript an answer typed but not saved would be lost by going straight to Submit: the submission
+    is refused (the page says which questions), and goes through once the learner ticks the box."""
+    auth.login(assessed["learner"])
+    page = _start(client, assessed)
+    attempt = _attempt(assessed)
+    assert 'name="confirm"' in page and "Submit with unanswered questions" in page
+    first = attempt.answers[0]
+    field = re.search(r'name="(assess-[0-9a-f]+-a1)"', page).group(1)
+    last = re.findall(r'<form method="post" action="([^"]+)" class="question"', page)[-1]
+    saved = client.post(
+        html_lib.unescape(last),
+        data={"attempt": attempt.id, "slot": "3", "next": "submit", field.replace("-a1", "-a3"): ""},
+        headers=_referer(assessed),
+    )
+    assert saved.status_code == 303 and saved.headers["Location"].endswith("-submit")  # on to the Submit button
+    answer_url = handler_url(page, assessed["key"], "answer")
+    body = {"attempt": attempt.id, "slot": first.slot, "answer": [_choice(first, True)], "sequence": 1}
+    assert client.post(answer_url, json=body).status_code == 200
+    submit = re.search(r'<form method="post" action="([^"]+)" class="submit-attempt"', page).group(1)
+    refused = client.post(html_lib.unescape(submit), data={"attempt": attempt.id}, headers=_referer(assessed))
+    assert refused.status_code == 409
+    assert "Questions 2, 3 are not answered yet" in refused.get_data(as_text=True)
+    assert _attempt(assessed).state == AttemptState.IN_PROGRESS
+    done = client.post(
+        html_lib.unescape(submit), data={"attempt": attempt.id, "confirm": "yes"}, headers=_referer(assessed)
+    )
+    assert done.status_code == 303
+    db.session.expire_all()
+    assert _attempt(assessed).state == AttemptState.SUBMITTED

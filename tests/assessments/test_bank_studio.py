@@ -5,6 +5,7 @@ preview, move, deletion (confirmed; refused for an answered question), import an
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pytest
@@ -96,7 +97,11 @@ CREATED = {
                                           {"text": "Sandals", "fraction": "-100"}]),
     "true_false": {"f-answer": "false", "f-feedback_false": "<p>Right</p>"},
     "short_answer": {"f-case_sensitive": "on", **rows("answers", [{"text": "Ohm*", "fraction": "100"}])},
-    "numerical": {"g-format": "gift", "g-text": "#230:10"},
+    "numerical": {"f-unit_required": "on", "f-unit_penalty": "20",
+                  **rows("answers", [{"value": "230", "tolerance": "10", "fraction": "100"},
+                                     {"min": "200", "max": "250", "fraction": "50", "feedback": "Close"},
+                                     {"other": "on", "feedback": "Mains is about 230 V"}]),
+                  **rows("units", [{"unit": "V"}, {"unit": "kV", "multiplier": "0,001"}])},
     "matching": {**rows("subquestions", [{"text": "V", "answer_text": "volt"}, {"text": "A", "answer_text": "ampere"}]),
                  **rows("answers", [{"text": "watt"}])},
     "ordering": {"f-grading": "absolute_position", **rows("items", [{"text": "Isolate"}, {"text": "Lock"},
@@ -119,7 +124,14 @@ def check_created(definition: dict) -> None:
     elif kind == "short_answer":
         assert definition["case_sensitive"] is True and definition["answers"][0]["text"] == "Ohm*"
     elif kind == "numerical":
-        assert definition["answers"][0]["value"] == 230 and definition["answers"][0]["tolerance"] == 10
+        answers = [{k: v for k, v in a.items() if k != "id"} for a in definition["answers"]]
+        assert answers == [
+            {"value": 230, "tolerance": 10, "fraction": 1.0, "feedback": ""},
+            {"min": 200, "max": 250, "fraction": 0.5, "feedback": "Close"},
+            {"other": True, "fraction": 0.0, "feedback": "Mains is about 230 V"},
+        ]
+        assert definition["units"] == [{"unit": "V", "multiplier": 1}, {"unit": "kV", "multiplier": 0.001}]
+        assert definition["unit_required"] is True and definition["unit_penalty"] == 0.2
     elif kind == "matching":
         texts = {a["id"]: a["text"] for a in definition["answers"]}
         assert [texts[s["answer"]] for s in definition["subquestions"]] == ["volt", "ampere"]
@@ -428,24 +440,48 @@ def test_an_export_the_format_cannot_hold_lists_why(setup, client):
 
 def test_an_item_gift_cannot_hold_is_edited_as_json(setup, client):
     owner, course = setup
-    definition = {"type": "numerical", "stem": "<p>Length?</p>", "units": [{"unit": "m", "multiplier": 1},
-                  {"unit": "cm", "multiplier": 100}], "answers": [{"value": 3.5, "tolerance": 0.1, "fraction": 1}]}  # fmt: skip
-    question = bank.add_question(course.id, bank.NewQuestion(definition))
+    definition = {"type": "fill_in", "stem": "<p>A [[1]] and a [[2]].</p>", "gaps": [
+        {"id": "1", "kind": "choice", "choices": [{"text": "volt", "fraction": 1}, {"text": "watt", "fraction": 0}]},
+        {"id": "2", "kind": "text", "answers": [{"text": "ohm", "fraction": 1}]}]}  # fmt: skip
+    question = bank.add_question(course.id, bank.NewQuestion(definition))  # two gaps: GIFT holds one
     db.session.commit()
     page = client.get(url("QB-1", f"/{question.id}/edit")).get_data(as_text=True)
     assert 'name="g-format" value="json"' in page and "settings, as JSON" in page
     data = form_values(page)
-    data["g-text"] = data["g-text"].replace('"tolerance": 0.1', '"tolerance": 0.2')
+    settings = json.loads(data["g-text"])
+    settings["gaps"][1]["weight"] = 3
+    data["g-text"] = json.dumps(settings)
     assert client.post(url("QB-1", f"/{question.id}/edit"), data=data).status_code == 302
     db.session.expire_all()
     saved = db.session.get(Question, question.id).current_version.definition
-    assert saved["answers"][0]["tolerance"] == 0.2 and saved["units"][1]["unit"] == "cm"
-    assert saved["answers"][0]["id"] == question.current_version.definition["answers"][0]["id"]
+    assert saved["gaps"][1]["weight"] == 3 and saved["gaps"][0]["choices"][0]["text"] == "volt"
+    assert saved["gaps"][0]["choices"][0]["id"] == question.current_version.definition["gaps"][0]["choices"][0]["id"]
     data["g-text"] = "{not json"
     response = client.post(url("QB-1", f"/{question.id}/edit"), data=data)
     assert response.status_code == 400 and "not valid JSON" in response.get_data(as_text=True)
     data["g-text"] = "[1, 2]"
     assert client.post(url("QB-1", f"/{question.id}/edit"), data=data).status_code == 400
+
+
+def test_a_numerical_items_units_are_edited_as_rows(setup, client):
+    owner, course = setup
+    definition = {"type": "numerical", "stem": "<p>Length?</p>", "units": [{"unit": "m", "multiplier": 1},
+                  {"unit": "cm", "multiplier": 100}], "answers": [{"value": 3.5, "tolerance": 0.1, "fraction": 1}]}  # fmt: skip
+    question = bank.add_question(course.id, bank.NewQuestion(definition))
+    db.session.commit()
+    page = client.get(url("QB-1", f"/{question.id}/edit")).get_data(as_text=True)
+    data = form_values(page)
+    assert (data["units-0-unit"], data["units-1-unit"], data["units-1-multiplier"]) == ("m", "cm", "100")
+    assert (data["answers-0-value"], data["answers-0-tolerance"]) == ("3.5", "0.1")
+    data["answers-0-tolerance"] = "0,2"  # a decimal comma, as many authors type it
+    data["units-1-multiplier"] = "0"
+    refused = client.post(url("QB-1", f"/{question.id}/edit"), data=data)
+    assert refused.status_code == 400 and "multiplier must be a number above 0" in refused.get_data(as_text=True)
+    data["units-1-multiplier"] = "100"
+    assert client.post(url("QB-1", f"/{question.id}/edit"), data=data).status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Question, question.id).current_version.definition
+    assert saved["answers"][0]["tolerance"] == 0.2 and saved["units"][1] == {"unit": "cm", "multiplier": 100}
 
 
 def test_malformed_editor_fields_are_a_400_never_a_500(setup, client):

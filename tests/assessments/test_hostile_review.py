@@ -282,8 +282,9 @@ def test_an_essay_with_a_lone_surrogate_is_a_400_and_the_grading_page_still_show
 @pytest.mark.parametrize(
     "settings",
     [
-        '{"answers": [{"value": 1, "fraction": 1, "feedback": "a\\ud800b"}]}',  # an HTML field
-        '{"answers": [{"value": 1, "fraction": 1}], "units": [{"unit": "\\ud800", "multiplier": 1}]}',  # plain text
+        '{"gaps": [{"id": "1", "answers": [{"text": "earth\\ud800", "fraction": 1}]}]}',  # plain text
+        '{"gaps": [{"id": "1", "kind": "choice", "choices": [{"text": "a", "fraction": 1, "feedback": "\\udfff"}, '
+        '{"text": "b"}]}]}',  # an HTML field
         "[" * 50_000 + "]" * 50_000,  # nested past the parser's depth
     ],
 )
@@ -291,14 +292,14 @@ def test_the_generic_editor_refuses_json_no_page_could_show(client, auth, assess
     from assessments.models import Question
 
     auth.login(assessed["author"])
-    form = {"title": "t", "category": "x", "stem": "<p>How much?</p>", "default_mark": "1", "g-format": "json"}
+    form = {"title": "t", "category": "x", "stem": "<p>The [[1]] wire.</p>", "default_mark": "1", "g-format": "json"}
     response = client.post(
-        f"/studio/courses/{assessed['course'].code}/questions/new/numerical", data={**form, "g-text": settings}
+        f"/studio/courses/{assessed['course'].code}/questions/new/fill_in", data={**form, "g-text": settings}
     )
     assert response.status_code == 400
     assert "the settings are not valid JSON" in response.get_data(as_text=True)
     db.session.rollback()
-    assert db.session.scalar(select(Question.id).where(Question.type == "numerical")) is None
+    assert db.session.scalar(select(Question.id).where(Question.type == "fill_in")) is None
 
 
 def test_a_moodle_import_does_not_replace_a_course_file_of_the_same_name(assessed):  # noqa: F811
@@ -324,7 +325,8 @@ def test_the_api_hides_per_answer_scores_from_the_learner_of_a_test_reviewed_nev
     page = client.get(f"/learn/{assessed['course'].code}/unit/{assessed['unit']}").get_data(as_text=True)
     right = {"attempt": attempt.id, "slot": 1, "answer": [_choice(attempt.answers[0], True)]}
     assert client.post(handler_url(page, assessed["key"], "answer"), json=right).status_code == 200
-    assert client.post(handler_url(page, assessed["key"], "submit"), json={"attempt": attempt.id}).status_code == 200
+    submit = {"attempt": attempt.id, "confirm": "yes"}  # two questions left unanswered
+    assert client.post(handler_url(page, assessed["key"], "submit"), json=submit).status_code == 200
     _token, raw = create_api_token(assessed["learner"], "tests")
     db.session.commit()
     body = client.get(f"{API}/attempts/{attempt.id}", headers={"Authorization": f"Bearer {raw}"}).get_json()

@@ -426,3 +426,17 @@ def test_the_menu_dashboard_and_cohort_page_lead_here(client, auth, world):
     auth.login(world.learners_a[1])
     dashboard = text(client.get("/"))
     assert 'href="/assessments/"' not in dashboard and 'id="panel-grading"' not in dashboard
+
+
+def test_the_index_lists_the_cohorts_taught_and_links_those_with_assessments(client, auth, factory, world):
+    instructor = world.users["instructor"]
+    plain = factory.course(owner=world.users["owner"], code="PLAIN-1", title="No tests here")
+    factory.cohort(course=plain, instructors=[instructor], name="Cohort C")
+    _login(auth, world, "instructor")
+    page = text(client.get("/assessments/"))
+    row_a = re.search(r"<tr>\s*<td><a href=\"([^\"]+)\">Cohort A</a></td>(.*?)</tr>", page, re.S)
+    assert row_a and row_a.group(1) == f"/assessments/cohorts/{world.cohort_a.id}/attempts"
+    cells = re.findall(r"<td>([^<]*)</td>", row_a.group(2))
+    assert cells == ["Safety tests", world.cohort_a.institution.name, "2", "3"]  # 2 active learners, 3 tests
+    assert re.search(r"<td>Cohort C</td>\s*<td>No tests here</td>", page)  # nothing to open: no link
+    assert "Cohort B" not in page  # another instructor's

@@ -10,6 +10,7 @@ import pytest
 
 from assessments import items
 from assessments.items import ItemInvalid, ResponseInvalid
+from assessments.items.common import form_pairs
 from tests.assessments.helpers import fraction, ids_by_text, make, outcome, shown
 
 ALL_TYPES = {
@@ -665,3 +666,11 @@ def test_malformed_definitions_and_answers_are_refused_never_crash(type_name):
                 continue
             item_type.score(item, response)
             item_type.response_text(item, response)
+
+
+def test_form_pairs_reads_the_selects_and_refuses_what_no_select_sends():
+    assert form_pairs(["a:1", "", "b:x:y"], "bad") == {"a": "1", "b": "x:y"}
+    assert form_pairs(["", ""], "bad") == {}
+    for raw in (["a"], ["a:1", "a:2"], ["a:1", 3]):
+        with pytest.raises(ResponseInvalid, match="bad"):
+            form_pairs(raw, "bad")

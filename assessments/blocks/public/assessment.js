@@ -37,6 +37,7 @@
     var status = section.querySelector(".save-status");
     var sequences = {};
     var sending = false;
+    var waiting = [];  // callbacks of flushes asked for while a change was on its way (e.g. Submit)
     var closed = false;
     Object.keys(args.sequences || {}).forEach(function (slot) { sequences[slot] = args.sequences[slot]; });
 
@@ -98,13 +99,35 @@
       if (state === "pending") { line.textContent = navigator.onLine === false ? messages.offline : messages.saving; }
     }
 
+    function answered(values) {
+      return (values || []).some(function (value) { return String(value).replace(/^\s+|\s+$/g, "") !== ""; });
+    }
+
+    // "3 of 9 questions answered and saved.": the server wrote it with a stand-in number for the count
+    // (data-saved-template, translated there), which is filled in again after each save.
+    var counter = section.querySelector("[data-saved-template]");
+    function count() {
+      if (!counter) { return; }
+      var saved = section.querySelectorAll('form.question[data-answered="true"]').length;
+      counter.textContent = counter.getAttribute("data-saved-template").replace(counter.getAttribute("data-stand-in"), String(saved));
+    }
+
     function formFor(slot) { return section.querySelector('form.question[data-slot="' + slot + '"]'); }
 
+    // Tell whoever waits for the queue (this flush's caller and those who asked while a change was on its
+    // way) whether it is now empty; a caller dropped here would never hear back (Submit would do nothing).
+    function settle(done, empty) {
+      var callbacks = waiting;
+      waiting = [];
+      if (done) { callbacks.unshift(done); }
+      callbacks.forEach(function (callback) { callback(empty); });
+    }
+
     function flush(done) {
-      if (sending) { return; }
+      if (sending) { if (done) { waiting.push(done); } return; }
       var queue = load();
-      if (!queue.length) { if (done) { done(true); } return; }
-      if (navigator.onLine === false) { say(messages.offline); if (done) { done(false); } return; }
+      if (!queue.length) { settle(done, true); return; }
+      if (navigator.onLine === false) { say(messages.offline); settle(done, false); return; }
       sending = true;
       var change = queue[0];
       var xhr = new XMLHttpRequest();
@@ -121,12 +144,16 @@
         if (xhr.status === 200) {
           keep(load().filter(function (c) { return !(c.slot === change.slot && c.sequence <= change.sequence); }));
           var form = formFor(change.slot);
-          if (form && !load().some(function (c) { return c.slot === change.slot; })) { mark(form, "saved"); }
+          if (form && !load().some(function (c) { return c.slot === change.slot; })) {
+            form.setAttribute("data-answered", answered(change.answer) ? "true" : "false");
+            mark(form, "saved");
+            count();
+          }
           say(messages.saved);
           flush(done);
         } else if (xhr.status === 0 || xhr.status >= 500) {
           say(messages.offline);  // the connection or the server failed: keep the change and try again later
-          if (done) { done(false); }
+          settle(done, false);
         } else {
           keep(load().filter(function (c) { return c !== change && !(c.slot === change.slot && c.sequence === change.sequence); }));
           if (xhr.status === 409) {
@@ -137,7 +164,7 @@
           } else {
             say((body && body.error) || messages.error);
           }
-          if (done) { done(false); }
+          settle(done, false);
         }
       };
       xhr.send(JSON.stringify(change));
@@ -154,7 +181,8 @@
           var target = next || section.querySelector("form.submit-attempt");
           if (target) {
             target.scrollIntoView();
-            var first = target.querySelector("input, select, textarea, button");
+            // Its first control a person can use (not the hidden fields before it): the keyboard moves on too.
+            var first = target.querySelector("input:not([type=hidden]), select, textarea, button");
             if (first) { first.focus(); }
           }
         });

@@ -1,4 +1,4 @@
-"""Moodle XML (assessments/formats/moodle_xml.py): categories, the common parts, embedded files, XML bombs
+"""Moodle XML (assessments/formats/moodle_xml/): categories, the common parts, embedded files, XML bombs
 and external entities refused, broken XML and invalid grades reported with their lines, and write → read."""
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from assessments import formats
-from assessments.formats import FormatError, gift_text, read_file, rewrite_files, text_formats
+from assessments.formats import FormatError, read_file, rewrite_files
+from assessments.items import gift_text, text_formats
 
 DATA = Path(__file__).parent / "data"
 AIKEN = b"Which colour is earth?\nA) Green and yellow\nB) Blue\nANSWER: A\n"

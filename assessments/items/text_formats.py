@@ -1,4 +1,5 @@
-"""Moodle's four text formats turned into the HTML a definition holds.
+"""Moodle's four text formats turned into the HTML a definition holds (kept with the item types, whose GIFT
+and Moodle XML parts read them; ``assessments/formats`` uses it for the record level).
 
 GIFT names them ``[html]``, ``[moodle]`` (the default), ``[plain]`` and ``[markdown]``; Moodle XML says
 ``format="html|moodle_auto_format|plain_text|markdown"`` (and the long-gone ``wiki_like``, read as plain).

@@ -1,4 +1,5 @@
-"""GIFT's escapes and the pieces of an answer block that several item types share.
+"""GIFT's escapes and the pieces of an answer block that several item types share (kept with the types,
+which read their own GIFT blocks; ``assessments/formats/gift.py`` reads the records around them with it).
 
 GIFT escapes ``\\ ~ = # { } :`` with a backslash and writes a line break as ``\\n``
 (Moodle's ``question/format/gift/format.php``). Parsing looks for the *unescaped* special characters, so
@@ -16,7 +17,7 @@ import re
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from assessments.formats import text_formats
+from assessments.items import text_formats
 
 SPECIAL = "\\~=#{}:"
 _UNESCAPE = re.compile(r"\\([\\~=#{}:n])")
@@ -110,7 +111,7 @@ def answers(block: str, html_text: bool = False) -> tuple[list[GiftAnswer], str]
     ``assessments.formats.gift`` takes the general feedback off before a type sees the block (so every type
     has it, in the question's format); it is parsed here too for a caller that passes a whole block."""
     general = ""
-    marker = _find_unescaped(block, "####")
+    marker = find_unescaped(block, "####")
     if marker >= 0:
         block, general = block[:marker], html(block[marker + 4 :])
     result = []
@@ -136,8 +137,9 @@ def _cut_feedback(piece: str) -> tuple[str, str, str]:
     return text, "#", feedback
 
 
-def _find_unescaped(text: str, needle: str) -> int:
-    i = 0
+def find_unescaped(text: str, needle: str, start: int = 0) -> int:
+    """The first unescaped ``needle`` in ``text`` from ``start``, or -1."""
+    i = start
     while i <= len(text) - len(needle):
         if text[i] == "\\":
             i += 2
@@ -151,7 +153,7 @@ def _find_unescaped(text: str, needle: str) -> int:
 def general_feedback(block: str) -> tuple[str, str]:
     """A block cut at its general feedback (the first unescaped ``####``, as :func:`answers` does): the
     block's rest (escapes kept) and the feedback as HTML (:func:`html`)."""
-    marker = _find_unescaped(block, "####")
+    marker = find_unescaped(block, "####")
     if marker < 0:
         return block, ""
     return block[:marker], html(block[marker + 4 :])
