@@ -14,7 +14,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from assessments import items, queries
-from assessments.models import Attempt, AttemptAnswer
+from assessments.models import Attempt, AttemptAnswer, AttemptState
 from assessments.published import settings_of
 from courses.models import Course
 from lms.accounts.models import User
@@ -72,7 +72,10 @@ class AnswerSchema(ma.Schema):
     response = ma.fields.Raw(allow_none=True, metadata={"description": "The saved answer, as its type keeps it."})
     response_text = ma.fields.Str()
     max_mark = ma.fields.Float()
-    fraction = ma.fields.Float(allow_none=True, metadata={"description": "Of the mark; None: not graded yet."})
+    fraction = ma.fields.Float(
+        allow_none=True,
+        metadata={"description": "Of the mark; None: not graded yet, or not shown to the learner yet (review)."},
+    )
     score = ma.fields.Float(allow_none=True)
     comment = ma.fields.Str(metadata={"description": "A grader's comment."})
     graded_at = UtcDateTime(allow_none=True, metadata={"description": "When a person graded it."})
@@ -134,10 +137,11 @@ def list_attempts(args):
     return stmt.order_by(Attempt.started_at.desc(), Attempt.id.desc())
 
 
-def _answer(answer: AttemptAnswer, keys: bool) -> dict:
+def _answer(answer: AttemptAnswer, keys: bool, scores: bool = True) -> dict:
     definition = answer.version.definition
     kind = items.get(definition["type"])
     answered = answer.response not in (None, "", [], {})
+    fraction = answer.fraction if scores else None
     return {
         "slot": answer.slot,
         "question_id": answer.version.question_id,
@@ -147,10 +151,10 @@ def _answer(answer: AttemptAnswer, keys: bool) -> dict:
         "response": answer.response,
         "response_text": kind.response_text(definition, answer.response) if answered and kind.scored else "",
         "max_mark": answer.max_mark,
-        "fraction": answer.fraction,
-        "score": None if answer.fraction is None else answer.fraction * answer.max_mark,
-        "comment": answer.comment or "",
-        "graded_at": answer.graded_at,
+        "fraction": fraction,
+        "score": None if fraction is None else fraction * answer.max_mark,
+        "comment": (answer.comment or "") if scores else "",
+        "graded_at": answer.graded_at if scores else None,
         "right_answer": (kind.right_answer(definition) if kind.scored else "") if keys else None,
     }
 
@@ -164,7 +168,24 @@ def get_attempt(attempt_id: int):
         abort(404, "No attempt with this id.")
     require("assessment.view_attempt", attempt)
     keys = can("assessment.review_attempt", attempt)
-    return _Detail(attempt, [_answer(answer, keys) for answer in attempt.answers])
+    scores = keys or _learner_may_review(attempt)
+    return _Detail(attempt, [_answer(answer, keys, scores) for answer in attempt.answers])
+
+
+def _learner_may_review(attempt: Attempt) -> bool:
+    """Whether the attempt's learner may see how each answer scored: the block's review rule
+    (``AssessmentBlock.student_view``), so the API tells no more than the page."""
+    if settings_of(attempt.course, attempt.usage_key).show_answers == "never":
+        return False
+    if attempt.kind != "pre":
+        return True
+    post = select(Attempt.id).where(
+        Attempt.user_id == attempt.user_id,
+        Attempt.course_id == attempt.course_id,
+        Attempt.kind == "post",
+        Attempt.state == AttemptState.SUBMITTED,
+    )
+    return db.session.scalar(post.limit(1)) is not None
 
 
 class _Detail:

@@ -32,6 +32,7 @@ from assessments.scoring import graded_percent  # noqa: F401 - part of this modu
 from lms import audit, hot_sql, signals
 from lms.clock import utcnow
 from lms.db import db
+from lms.web import ID_MAX
 
 KINDS = ("pre", "post", "practice")
 # One grant's bounds: a day, and a handful of attempts (more is a mistake, and a deadline must stay a date).
@@ -244,7 +245,7 @@ def _past_deadline(attempt: Attempt, now: datetime) -> bool:
 # Saving an answer is the call a learner's page makes most (each click, each replay): two hot statements
 # (``lms/hot_sql.py``) instead of loading the attempt, its answers and their versions as ORM objects. The
 # assessments bench's save floor (20% of bare Flask) is missed without it: 9.6% with the ORM (bench/README.md).
-_LARGEST_ID = 2**63
+_LARGEST_ID = ID_MAX + 1  # ids and slots are 32-bit integers on PostgreSQL: a larger one is an error there
 _ANSWER_SLOT = hot_sql.HotStatement(
     select(
         Attempt.user_id,

@@ -11,6 +11,7 @@ In a draft preview (an author trying the unit) nothing is recorded: the block sh
 
 from __future__ import annotations
 
+import math
 import random
 from typing import Any
 
@@ -22,10 +23,38 @@ from assessments.attempts import Draw, Settings
 from assessments.blocks.views import AttemptView, Saved, SlotView
 from assessments.errors import AttemptRefused, NotYours
 from assessments.models import Attempt, AttemptAnswer, AttemptState, QuestionVersion
+from assessments.scoring import GRADING_METHODS
 from lms import hot_sql
 from lms.clock import utcnow
 from lms.db import db
+from lms.web import ID_MAX
 from lms.xblock_host.models import PUBLISHED
+
+# A time limit read from an imported course is cut to a year: past it, a deadline is no longer a date.
+MAX_TIME_LIMIT = 366 * 24 * 60
+
+
+def _whole(value: Any, high: int | None = None) -> int:
+    """A count or an id from the block's fields: a whole number up to the largest id (0 past it), or cut to
+    ``high``; 0 for anything else."""
+    try:
+        number = max(0, int(value or 0))
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    if high is not None:
+        return min(number, high)
+    return number if number <= ID_MAX else 0
+
+
+def _positive(value: Any) -> float | None:
+    """A draw's mark: a positive finite number, or None (each question's own default mark)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        mark = float(value)
+    except OverflowError:  # an integer past any float
+        return None
+    return mark if 0 < mark < math.inf else None
 
 
 class AssessmentService:
@@ -36,20 +65,25 @@ class AssessmentService:
 
     # -- settings ----------------------------------------------------------------------------------------
     def settings(self, block: Any) -> Settings:
+        """The block's fields as the attempts read them. The studio's form checks what it saves, but an imported
+        course (OLX) sets the fields as its file says: a value of the wrong type or size is read as the nearest
+        sane one (a draw of a count that is not a number draws nothing, a mark that is not a positive number
+        is the question's own, an unknown question id is missing from the bank, an unknown kind is a practice test
+        and an unknown grading method the highest), never a failing page."""
         draws = tuple(
-            Draw(str(d.get("category", "")), int(d.get("count", 0)), d.get("mark"))
+            Draw(str(d.get("category", "")), count, _positive(d.get("mark")))
             for d in block.draws
-            if isinstance(d, dict) and int(d.get("count", 0) or 0) > 0
+            if isinstance(d, dict) and (count := _whole(d.get("count"))) > 0
         )
         return Settings(
             usage_key=str(block.scope_ids.usage_id),
             course_id=self.context.course_id,
-            kind=block.kind,
+            kind=block.kind if block.kind in attempts.KINDS else "practice",
             draws=draws,
-            question_ids=tuple(int(q) for q in block.question_ids),
-            time_limit_minutes=int(block.time_limit_minutes or 0),
+            question_ids=tuple(_whole(q) for q in block.question_ids),
+            time_limit_minutes=_whole(block.time_limit_minutes, MAX_TIME_LIMIT),
             attempts_allowed=int(block.attempts_allowed or 0),
-            grading=block.grading,
+            grading=block.grading if block.grading in GRADING_METHODS else "highest",
             pass_mark=float(block.pass_mark),
             shuffle_questions=bool(block.shuffle_questions),
             pre_usage_keys=self._pre_tests() if block.kind == "post" else (),
@@ -170,7 +204,7 @@ class AssessmentService:
             number = int(attempt_id)
         except (TypeError, ValueError):
             number = 0
-        attempt = db.session.get(Attempt, number) if 0 < number < 2**63 else None  # no id is larger (nor 0)
+        attempt = db.session.get(Attempt, number) if 0 < number <= ID_MAX else None  # no id is larger (nor 0)
         if attempt is None or attempt.user_id != self.user_id or attempt.usage_key != str(block.scope_ids.usage_id):
             raise NotYours(attempt_id)
         return attempt

@@ -9,6 +9,7 @@ questions refer to them as ``/static/<name>`` like any authored HTML.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from sqlalchemy import select
 
 from assessments import bank, formats
 from assessments.models import Question, QuestionCategory
-from courses.assets import clean_filename, save_asset
+from courses.assets import assets_of, clean_filename, save_asset
 from lms.db import db
 
 _STATIC = re.compile(r"/static/([^\"'<>\s)?#]+)")
@@ -53,14 +54,14 @@ def import_file(
         result = formats.read_file(source, format=fmt, filename=filename)
     except formats.FormatError as error:
         raise ImportFailed(error.lines()) from None
-    stored: dict[str, str] = {}
+    stored = _file_names(result.questions, {a.filename.lower(): a.sha256 for a in assets_of(course)})
     new = []
     for question in result.questions:
         definition = question.definition
         if question.files:
-            for path in question.files:
-                stored.setdefault(path, clean_filename(Path(path).name))
-            definition = formats.rewrite_files(definition, lambda path: f"/static/{stored[path]}")
+            definition = formats.rewrite_files(
+                definition, lambda path, files=question.files: f"/static/{stored[path, files[path]]}"
+            )
         new.append(
             bank.NewQuestion(
                 definition,
@@ -76,10 +77,41 @@ def import_file(
         raise ImportFailed(error.errors) from None
     for found in result.categories:  # empty categories of the file too, with their description
         bank.category(course.id, _path(found.path, category))
-    files = {path: data for question in result.questions for path, data in question.files.items()}
-    for path, data in files.items():
-        save_asset(course, stored[path], io.BytesIO(data))
-    return Imported(questions=len(created), files=len(files))
+    for (_path_in_file, data), name in stored.items():
+        save_asset(course, name, io.BytesIO(data))
+    return Imported(questions=len(created), files=len(stored))
+
+
+def _file_names(questions: list[formats.ImportedQuestion], existing: dict[str, str]) -> dict[tuple[str, bytes], str]:
+    """The course-file name of each embedded file (its path and bytes): Moodle names files per question, so two
+    questions' different ``image.png`` become ``image.png`` and ``image-2.png`` (one would hide the other), a
+    course file of that name with other bytes (``existing``: lower-case name → sha256) is not replaced, and a
+    name the course's files refuse (``schéma.png``) is made one they take (``sch_ma.png``)."""
+    names: dict[tuple[str, bytes], str] = {}
+    taken: set[str] = set()
+    for question in questions:
+        for path, data in question.files.items():
+            if (path, data) in names:
+                continue  # the same picture in several questions: one file
+            stem, suffix = _safe_name(Path(path).name)
+            name, number, sha = stem + suffix, 1, hashlib.sha256(data).hexdigest()
+            while name.lower() in taken or existing.get(name.lower(), sha) != sha:
+                number += 1
+                name = f"{stem}-{number}{suffix}"
+            taken.add(name.lower())
+            names[path, data] = clean_filename(name)
+    return names
+
+
+def _safe_name(name: str) -> tuple[str, str]:
+    """A file name as ``courses.assets.clean_filename`` takes it, as (stem, suffix): other characters become ``_``."""
+    name = re.sub(r"[^A-Za-z0-9 ._()-]", "_", name).strip()
+    stem, dot, suffix = name.rpartition(".")
+    stem, suffix = (stem, dot + suffix[:20]) if dot and stem else (name, "")
+    stem = stem[:200]
+    if not stem[:1].isalnum():  # a name must start with a letter or a digit
+        stem = "file" + stem
+    return stem, suffix
 
 
 def export_file(course, fmt: str) -> bytes:  # noqa: ANN001

@@ -29,6 +29,7 @@ class AssessmentInfo:
     time_limit_minutes: int
     attempts_allowed: int
     order: int
+    show_answers: str = "after_submission"  # the learner's review: "after_submission" or "never"
 
     @property
     def kind_label(self) -> str:
@@ -47,6 +48,7 @@ def _info(key: str, fields: dict[str, Any], module: str, order: int) -> Assessme
         time_limit_minutes=int(fields.get("time_limit_minutes") or 0),
         attempts_allowed=int(fields.get("attempts_allowed", 1) or 0),
         order=order,
+        show_answers=str(fields.get("show_answers") or "after_submission"),
     )
 
 

@@ -40,6 +40,9 @@ from assessments.scoring import graded_percent
 from courses.blocks.form_handlers import HandlerError, form_handler, whole_number
 from courses.blocks.sanitize import clean_html
 
+# The page's script counts a question's changes from 1; the stored number is a 32-bit integer (PostgreSQL).
+LARGEST_SEQUENCE = 2**31
+
 _templates = jinja2.Environment(
     loader=jinja2.PackageLoader("assessments", "templates"),
     autoescape=True,
@@ -278,6 +281,7 @@ class AssessmentBlock(XBlock):
     # -- handlers ----------------------------------------------------------------------------------------------
     @form_handler
     def start(self, data: dict, suffix: str = "") -> dict:
+        self._not_in_preview()
         try:
             attempt = self._service().start(self)
         except (AttemptRefused, BlueprintError) as refused:
@@ -288,10 +292,13 @@ class AssessmentBlock(XBlock):
     def answer(self, data: dict, suffix: str = "") -> dict:
         """Save one question's answer: JSON from the page's script (``sequence`` numbers the browser's changes),
         or its form's *Save and next* button (then the page opens at the next question)."""
+        self._not_in_preview()
         slot = whole_number(data.get("slot"))
         sequence = whole_number(data.get("sequence")) if "sequence" in data else None
         if slot is None or (sequence is not None and sequence < 0):
             raise HandlerError(400, self.ugettext("Which question is this answer for?"))
+        if sequence is not None and sequence >= LARGEST_SEQUENCE:  # past any count the page makes: forged
+            raise HandlerError(400, self.ugettext("Not saved. Reload the page and try again."))
         raw = data["answer"] if "answer" in data else data.get(self.answer_field(slot), [])
         saved = self._call(lambda s: s.save(self, data.get("attempt"), slot, raw, sequence))
         result = {"saved": True, "slot": saved.slot, "sequence": saved.sequence, "message": self.ugettext("Saved.")}
@@ -306,6 +313,7 @@ class AssessmentBlock(XBlock):
     def submit(self, data: dict, suffix: str = "") -> dict:
         """Submit the attempt; while scored questions are unanswered, only with ``confirm`` (the form's box): a
         learner without JavaScript who typed an answer and went straight to Submit is told, and loses nothing."""
+        self._not_in_preview()
         if data.get("confirm") not in ("yes", "on", True):
             missing = self._unanswered(data.get("attempt"))
             if missing:
@@ -321,6 +329,13 @@ class AssessmentBlock(XBlock):
         attempt = self._call(lambda s: s.submit(self, data.get("attempt")))
         self._publish_grade()
         return {"message": self.ugettext("Submitted."), "percent": attempt.percent}
+
+    def _not_in_preview(self) -> None:
+        """An author's preview (the studio's draft) records nothing: its page has no Start, and a handler link of
+        the draft (the settings form's) must not start, answer or submit a real attempt either."""
+        if self._service().preview:
+            message = "Preview: one draw a learner might get. Nothing is recorded; answers cannot be sent here."
+            raise HandlerError(409, self.ugettext(message))
 
     def _unanswered(self, attempt_id: Any) -> list[int]:
         """The scored questions of the learner's open attempt ``attempt_id`` not answered yet (none for any other

@@ -43,17 +43,18 @@ def read(data: dict[str, Any], _: Callable[..., str]) -> dict[str, Any]:
         numbers[name] = value
     try:
         pass_mark = float(data.get("pass_mark") or 0)
-    except ValueError:
+    except (TypeError, ValueError, OverflowError):  # a list or an object in JSON, a number past any float
         pass_mark = -1.0
     if not 0 <= pass_mark <= 100:
         raise SettingsInvalid(_("The pass mark is a percentage from 0 to 100."), field="pass_mark")
     categories, counts = data.get("category") or [], data.get("count") or []
-    if isinstance(categories, str):
-        categories, counts = [categories], [counts]
+    # One row comes as its value (JSON, or a form's single field): a list of one, whatever its type.
+    categories = categories if isinstance(categories, list) else [categories]
+    counts = counts if isinstance(counts, list) else [counts]
     draws = []
     for path, count in zip(categories, counts, strict=False):
         number = whole_number(count or 0)
-        if number is None or number < 0:
+        if number is None or number < 0 or not isinstance(path, str):
             raise SettingsInvalid(
                 _("The number of questions from “%(category)s” must be a whole number.", category=path),
                 field="count",

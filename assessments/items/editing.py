@@ -191,7 +191,9 @@ def generic_read(item_type: Any, fmt: str, text: str, stem: str) -> dict[str, An
         return data
     try:
         data = json.loads(text or "{}")
-    except ValueError as error:
+        # A lone surrogate ("\\ud800") is valid JSON but no text a page can show: UnicodeEncodeError here.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError) as error:  # RecursionError: nested past the parser's depth
         raise ItemInvalid(str(_l("the settings are not valid JSON: %(error)s", error=error))) from None
     if not isinstance(data, dict):
         raise ItemInvalid(str(_l("the settings must be a JSON object")))

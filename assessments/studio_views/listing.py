@@ -14,7 +14,7 @@ from assessments.studio_views.blueprint import bp, load_category, outcome_choice
 from courses.studio.blueprint import load_course
 from lms.db import db
 from lms.forms import ConfirmForm
-from lms.web import paginate
+from lms.web import ID_MAX, paginate
 
 
 @bp.get("/")
@@ -22,6 +22,7 @@ def index(code: str):
     course = load_course(code)
     search = request.args.get("q", "").strip()[:200]
     category_id = request.args.get("category", type=int)
+    category_id = category_id if category_id is not None and 0 < category_id <= ID_MAX else None  # no id is larger
     type_ = request.args.get("type", "")
     type_ = type_ if type_ in {t.name for t in items.all_types()} else ""
     tag = request.args.get("tag", "").strip()[:40]

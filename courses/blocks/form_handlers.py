@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -39,10 +40,18 @@ def _wants_json(request) -> bool:  # noqa: ANN001
     return request.content_type == "application/json" or "application/json" in (request.accept.header_value or "")
 
 
+# A JSON escape of a UTF-16 surrogate: a pair makes one character, but one alone decodes to a string that cannot
+# be written as UTF-8, so a page showing it fails (a learner's essay breaking their assessor's grading page).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
 def _read_data(request, _, lists: tuple[str, ...] | Callable[[str], bool] = ()) -> dict:  # noqa: ANN001
     if request.content_type == "application/json":
+        body = request.body
         try:
-            data = json.loads(request.body.decode("utf-8") or "{}")
+            data = json.loads(body.decode("utf-8") or "{}")
+            if _SURROGATE_ESCAPE.search(body):  # "\ud800" alone is valid JSON, and text no page can then show
+                json.dumps(data, ensure_ascii=False).encode("utf-8")
         except (ValueError, RecursionError) as exc:  # RecursionError: nested past the parser's depth
             raise HandlerError(400, _("The request was not valid JSON.")) from exc
         if not isinstance(data, dict):

@@ -78,6 +78,8 @@ def parse(data: bytes | str) -> tuple[Element, dict[Element, int]]:
     except ParseError as error:
         line = error.position[0] if error.position else 0
         raise FormatError([(line, _("This is not well-formed XML: %(error)s", error=_expat_message(error)))]) from None
+    except (LookupError, ValueError) as error:  # an encoding the declaration names that expat cannot read
+        raise FormatError([(1, _("This is not well-formed XML: %(error)s", error=str(error)))]) from None
     return root, builder.lines
 
 
