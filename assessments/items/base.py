@@ -48,13 +48,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-
-class ItemInvalid(ValueError):
-    """A definition the type refuses; ``errors`` are messages for the author (one per problem)."""
-
-    def __init__(self, errors: list[str] | str):
-        self.errors = [errors] if isinstance(errors, str) else list(errors)
-        super().__init__("; ".join(self.errors))
+from assessments.items.invalid import ItemInvalid  # noqa: F401 - part of this module's interface
 
 
 class ResponseInvalid(ValueError):
@@ -128,6 +122,11 @@ class ItemType:
 
     # -- the studio's editor (optional: assessments/items/editing.py) --------------------------------------
     editor: ClassVar[Any] = None  # an editing.Editor, or None for the generic editor
+
+    @property
+    def writes_gift(self) -> bool:
+        """Whether the type reads and writes GIFT answer blocks (the generic editor offers them)."""
+        return type(self).from_gift is not ItemType.from_gift and type(self).to_gift is not ItemType.to_gift
 
     def to_form(self, data: dict[str, Any] | None) -> dict[str, Any]:
         """The editor's values for a definition (None: a new item)."""

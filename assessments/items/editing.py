@@ -18,6 +18,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from assessments.items.invalid import ItemInvalid
+
 HTML, TEXT, NUMBER, PERCENT, BOOL, SELECT, HIDDEN = "html", "text", "number", "percent", "bool", "select", "hidden"
 EMPTY_ROWS = 2  # empty rows shown below the filled ones
 ADD_ROWS = 3  # rows added by the "Add rows" button
@@ -182,8 +184,6 @@ def generic_text(item_type: Any, data: Mapping[str, Any] | None) -> tuple[str, s
 
 def generic_read(item_type: Any, fmt: str, text: str, stem: str) -> dict[str, Any]:
     """The type's keys from the generic editor's text; ItemInvalid (from the type) for text it cannot read."""
-    from assessments.items.base import ItemInvalid
-
     if fmt == GIFT and _has_gift(item_type):
         data = dict(item_type.from_gift(text, stem))
         if not data.get("general_feedback"):
@@ -201,9 +201,7 @@ def generic_read(item_type: Any, fmt: str, text: str, stem: str) -> dict[str, An
 
 
 def _has_gift(item_type: Any) -> bool:
-    from assessments.items.base import ItemType
-
-    return type(item_type).from_gift is not ItemType.from_gift and type(item_type).to_gift is not ItemType.to_gift
+    return item_type.writes_gift
 
 
 def keep_ids(previous: Mapping[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
