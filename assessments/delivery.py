@@ -21,12 +21,13 @@ from sqlalchemy import bindparam, select
 from assessments import attempts
 from assessments.attempts import Draw, Settings
 from assessments.blocks.views import AttemptView, Saved, SlotView
-from assessments.errors import AttemptRefused, NotYours
+from assessments.errors import AttemptClosed, AttemptRefused, NotYours
 from assessments.models import Attempt, AttemptAnswer, AttemptState, QuestionVersion
 from assessments.scoring import GRADING_METHODS
 from lms import hot_sql
 from lms.clock import utcnow
 from lms.db import db
+from lms.request_transaction import keep_writes_on_error
 from lms.web import ID_MAX
 from lms.xblock_host.models import PUBLISHED
 
@@ -154,7 +155,13 @@ class AssessmentService:
         except (TypeError, ValueError):
             raise NotYours(attempt_id) from None
         owner = (self.user_id, str(block.scope_ids.usage_id))
-        stored = attempts.save_answer(attempt_id, slot, raw, sequence, owner=owner)
+        try:
+            stored = attempts.save_answer(attempt_id, slot, raw, sequence, owner=owner)
+        except AttemptClosed:
+            # The answer is refused (409), but a deadline's submission made on the way, and its grade, stand:
+            # the request's error would otherwise roll them back.
+            keep_writes_on_error()
+            raise
         return Saved(slot=slot, sequence=stored)
 
     def submit(self, block: Any, attempt_id: int) -> AttemptView:

@@ -401,3 +401,35 @@ def test_submitting_with_unanswered_questions_needs_the_box_ticked_and_the_last_
     assert done.status_code == 303
     db.session.expire_all()
     assert _attempt(assessed).state == AttemptState.SUBMITTED
+
+
+def test_an_answer_after_the_deadline_is_refused_and_the_attempt_stays_submitted(client, auth, assessed):
+    """The refusal is a 409, yet the submission the deadline made in that request is kept (not rolled back with
+    the error), and so is the grade it gives."""
+    auth.login(assessed["learner"])
+    page = _start(client, assessed)
+    attempt = _attempt(assessed)
+    attempt.deadline = attempt.started_at  # its time is up
+    db.session.commit()
+    first = attempt.answers[0]
+    body = {"attempt": attempt.id, "slot": first.slot, "answer": [_choice(first, True)], "sequence": 1}
+    late = client.post(handler_url(page, assessed["key"], "answer"), json=body)
+    assert late.status_code == 409 and "Time is up" in late.get_json()["error"]
+    db.session.expire_all()
+    closed = _attempt(assessed)
+    assert closed.state == AttemptState.SUBMITTED and closed.submitted_by == "deadline"
+    assert closed.answers[0].response is None  # the late answer is not in it
+    grade = db.session.scalars(select(BlockGrade).where(BlockGrade.user_id == assessed["learner"].id)).one()
+    assert grade.earned == 0
+
+
+def test_an_expired_attempt_is_submitted_when_its_page_is_next_opened(client, auth, assessed):
+    auth.login(assessed["learner"])
+    _start(client, assessed)
+    attempt = _attempt(assessed)
+    attempt.deadline = attempt.started_at
+    db.session.commit()
+    page = _page(client, assessed)
+    assert "Submit my answers" not in page  # the summary, not the open attempt
+    db.session.expire_all()
+    assert _attempt(assessed).state == AttemptState.SUBMITTED
