@@ -13,8 +13,8 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
-from assessments import items, queries
-from assessments.models import Attempt, AttemptAnswer, AttemptState
+from assessments import attempts, items, queries
+from assessments.models import Attempt, AttemptAnswer
 from assessments.published import settings_of
 from courses.models import Course
 from lms.accounts.models import User
@@ -177,15 +177,7 @@ def _learner_may_review(attempt: Attempt) -> bool:
     (``AssessmentBlock.student_view``), so the API tells no more than the page."""
     if settings_of(attempt.course, attempt.usage_key).show_answers == "never":
         return False
-    if attempt.kind != "pre":
-        return True
-    post = select(Attempt.id).where(
-        Attempt.user_id == attempt.user_id,
-        Attempt.course_id == attempt.course_id,
-        Attempt.kind == "post",
-        Attempt.state == AttemptState.SUBMITTED,
-    )
-    return db.session.scalar(post.limit(1)) is not None
+    return attempt.kind != "pre" or attempts.post_test_closed(attempt.user_id, attempt.course)
 
 
 class _Detail:

@@ -97,6 +97,26 @@ def attempts_left(settings: Settings, user_id: int, taken: int | None = None) ->
     return max(0, allowed - taken)
 
 
+def post_test_closed(user_id: int, course) -> bool:  # noqa: ANN001
+    """Whether the learner's post-test is over: every published post-test of the course submitted, none open and
+    no attempt left (a pre-test's right answers show only then: parallel forms draw from the same categories, so
+    the pre-test's key would help with a post-test attempt still to come). A post-test without a limit on attempts
+    never closes; a course without one has none to wait for, and shows no pre-test key either."""
+    from assessments.published import published_assessments  # the published version's settings
+
+    posts = [a for a in published_assessments(course) if a.kind == "post"]
+    if not posts:
+        return False
+    for post in posts:
+        taken = attempts_of(user_id, post.key)
+        if not taken or any(a.state != AttemptState.SUBMITTED for a in taken):
+            return False
+        settings = Settings(post.key, course.id, kind="post", attempts_allowed=post.attempts_allowed)
+        if attempts_left(settings, user_id, len(taken)) != 0:
+            return False
+    return True
+
+
 # -- starting --------------------------------------------------------------------------------------------------
 def in_progress(settings: Settings, user_id: int, now: datetime | None = None) -> Attempt | None:
     """The learner's open attempt, if any; one whose deadline has passed is submitted first (and None returned)."""

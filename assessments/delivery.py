@@ -192,19 +192,9 @@ class AssessmentService:
         )
         return {slot: outcome or path.rsplit("/", 1)[-1] for slot, outcome, path in rows}
 
-    def post_test_taken(self) -> bool:
-        """Whether the learner has submitted a post-test of this course (a pre-test's answers show after it)."""
-        return (
-            db.session.scalar(
-                select(Attempt.id).where(
-                    Attempt.user_id == self.user_id,
-                    Attempt.course_id == self.context.course_id,
-                    Attempt.kind == "post",
-                    Attempt.state == AttemptState.SUBMITTED,
-                )
-            )
-            is not None
-        )
+    def post_test_closed(self) -> bool:
+        """Whether the learner's post-test is over (``attempts.post_test_closed``): a pre-test's answers show then."""
+        return attempts.post_test_closed(self.user_id, self.context.course)
 
     def _own(self, block: Any, attempt_id: Any) -> Attempt:
         try:

@@ -154,7 +154,7 @@ class AssessmentBlock(XBlock):
         if current is not None:
             return self._attempt_page(current)
         submitted = [a for a in history if not a.open]
-        review_answers = self.show_answers != "never" and (self.kind != "pre" or service.post_test_taken())
+        review_answers = self.show_answers != "never" and (self.kind != "pre" or service.post_test_closed())
         return self._render(
             "assessments/block/summary.html",
             history=submitted,

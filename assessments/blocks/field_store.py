@@ -56,7 +56,7 @@ class FieldStore:
     def competencies(self, attempt_id: Any) -> dict[int, str]:
         return {}  # the questions it carries belong to no bank category: no breakdown
 
-    def post_test_taken(self) -> bool:
+    def post_test_closed(self) -> bool:
         return False  # a runtime without the LMS knows of no post-test
 
     def sample(self, block: Any) -> list[SlotView]:

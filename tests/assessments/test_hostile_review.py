@@ -47,9 +47,13 @@ def test_the_api_does_not_tell_a_learner_which_pre_test_answers_were_right_befor
     body = response.get_json()
     assert body["percent"] == 25.0  # the total, as the page shows it
     assert all(a["fraction"] is None and a["score"] is None for a in body["answers"]), body["answers"]
-    # Staff still see every score; Alice, who has submitted her post-test, sees hers.
+    # Staff still see every score. Alice has submitted one post-test attempt of two: not yet (the pre-test's key
+    # would help with the second); once she has used her last attempt, she sees hers.
     staff = client.get(f"{API}/attempts/{world.bruno_pre.id}", headers=world.headers["instructor"]).get_json()
     assert sorted(a["fraction"] for a in staff["answers"]) == [0.0, 0.0, 1.0]
+    alice = client.get(f"{API}/attempts/{world.alice_pre.id}", headers=world.headers["learner"]).get_json()
+    assert all(a["fraction"] is None for a in alice["answers"]), alice["answers"]
+    world.take(world.learners_a[0], "post")
     alice = client.get(f"{API}/attempts/{world.alice_pre.id}", headers=world.headers["learner"]).get_json()
     assert sorted(a["fraction"] for a in alice["answers"]) == [0.5, 1.0, 1.0]
     assert any(a["comment"] == "Half" for a in alice["answers"])
@@ -332,3 +336,18 @@ def test_the_api_hides_per_answer_scores_from_the_learner_of_a_test_reviewed_nev
     body = client.get(f"{API}/attempts/{attempt.id}", headers={"Authorization": f"Bearer {raw}"}).get_json()
     assert round(body["percent"]) == 33
     assert [a["fraction"] for a in body["answers"]] == [None, None, None]
+
+
+def test_the_post_test_is_closed_only_when_its_last_attempt_is_submitted(world):  # noqa: F811
+    """A pre-test's right answers wait for this (the block's review and the API): while a post-test attempt may
+    still come, the pre-test's key would help with it."""
+    from assessments import attempts
+
+    zoe, alice = world.learner_b, world.learners_a[0]
+    assert not attempts.post_test_closed(zoe.id, world.course)  # no post-test yet
+    assert not attempts.post_test_closed(alice.id, world.course)  # one attempt of two
+    second = world.take(alice, "post", submit=False)
+    assert not attempts.post_test_closed(alice.id, world.course)  # the last one, still open
+    attempts.submit(second)
+    db.session.commit()
+    assert attempts.post_test_closed(alice.id, world.course)
