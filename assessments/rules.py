@@ -2,8 +2,8 @@
 
 They follow the course's own roles, as assessing skills does (``courses/rules.py``): admins and the course's
 owner and co-authors for the learners of all its cohorts, a cohort's instructors for the learners actively
-enrolled in the cohorts they instruct, and never anyone else. A learner reads their own attempts (the API);
-nobody grades their own attempt or gives themselves more time.
+enrolled in the cohorts they instruct (unless they are taking the course themselves), and never anyone else.
+A learner reads their own attempts (the API); nobody grades their own attempt or gives themselves more time.
 
 Whose attempt one may act on (grade, accommodate) is asked when the action runs, from the enrollments as
 they are then: a learner withdrawn since the page was shown is out of reach at once.
@@ -22,8 +22,14 @@ def _staff(user, course) -> bool:  # noqa: ANN001
 
 
 def _instructs(user, learner_id: int, course_id: int) -> bool:  # noqa: ANN001
-    # Only experts can be chosen as instructors (the cohort form's list): a learner never is, no query.
-    return user.has_role(Role.AUTHOR, Role.ASSESSOR) and instructs_course_learner(user.id, learner_id, course_id)
+    # Only experts can be chosen as instructors (the cohort form's list): a learner never is, no query. An expert
+    # who is also taking the course (a learner in another of its cohorts) does not see the others' attempts, whose
+    # pages show the keys of the tests still ahead of them, nor grades them.
+    return (
+        user.has_role(Role.AUTHOR, Role.ASSESSOR)
+        and instructs_course_learner(user.id, learner_id, course_id)
+        and not is_enrolled_in_course(user.id, course_id)
+    )
 
 
 @rule("assessment.review_attempt")

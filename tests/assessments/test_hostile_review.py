@@ -351,3 +351,19 @@ def test_the_post_test_is_closed_only_when_its_last_attempt_is_submitted(world):
     attempts.submit(second)
     db.session.commit()
     assert attempts.post_test_closed(alice.id, world.course)
+
+
+def test_an_instructor_taking_the_course_in_another_cohort_sees_no_keys_and_grades_nobody(world):  # noqa: F811
+    from assessments.rules import may_act_for
+    from lms.cohorts.services import enroll
+    from lms.per_request import request_state
+    from lms.permissions import can
+
+    instructor, alice = world.users["instructor"], world.learners_a[0]
+    assert can("assessment.review_attempt", world.alice_pre, user=instructor)
+    assert may_act_for(instructor, alice.id, world.course)
+    enroll(world.cohort_b, instructor)  # now also a learner of the course, in the other cohort
+    db.session.commit()
+    request_state().pop("permission_answers", None)  # a request's answers are remembered: this is a new one
+    assert not can("assessment.review_attempt", world.alice_pre, user=instructor)
+    assert not may_act_for(instructor, alice.id, world.course)
