@@ -383,7 +383,8 @@ def grant(
     user_id: int, usage_key: str, reason: str, by_id: int, extra_minutes: int = 0, extra_attempts: int = 0
 ) -> Accommodation:
     """Give one learner extra time or another attempt, recorded with who and why; an open attempt's deadline
-    moves at once."""
+    moves at once. An attempt whose time was already up (nobody had closed it yet) is submitted as it stood at
+    its deadline instead: extra time does not reopen it (another attempt can be given for that)."""
     if not reason.strip():
         raise AttemptRefused(_("Say why the learner gets this."))
     if extra_minutes < 0 or extra_attempts < 0 or not (extra_minutes or extra_attempts):
@@ -415,6 +416,7 @@ def grant(
     )
     event.actor_id = by_id
     if extra_minutes:
+        now = utcnow()
         for attempt in db.session.scalars(
             select(Attempt).where(
                 Attempt.user_id == user_id,
@@ -423,6 +425,10 @@ def grant(
                 Attempt.deadline.is_not(None),
             )
         ):
-            attempt.deadline += timedelta(minutes=extra_minutes)
+            attempt = locked(attempt)
+            if _past_deadline(attempt, now):  # its time was up before the grant: it ends as it stood then
+                submit(attempt, by="deadline", now=now)
+            else:
+                attempt.deadline += timedelta(minutes=extra_minutes)
     db.session.flush()
     return accommodation

@@ -170,6 +170,17 @@ def test_extra_time_moves_an_open_attempts_deadline(app, factory, course_with_ba
     assert attempt.deadline == deadline + timedelta(minutes=15)
 
 
+def test_extra_time_does_not_reopen_an_attempt_whose_time_was_up(app, factory, course_with_bank):
+    learner, instructor = factory.user(), factory.user()
+    settings = _settings(course_with_bank, "practice", time_limit_minutes=20)
+    attempt = attempts.start(settings, learner.id)
+    attempt.deadline = attempt.started_at  # up, and nobody has closed it yet
+    deadline = attempt.deadline
+    attempts.grant(learner.id, settings.usage_key, "Power cut", instructor.id, extra_minutes=30)
+    assert attempt.state == AttemptState.SUBMITTED and attempt.submitted_by == "deadline"
+    assert attempt.submitted_at == deadline and attempt.deadline == deadline
+
+
 @pytest.mark.parametrize(
     ("method", "expected"), [("highest", 100.0), ("last", 50.0), ("first", 0.0), ("average", 50.0)]
 )
