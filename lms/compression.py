@@ -31,10 +31,14 @@ def init_app(app: Flask) -> None:
 
 
 def compress(response: Response) -> Response:
+    if response.direct_passthrough or response.is_streamed:
+        return response
+    # A small answer first (a handler's JSON, after every click): never compressed, so it needs no Vary either
+    # (what it sends does not depend on Accept-Encoding), and its headers are not parsed for nothing.
+    if len(response.get_data()) <= MIN_BYTES:
+        return response
     if (
-        response.direct_passthrough
-        or response.is_streamed
-        or response.mimetype not in COMPRESSED_TYPES
+        response.mimetype not in COMPRESSED_TYPES
         or "Content-Encoding" in response.headers
         or response.status_code in (204, 206, 304)
     ):
@@ -43,8 +47,6 @@ def compress(response: Response) -> Response:
     if request.accept_encodings["gzip"] <= 0:
         return response
     data = response.get_data()
-    if len(data) <= MIN_BYTES:
-        return response
     response.set_data(gzip.compress(data, compresslevel=LEVEL, mtime=0))
     response.content_encoding = "gzip"
     etag, weak = response.get_etag()
