@@ -101,8 +101,10 @@ class AssessmentService:
 
     # -- attempts ----------------------------------------------------------------------------------------
     def history(self, block: Any) -> list[AttemptView]:
-        """The learner's attempts at the block, oldest first, each with its questions and answers: two queries
-        (the attempts; their answers with the question versions), not an ORM load per answer and version."""
+        """The learner's attempts at the block, oldest first: two queries (the attempts; the answers with their
+        question versions), not an ORM load per answer and version. Only the open attempt and the latest
+        submitted one come with their questions and answers (what the page shows); the others' marks are all a
+        grade needs, and a practice test may have been taken many times."""
         usage_key = str(block.scope_ids.usage_id)
         parameters = {"user": self.user_id, "usage": usage_key}
         db.session.flush()  # the statements are Core: changes still pending in the session go first
@@ -113,8 +115,10 @@ class AssessmentService:
             db.session.flush()
             rows = _ATTEMPTS.all(parameters)
         slots: dict[int, list[SlotView]] = {row[0]: [] for row in rows}
-        if rows:
-            for attempt_id, *values in _ANSWERS.all(parameters):
+        open_id = next((row[0] for row in rows if row[2] == AttemptState.IN_PROGRESS), 0)
+        latest_id = next((row[0] for row in reversed(rows) if row[2] != AttemptState.IN_PROGRESS), 0)
+        if open_id or latest_id:  # 0: no such attempt (no id is 0)
+            for attempt_id, *values in _ANSWERS.all({"open": open_id, "latest": latest_id}):
                 slots[attempt_id].append(SlotView(*values))
         return [AttemptView(*row, slots=slots[row[0]]) for row in rows]
 
@@ -240,9 +244,8 @@ _ANSWERS = hot_sql.HotStatement(
         AttemptAnswer.fraction,
         AttemptAnswer.comment,
     )
-    .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
     .join(QuestionVersion, QuestionVersion.id == AttemptAnswer.version_id)
-    .where(Attempt.user_id == bindparam("user"), Attempt.usage_key == bindparam("usage"))
+    .where(AttemptAnswer.attempt_id.in_([bindparam("open"), bindparam("latest")]))
     .order_by(AttemptAnswer.attempt_id, AttemptAnswer.slot)
 )
 

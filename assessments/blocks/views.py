@@ -50,7 +50,7 @@ class AttemptView:
     mark: float | None
     max_mark: float
     needs_grading: bool
-    slots: list[SlotView] = field(default_factory=list)
+    slots: list[SlotView] = field(default_factory=list)  # a store may leave them out of older attempts (history)
 
     @property
     def open(self) -> bool:

@@ -433,3 +433,22 @@ def test_an_expired_attempt_is_submitted_when_its_page_is_next_opened(client, au
     assert "Submit my answers" not in page  # the summary, not the open attempt
     db.session.expire_all()
     assert _attempt(assessed).state == AttemptState.SUBMITTED
+
+
+def test_after_two_attempts_the_page_reviews_the_latest_and_the_grade_takes_the_best(client, auth, assessed):
+    auth.login(assessed["learner"])
+    for right in (True, False):  # all right, then all wrong
+        page = _start(client, assessed)
+        attempt = db.session.scalars(
+            select(Attempt).where(Attempt.user_id == assessed["learner"].id, Attempt.state == AttemptState.IN_PROGRESS)
+        ).one()
+        answer_url = handler_url(page, assessed["key"], "answer")
+        for answer in attempt.answers:
+            body = {"attempt": attempt.id, "slot": answer.slot, "answer": [_choice(answer, right)], "sequence": 1}
+            assert client.post(answer_url, json=body).status_code == 200
+        submit = handler_url(page, assessed["key"], "submit")
+        assert client.post(submit, json={"attempt": attempt.id}).status_code == 200
+    result = _page(client, assessed)
+    assert "Your score: 0%" in result and "Think again" in result and "Well done" not in result  # the latest
+    grade = db.session.scalars(select(BlockGrade).where(BlockGrade.user_id == assessed["learner"].id)).one()
+    assert grade.earned == 100  # highest of the two
