@@ -35,11 +35,10 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from assessments import bank, formats
+from assessments import bank, formats, interchange
 from assessments.formats import moodle_xml
-from assessments.models import Difficulty, Question, QuestionCategory
+from assessments.models import Difficulty
 from courses.models import Course
 from courses.olx.errors import OlxError
 from courses.olx.parts import ArchivePart
@@ -61,27 +60,12 @@ MAX_ERRORS_SHOWN = 5
 def export(course: Course, branch: str) -> dict[str, bytes]:
     """The bank's files (its one state: a bank has no draft and published versions); ``branch`` says which
     blocks' fixed lists to name."""
-    rows = db.session.execute(
-        select(Question, QuestionCategory.path)
-        .join(QuestionCategory, Question.category_id == QuestionCategory.id)
-        .options(joinedload(Question.current_version))  # one query, not one a question
-        .where(Question.course_id == course.id, Question.current_version_id.is_not(None))
-        .order_by(QuestionCategory.path, Question.id)
-    ).all()
+    rows = interchange.exported_rows(course)
     categories = bank.categories(course.id)
     if not rows and not categories:
         return {}
     keys = {question.id: f"q{number}" for number, (question, _path) in enumerate(rows, 1)}
-    questions = [
-        formats.ImportedQuestion(
-            definition=question.current_version.definition,
-            category=tuple(path.split("/")),
-            name=question.title,
-            tags=tuple(question.tags),
-            idnumber=keys[question.id],
-        )
-        for question, path in rows
-    ]
+    questions = interchange.as_exported(rows, keys)
     try:
         xml = formats.write("moodlexml", questions, [formats.Category(tuple(c.path.split("/"))) for c in categories])
     except formats.ExportError as error:

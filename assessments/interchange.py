@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from assessments import bank, formats
 from assessments.models import Question, QuestionCategory
@@ -114,22 +115,33 @@ def _safe_name(name: str) -> tuple[str, str]:
     return stem, suffix
 
 
-def export_file(course, fmt: str) -> bytes:  # noqa: ANN001
-    """The course's bank as a question file; formats.ExportError names the questions the format cannot hold."""
-    rows = db.session.execute(
+def exported_rows(course) -> list:  # noqa: ANN001
+    """The course's questions that have a version, each with its category's path, in the order a file lists
+    them; one query (their current versions with them)."""
+    return db.session.execute(
         select(Question, QuestionCategory.path)
         .join(QuestionCategory, Question.category_id == QuestionCategory.id)
+        .options(joinedload(Question.current_version))
         .where(Question.course_id == course.id, Question.current_version_id.is_not(None))
         .order_by(QuestionCategory.path, Question.id)
     ).all()
-    questions = [
+
+
+def as_exported(rows: list, keys: dict[int, str] | None = None) -> list[formats.ImportedQuestion]:
+    """``exported_rows`` as a format writes them; ``keys``: each question's idnumber, by id."""
+    return [
         formats.ImportedQuestion(
             definition=question.current_version.definition,
             category=tuple(path.split("/")),
             name=question.title,
             tags=tuple(question.tags),
+            idnumber=(keys or {}).get(question.id, ""),
         )
         for question, path in rows
     ]
+
+
+def export_file(course, fmt: str) -> bytes:  # noqa: ANN001
+    """The course's bank as a question file; formats.ExportError names the questions the format cannot hold."""
     categories = [formats.Category(path=tuple(c.path.split("/"))) for c in bank.categories(course.id)]
-    return formats.write(fmt, questions, categories)
+    return formats.write(fmt, as_exported(exported_rows(course)), categories)
