@@ -9,7 +9,7 @@ one (an offline replay) is acknowledged and ignored, so answers land in order an
 
 **Drawing.** The attempt's ``seed`` decides which questions a blueprint draws from each category and in
 which order they and their options appear. A post-test draws, where the category allows, questions the
-learner did not see in the pre-test: the two are parallel forms of one blueprint.
+learner did not see in the pre-test: the two are parallel forms of one blueprint (``assessments/drawing.py``).
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.util import identity_key
 
-from assessments import bank, items
-from assessments.errors import AttemptClosed, AttemptRefused, BlueprintError, NotYours
-from assessments.models import Accommodation, Attempt, AttemptAnswer, AttemptState, Question, QuestionVersion
+from assessments import items
+from assessments.drawing import draw, seen_in_pre  # noqa: F401 - draw is part of this module's interface
+from assessments.errors import AttemptClosed, AttemptRefused, NotYours
+from assessments.models import Accommodation, Attempt, AttemptAnswer, AttemptState, QuestionVersion
 from assessments.scoring import graded_percent  # noqa: F401 - part of this module's interface
 from lms import audit, hot_sql, signals
 from lms.clock import utcnow
@@ -146,7 +147,7 @@ def start(settings: Settings, user_id: int, now: datetime | None = None, seed: i
         raise AttemptRefused(ngettext("You have used your attempt.", "You have used all %(num)d attempts.", len(taken)))
     if seed is None:
         seed = secrets.randbelow(2**31)
-    slots = draw(settings, random.Random(seed), _seen_in_pre(settings, user_id))
+    slots = draw(settings, random.Random(seed), seen_in_pre(settings, user_id))
     extra_minutes = accommodations(user_id, settings.usage_key)[0]
     attempt = Attempt(
         user_id=user_id,
@@ -176,77 +177,6 @@ def start(settings: Settings, user_id: int, now: datetime | None = None, seed: i
     )
     db.session.flush()
     return attempt
-
-
-def draw(settings: Settings, rng: random.Random, avoid: set[int] = frozenset()) -> list[tuple[QuestionVersion, float]]:
-    """The versions an attempt draws (current versions), each with its mark, in the attempt's order."""
-    chosen: list[tuple[Question, float | None]] = []
-    if settings.draws:
-        for part in settings.draws:
-            pool = _pool(settings.course_id, part.category)
-            if len(pool) < part.count:
-                raise BlueprintError(
-                    _(
-                        "Not enough questions in “%(category)s” of the question bank: this assessment draws "
-                        "%(need)d, the category has %(have)d.",
-                        have=len(pool),
-                        category=part.category or _("all categories"),
-                        need=part.count,
-                    )
-                )
-            fresh = [q for q in pool if q.id not in avoid]
-            # Questions unseen in the pre-test first, where there are enough; then the others.
-            picked = rng.sample(fresh, min(part.count, len(fresh)))
-            if len(picked) < part.count:
-                rest = [q for q in pool if q.id in avoid]
-                picked += rng.sample(rest, part.count - len(picked))
-            chosen.extend((q, part.mark) for q in picked)
-    else:
-        by_id = {
-            q.id: q
-            for q in db.session.scalars(
-                select(Question).where(Question.course_id == settings.course_id, Question.id.in_(settings.question_ids))
-            )
-        }
-        missing = [qid for qid in settings.question_ids if qid not in by_id]
-        if missing or not settings.question_ids:
-            raise BlueprintError(_("This assessment has no questions yet, or some were deleted from the bank."))
-        chosen = [(by_id[qid], None) for qid in settings.question_ids]
-    if settings.shuffle_questions:
-        rng.shuffle(chosen)
-    result = []
-    for question, mark in chosen:
-        version = question.current_version
-        if version is None:
-            raise BlueprintError(_("A question of this assessment has no content."))
-        kind = items.get(version.definition["type"])
-        result.append((version, 0.0 if not kind.scored else (mark or float(version.definition["default_mark"]))))
-    return result
-
-
-def _pool(course_id: int, path: str) -> list[Question]:
-    stmt = select(Question).where(Question.course_id == course_id, Question.current_version_id.is_not(None))
-    path = bank.normalise_path(path) if path else ""
-    if path:
-        from assessments.models import QuestionCategory
-
-        stmt = stmt.join(QuestionCategory).where(
-            (QuestionCategory.path == path) | QuestionCategory.path.startswith(f"{path}/")
-        )
-    return list(db.session.scalars(stmt.order_by(Question.id)))
-
-
-def _seen_in_pre(settings: Settings, user_id: int) -> set[int]:
-    if settings.kind != "post" or not settings.pre_usage_keys:
-        return set()
-    return set(
-        db.session.scalars(
-            select(QuestionVersion.question_id)
-            .join(AttemptAnswer, AttemptAnswer.version_id == QuestionVersion.id)
-            .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
-            .where(Attempt.user_id == user_id, Attempt.usage_key.in_(settings.pre_usage_keys))
-        )
-    )
 
 
 # -- answering ---------------------------------------------------------------------------------------------------
