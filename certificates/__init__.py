@@ -10,7 +10,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from certificates import views
+    from certificates import models, views  # noqa: F401 - tables
     from lms.dashboard import register_panel, register_public_panel
     from lms.permissions import can
 
