@@ -31,12 +31,16 @@ MUTED = HexColor("#5b6670")
 MARGIN = 28
 TEXT_WIDTH = WIDTH - 2 * 90
 QR_SIZE = 96  # points, about 34 mm: a phone reads it from arm's length
+FOOTER_COLUMN = 225  # points: the dates and issuer, bottom left, end before the code
 ATTACHMENT = "credential.json"
 MEDIA_TYPE = "/application/vc+ld+json"  # a PDF name (pypdf writes the inner "/" as #2F)
 
 
 def render_pdf(facts: CertificateFacts, credential_json: bytes) -> bytes:
-    """The certificate PDF of ``facts``, with ``credential_json`` (the exact signed bytes) attached."""
+    """The certificate PDF of ``facts``, with ``credential_json`` (the exact signed bytes) attached.
+
+    Labels are in ``facts.locale``; call it with an application context (a job has one), which is where
+    the catalogues are: without one, they are in English."""
     with flask_babel.force_locale(text.language(facts)):
         page = _draw(facts)
         title = f"{text.title()} {facts.code}"
@@ -55,7 +59,7 @@ def _draw(facts: CertificateFacts) -> bytes:
     _border(canvas)
 
     y = HEIGHT - 72
-    y = _centred(canvas, facts.issuer_name, fonts.REGULAR, 13, y, MUTED)
+    y = _fitted(canvas, facts.issuer_name, fonts.REGULAR, 13, 9, y, max_lines=1, colour=MUTED)
     y = _centred(canvas, text.title(), fonts.BOLD, 30, y - 40, ACCENT)
     y = _centred(canvas, _("This is to certify that"), fonts.REGULAR, 13, y - 34, INK)
     y = _fitted(canvas, facts.learner_name, fonts.BOLD, 34, 18, y - 42, max_lines=2)
@@ -147,7 +151,10 @@ def _footer(canvas: Canvas, facts: CertificateFacts) -> None:
         lines.append(_("Valid until %(date)s", date=text.day(facts.valid_until)))
     lines.append(_("Issued by %(issuer)s", issuer=facts.issuer_name))
     for index, line in enumerate(lines):
-        canvas.drawString(left, base + 62 - index * 15, line[:90])
+        # The column ends before the code's: a long issuer name is cut rather than printed over it.
+        if stringWidth(line, fonts.REGULAR, 10) > FOOTER_COLUMN:
+            line = _ellipsised(line, fonts.REGULAR, 10, FOOTER_COLUMN)
+        canvas.drawString(left, base + 62 - index * 15, line)
 
     # The code, large, in the middle: what a verifier types.
     canvas.setFillColor(MUTED)
@@ -167,8 +174,11 @@ def _footer(canvas: Canvas, facts: CertificateFacts) -> None:
         path.rect(x0 + column * module, y0 + (rows - 1 - row) * module, length * module, module)
     canvas.setFillColor(HexColor("#000000"))
     canvas.drawPath(path, stroke=0, fill=1)
-    verify = _("Verify at %(url)s", url=facts.verify_url)
-    size = 10 if stringWidth(verify, fonts.REGULAR, 10) <= TEXT_WIDTH - QR_SIZE else 8
+    # The address in words, centred, must stop short of the QR code: smaller type for a long one.
+    verify, room = _("Verify at %(url)s", url=facts.verify_url), 2 * (x0 - 12 - WIDTH / 2)
+    size = next((size for size in (10, 9, 8, 7) if stringWidth(verify, fonts.REGULAR, size) <= room), 7)
+    if stringWidth(verify, fonts.REGULAR, size) > room:
+        verify = _ellipsised(verify, fonts.REGULAR, size, room)
     canvas.setFont(fonts.REGULAR, size)
     canvas.drawCentredString(WIDTH / 2, base + 8, verify)
 

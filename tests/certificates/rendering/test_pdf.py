@@ -153,3 +153,10 @@ def test_a_language_the_installation_does_not_offer_falls_back_to_its_default(ap
 
 def test_the_document_language_is_the_certificates(app):
     assert render(app, locale="rw").trailer["/Root"]["/Lang"] == "rw"
+
+
+def test_a_long_issuer_name_is_cut_short_of_the_code_and_the_full_name_heads_the_page(app):
+    issuer = "Rwanda Polytechnic — Integrated Polytechnic Regional College of Kigali, Directorate of Training"
+    text = page_text(render(app, issuer_name=issuer))
+    assert issuer in text  # at the top, in full
+    assert "Issued by Rwanda Polytechnic — Integ" in text and f"Issued by {issuer}" not in text
