@@ -32,16 +32,14 @@ def render_badge_png(facts: CertificateFacts, credential_json: bytes) -> bytes:
     draw.ellipse((40, 40, SIZE - 40, SIZE - 40), fill=WHITE)
 
     # The circle narrows towards the top: the label's line is kept inside its chord.
-    _centred_lines(draw, [label.upper()], fonts.BOLD, 20, 12, top=108, width=320, colour=NAVY)
-    _centred_lines(
-        draw, [facts.course_title], fonts.BOLD, 40, 20, top=152, width=440, colour=DEEP, max_lines=4, box=165
-    )
-    _centred_lines(draw, [facts.learner_name], fonts.REGULAR, 28, 16, top=335, width=400, colour=DEEP, max_lines=2)
+    _centred_lines(draw, label.upper(), fonts.BOLD, 20, 12, top=108, width=320, colour=NAVY)
+    _centred_lines(draw, facts.course_title, fonts.BOLD, 40, 20, top=152, width=440, colour=DEEP, max_lines=4, box=165)
+    _centred_lines(draw, facts.learner_name, fonts.REGULAR, 28, 16, top=335, width=400, colour=DEEP, max_lines=2)
 
     # The ribbon across the lower part: the year of issue.
     draw.polygon([(40, 410), (SIZE - 40, 410), (SIZE - 60, 440), (SIZE - 40, 470), (40, 470), (60, 440)], fill=GOLD)
-    _centred_lines(draw, [str(facts.issued_on.year)], fonts.BOLD, 30, 30, top=421, width=300, colour=DEEP)
-    _centred_lines(draw, [facts.code], fonts.MONO, 24, 14, top=492, width=330, colour=NAVY)
+    _centred_lines(draw, str(facts.issued_on.year), fonts.BOLD, 30, 30, top=421, width=300, colour=DEEP)
+    _centred_lines(draw, facts.code, fonts.MONO, 24, 14, top=492, width=330, colour=NAVY)
 
     out = io.BytesIO()
     picture.save(out, format="PNG")
@@ -60,24 +58,23 @@ def _wrap(draw, words: str, font, width: int) -> list[str]:
     return [*lines, current] if current else lines
 
 
-def _centred_lines(draw, paragraphs, font_name, size, smallest, *, top, width, colour, max_lines=1, box=None):
+def _centred_lines(draw, line: str, font_name, size, smallest, *, top, width, colour, max_lines=1, box=None):
     """The text wrapped to ``width`` and centred, shrinking from ``size`` until it fits in ``max_lines``
     (and in ``box`` pixels of height when given); past the smallest size the last line ends in "…"."""
-    text_value = " ".join(paragraphs)
     while True:
         font = fonts.for_image(font_name, size)
-        lines = _wrap(draw, text_value, font, width)
+        lines = _wrap(draw, line, font, width)
         height = len(lines) * size * 1.2
         if (len(lines) <= max_lines and (box is None or height <= box)) or size <= smallest:
             break
         size -= 2
     if len(lines) > max_lines:
         lines = lines[: max_lines - 1] + [" ".join(lines[max_lines - 1 :])]
-    lines = [_fit(draw, line, font, width) for line in lines]
+    lines = [_fit(draw, part, font, width) for part in lines]
     # Centre the block vertically in its box when it has one (a short title sits in the middle).
     y = top + ((box - len(lines) * size * 1.2) / 2 if box else 0)
-    for line in lines:
-        draw.text((SIZE / 2, y), line, font=font, fill=colour, anchor="ma")
+    for part in lines:
+        draw.text((SIZE / 2, y), part, font=font, fill=colour, anchor="ma")
         y += size * 1.2
 
 
