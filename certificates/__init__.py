@@ -10,11 +10,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from certificates import models, views  # noqa: F401 - tables
+    from certificates import cli, models, views  # noqa: F401 - tables
     from lms.dashboard import register_panel, register_public_panel
     from lms.permissions import can
 
     app.register_blueprint(views.bp)
+    cli.init_app(app)
     register_panel("verify", "certificates/panels/verify.html", lambda user: can("verify", user=user), order=40)
     # Anyone may check a certificate: the landing page offers the same box to visitors.
     register_public_panel("verify", "certificates/panels/verify.html", order=40)

@@ -20,7 +20,6 @@ import re
 import time
 import unicodedata
 
-from cachetools import LRUCache
 from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
 from pyld.identifier_issuer import IdentifierIssuer
@@ -31,7 +30,8 @@ from certificates.vc.errors import CredentialError, DataLoss, Malformed, TooComp
 
 # Processed contexts, shared by every canonicalisation (pyld keeps those its loader tags "static"). Ours,
 # not pyld's module-wide cache, so another loader elsewhere in the process can never feed us a context.
-_RESOLVED: LRUCache = LRUCache(maxsize=100)
+# A plain dict stays small: only the MANIFEST's URLs ever load.
+_RESOLVED: dict = {}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

@@ -27,6 +27,7 @@ DATA_INTEGRITY = "DataIntegrityProof"
 ED25519_2020 = "Ed25519Signature2020"
 CRYPTOSUITES = ("eddsa-rdfc-2022", "eddsa-2022")
 ASSERTION = "assertionMethod"
+MISMATCH = "proof value does not match"
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def _check_one(
     try:
         key.verify(signature, data)
     except InvalidSignature:
-        return ProofCheck(False, "proof value does not match", **facts)
+        return ProofCheck(False, MISMATCH, **facts)
     return ProofCheck(True, "the signature is valid", **facts)
 
 

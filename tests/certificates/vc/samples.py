@@ -8,7 +8,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from certificates.vc import multikey, proofs
+from certificates.vc import contexts, multikey, proofs, status_list
+from certificates.vc.trust import Trust, bundle
 
 VECTORS = Path(__file__).parent.parent / "vectors"
 ISSUER = "did:web:lms.example.rw"
@@ -113,3 +114,35 @@ def unsigned_v1(ob_context: str = "https://purl.imsglobal.org/spec/ob/v3p0/conte
         del document[key]
     del document["credentialSubject"]["achievement"]["inLanguage"]  # only OB 3.0.3 defines it
     return document
+
+
+def trust(**key_fields) -> Trust:
+    """The trust an installation holding this issuer's bundle has."""
+    key = {"id": METHOD, "publicKeyMultibase": PUBLIC, "validFrom": "2026-01-01T00:00:00Z", **key_fields}
+    return Trust.from_bundle(bundle_dict(key))
+
+
+def bundle_dict(*keys: dict) -> dict:
+    return bundle(ISSUER, "IPRC Kigali", "https://lms.example.rw", keys, contexts.context_hashes())
+
+
+def status_list_credential(*revoked: int, valid_until: str = "2026-07-01T00:00:00Z", key=KEY, **changes) -> dict:
+    bits = status_list.new_list()
+    for index in revoked:
+        status_list.set_bit(bits, index)
+    document = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": STATUS_LIST,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": ISSUER,
+        "validFrom": "2026-05-01T00:00:00Z",
+        "validUntil": valid_until,
+        "credentialSubject": {
+            "id": STATUS_LIST + "#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": status_list.encode(bits),
+        },
+        **changes,
+    }
+    return signed(document, key=key)
