@@ -1,4 +1,5 @@
-"""``lms verify FILE``: check a certificate offline, with the same checklist as the public verify page.
+"""``lms verify FILE``: check a certificate offline, with the same checklist as the public verify page; and the
+issuer's key commands, ``lms rotate-key`` and ``lms export-trust-bundle``.
 
 It reads a credential (``credential.json``, or a baked PNG / a PDF with the credential attached, through
 ``certificates.vc.containers``), trusts only the keys it is given (``--trust`` bundles, ``--key`` Multikey
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from certificates.vc import verifier
 from certificates.vc.errors import CredentialError
@@ -139,5 +141,42 @@ def verify_command(path: str, bundles: tuple[str, ...], keys: tuple[str, ...], s
     raise SystemExit(status_code)
 
 
+@click.command("rotate-key")
+@with_appcontext
+def rotate_key_command() -> None:
+    """Make a new signing key; certificates signed with the older keys keep verifying (every key stays
+    published in /.well-known/did.json and in the trust bundle)."""
+    from certificates import keys
+    from lms.db import unit_of_work
+
+    with unit_of_work():
+        row, _private = keys.rotate()
+        key_id, public, path = row.key_id, row.public_key_multibase, keys.key_file(row.public_key_multibase)
+    click.echo(f"New signing key {key_id} ({public}); its private half is in {path} (mode 0600).")
+    click.echo("Give verifiers the new trust bundle: lms export-trust-bundle --out FILE")
+
+
+@click.command("export-trust-bundle")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@with_appcontext
+def export_trust_bundle_command(out_path: str) -> None:
+    """Write what an offline verifier needs: the issuer's keys with fingerprints and validity periods, and the
+    hashes of the JSON-LD contexts (give it to `lms verify --trust`)."""
+    import json
+
+    from certificates import keys, verification
+    from lms.db import unit_of_work
+
+    with unit_of_work():
+        keys.signing_key()  # a site that never signed has its first key now: a bundle lists at least one
+        bundle = verification.trust_bundle()
+    with open(out_path, "w", encoding="utf-8") as handle:
+        json.dump(bundle, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+    click.echo(f"Wrote the trust bundle of {bundle['issuer']['id']} ({len(bundle['keys'])} keys) to {out_path}")
+
+
 def init_app(app) -> None:  # noqa: ANN001
     app.cli.add_command(verify_command)
+    app.cli.add_command(rotate_key_command)
+    app.cli.add_command(export_trust_bundle_command)

@@ -5,9 +5,9 @@ the runs that issue for a whole cohort.
 **Keys.** A :class:`SigningKey` row is a key's public half and validity period: what ``/.well-known/did.json``
 and the trust bundle publish. The private half never enters the database (``certificates/keys.py``).
 
-**One certificate per learner and course.** A partial unique index over the certificates not replaced by a
+**One certificate per learner and course.** A partial unique index over the certificates not superseded by a
 re-issue makes a second issue for the same learner and course fail in the database, so two events racing to
-issue give one certificate; a re-issue marks the old row ``replaced_by`` in the same transaction.
+issue give one certificate; a re-issue marks the old row superseded before it stores the new one.
 
 **Status lists.** Each certificate holds one bit of a :class:`StatusList` (131,072 bits, the herd the
 Bitstring Status List asks for), at an index drawn at random. The list's signed credential is re-signed in
@@ -85,8 +85,8 @@ class Certificate(db.Model):
             "user_id",
             "course_id",
             unique=True,
-            sqlite_where=text("replaced_by_id IS NULL"),
-            postgresql_where=text("replaced_by_id IS NULL"),
+            sqlite_where=text("NOT superseded"),
+            postgresql_where=text("NOT superseded"),
         ),
     )
 
@@ -109,6 +109,7 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None]
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     revoke_reason: Mapped[str] = mapped_column(Text, default="")
+    superseded: Mapped[bool] = mapped_column(Boolean, default=False)  # re-issued: replaced_by names the new one
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="SET NULL"))
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="SET NULL"))
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # rendered on first download
@@ -117,6 +118,8 @@ class Certificate(db.Model):
     course = relationship("Course")
     cohort = relationship("Cohort")
     status_list: Mapped[StatusList] = relationship()
+    replaced_by: Mapped[Certificate | None] = relationship(foreign_keys=[replaced_by_id], remote_side=[id])
+    replaces: Mapped[Certificate | None] = relationship(foreign_keys=[replaces_id], remote_side=[id])
 
     @property
     def revoked(self) -> bool:

@@ -144,6 +144,10 @@ DEFAULTS: dict[str, Any] = {
     # Certificate checks on the public verification page, per client, within the window.
     "VERIFY_MAX_PER_IP": 60,
     "VERIFY_WINDOW_SECONDS": 60,
+    # Certificates' signing keys: private halves as files here (mode 0600; None: <instance>/keys), never in
+    # the database; or the one key that signs, given in the environment (PEM or multibase), which wins.
+    "KEYS_DIR": None,
+    "SIGNING_KEY": None,
     "INVITATION_MAX_AGE_DAYS": 14,
     "PASSWORD_MIN_LENGTH": 10,
     "SESSION_COOKIE_SECURE": None,  # None: secure whenever BASE_URL is https
@@ -194,6 +198,8 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     # A verifier checking a batch by hand from one office address: raise it there.
     "LMS_VERIFY_MAX_PER_IP": ("VERIFY_MAX_PER_IP", int),
     "LMS_VERIFY_WINDOW_SECONDS": ("VERIFY_WINDOW_SECONDS", int),
+    "LMS_KEYS_DIR": ("KEYS_DIR", str),
+    "LMS_SIGNING_KEY": ("SIGNING_KEY", str),
     "LMS_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _bool),
     "LMS_QUEUE_URL": ("QUEUE_URL", str),
     "LMS_QUEUE_NAME": ("QUEUE_NAME", str),

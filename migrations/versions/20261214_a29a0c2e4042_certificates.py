@@ -67,6 +67,7 @@ def upgrade():
     sa.Column('revoked_at', sa.DateTime(), nullable=True),
     sa.Column('revoked_by_id', sa.Integer(), nullable=True),
     sa.Column('revoke_reason', sa.Text(), nullable=False),
+    sa.Column('superseded', sa.Boolean(), nullable=False),
     sa.Column('replaced_by_id', sa.Integer(), nullable=True),
     sa.Column('replaces_id', sa.Integer(), nullable=True),
     sa.Column('pdf', sa.LargeBinary(), nullable=True),
@@ -87,7 +88,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_certificate_cohort_id'), ['cohort_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificate_course_id'), ['course_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificate_user_id'), ['user_id'], unique=False)
-        batch_op.create_index('uq_certificate_current', ['user_id', 'course_id'], unique=True, sqlite_where=sa.text('replaced_by_id IS NULL'), postgresql_where=sa.text('replaced_by_id IS NULL'))
+        batch_op.create_index('uq_certificate_current', ['user_id', 'course_id'], unique=True, sqlite_where=sa.text('NOT superseded'), postgresql_where=sa.text('NOT superseded'))
 
     op.create_table('certificate_approval',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -141,7 +142,7 @@ def downgrade():
 
     op.drop_table('certificate_approval')
     with op.batch_alter_table('certificate', schema=None) as batch_op:
-        batch_op.drop_index('uq_certificate_current', sqlite_where=sa.text('replaced_by_id IS NULL'), postgresql_where=sa.text('replaced_by_id IS NULL'))
+        batch_op.drop_index('uq_certificate_current', sqlite_where=sa.text('NOT superseded'), postgresql_where=sa.text('NOT superseded'))
         batch_op.drop_index(batch_op.f('ix_certificate_user_id'))
         batch_op.drop_index(batch_op.f('ix_certificate_course_id'))
         batch_op.drop_index(batch_op.f('ix_certificate_cohort_id'))

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, current_app, render_template, request
+from flask import current_app, render_template, request
 
+from certificates.views import bp
 from lms import rate_limits
 from lms.request_transaction import keep_writes_on_error, writes
 from lms.web import client_ip
-
-bp = Blueprint("certificates", __name__, template_folder="templates")
 
 CODE = re.compile(r"^[A-Z0-9-]{4,40}$")
 PER_IP = rate_limits.Limit("verify.ip", "VERIFY_MAX_PER_IP", "VERIFY_WINDOW_SECONDS")
@@ -40,3 +39,11 @@ def verify():
         result = "malformed" if not CODE.match(code) else "unknown"
         status = 400 if result == "malformed" else 404
     return render_template("certificates/verify.html", code=code, result=result), status
+
+
+@bp.get("/v/<code>")
+def verify_code(code: str):
+    """The address a certificate's QR code and share link carry."""
+    from flask import redirect, url_for
+
+    return redirect(url_for("certificates.verify", code=code))
