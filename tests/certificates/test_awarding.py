@@ -5,7 +5,7 @@ approval queues the learner once instead; nothing is ever issued twice, also whe
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from certificates import awarding, keys
 from certificates.models import ApprovalState, Certificate, PendingCertificate
