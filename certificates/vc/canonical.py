@@ -47,6 +47,22 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub("", unicodedata.normalize("NFC", text))
 
 
+def unclean_strings(document: object) -> list[str]:
+    """The strings of ``document`` (keys and values) that ``clean_text`` would change."""
+    found = []
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and clean_text(item) != item:
+            found.append(item)
+    return found
+
+
 def forget() -> None:
     """Drop processed contexts (with ``contexts.forget()``, makes the next run re-read the files)."""
     _RESOLVED.clear()
@@ -152,7 +168,5 @@ def canonize(document: dict, *, time_limit: float = 5.0) -> str:
 
 
 def _describe(error: BaseException) -> str:
-    if isinstance(error, JsonLdError):
-        code = getattr(error, "code", None)
-        return code or error.type if hasattr(error, "type") else str(error)
-    return type(error).__name__
+    # pyld's error code ("protected term redefinition"), not its message: that embeds chunks of the input.
+    return getattr(error, "code", None) or getattr(error, "type", None) or type(error).__name__

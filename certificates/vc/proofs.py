@@ -21,7 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from certificates.vc import messages as T
-from certificates.vc.canonical import canonize
+from certificates.vc.canonical import canonize, unclean_strings
 from certificates.vc.errors import CredentialError
 from certificates.vc.messages import Message as M
 
@@ -66,6 +66,10 @@ def sign(
     if cryptosuite != "eddsa-rdfc-2022":
         # We emit only the Recommendation's suite; the others exist to read old credentials.
         raise ValueError(f"unsupported cryptosuite {cryptosuite}")
+    if unclean_strings(document):
+        # pyld and other RDFC-1.0 implementations escape control characters differently: a credential
+        # holding one would verify here and fail elsewhere. Issuance passes its text through clean_text.
+        raise ValueError("the document holds text that is not NFC or has control characters; use clean_text")
     proof = {
         "type": DATA_INTEGRITY,
         "cryptosuite": cryptosuite,
