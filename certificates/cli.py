@@ -31,7 +31,7 @@ def read_credential(data: bytes, filename: str | None) -> dict:
     if data.lstrip()[:1] in (b"{", b"["):
         try:
             document = json.loads(data)
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             raise NotACredential("not valid JSON") from None
         if not isinstance(document, dict):
             raise NotACredential("the JSON is not an object")
@@ -50,7 +50,7 @@ def read_credential(data: bytes, filename: str | None) -> dict:
 def _read_json(path: str, what: str) -> dict:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise click.BadParameter(f"cannot read {what} {path}: {error}") from None
 
 
