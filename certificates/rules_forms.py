@@ -35,9 +35,13 @@ class CertificateSettingsForm(Form):
         """The requirements chosen, each with its options as ``CertificateSettings.requirements`` stores them."""
         chosen = {}
         for name in self.requirements.data or []:
-            field = self._fields.get(choice_field(name))
+            field = self.choices_of(name)
             chosen[name] = {"only": list(field.data)} if field is not None and field.data else {}
         return chosen
+
+    def choices_of(self, name: str):  # noqa: ANN201 - MultiCheckboxField | None
+        """The field narrowing requirement ``name`` to some of its choices, if it offers any."""
+        return getattr(self, choice_field(name), None)
 
 
 def choice_field(name: str) -> str:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from certificates import rules
 from certificates.models import ApprovalState, PendingCertificate
-from certificates.rules_forms import choice_field, settings_form
+from certificates.rules_forms import settings_form
 from certificates.views import bp
 from lms.db import db
 from lms.permissions import require
@@ -38,7 +38,7 @@ def course_settings(code: str):
         flash(_("Certificate settings saved."), "success")
         return redirect(url_for("certificates.course_settings", code=course.code))
     status = 400 if request.method == "POST" else 200
-    requirements = [(r, form._fields.get(choice_field(r.name))) for r in rules.requirements()]
+    requirements = [(r, form.choices_of(r.name)) for r in rules.requirements()]
     return render_template(
         "certificates/course_settings.html", course=course, form=form, requirements=requirements
     ), status
