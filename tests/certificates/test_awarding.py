@@ -117,3 +117,21 @@ def test_two_jobs_racing_issue_one_certificate(app, factory, monkeypatch):
     outcomes = together(app, job, job, hold=r"^INSERT INTO certificate\s")
     assert errors(outcomes) == []
     assert len(_certificates(user_id)) == 1
+
+
+def test_viewing_the_last_unit_issues_the_certificate_after_the_response(app, factory, client, auth):
+    """Through real requests: seeing a unit completes it after the page's commit, and the job the facts ask
+    for runs once the response is sent."""
+    world = rules_course(factory, requirements={"modules": {"only": []}})
+    learner = factory.user()
+    factory.cohort(course=world.course, learners=[learner])
+    with app.test_request_context():
+        complete_module(world, learner.id, "Post-test")  # the assessment's unit: not completed by a visit
+    auth.login(learner)
+    code = world.course.code
+    assert client.get(f"/learn/{code}/unit/{world.units['Safety']}").status_code == 200
+    assert _certificates(learner.id) == []
+    assert client.get(f"/learn/{code}/unit/{world.units['Wiring']}").status_code == 200
+    (certificate,) = _certificates(learner.id)
+    outline = client.get(f"/learn/{code}/").get_data(as_text=True)
+    assert "Certificate earned" in outline and f"/certificates/{certificate.code}" in outline
