@@ -33,6 +33,10 @@ def init_app(app: Flask) -> None:
     # Anyone may check a certificate: the landing page offers the same box to visitors.
     register_public_panel("verify", "certificates/panels/verify.html", order=40)
     _register_links()
+    from certificates import demo
+    from lms.demo import register_seeder
+
+    register_seeder(demo.seed)  # after the assessments' seeder: simulated learners have taken their tests
     _register_rules_pages()
     awarding.connect()
 
