@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from certificates.models import SigningKey
 from certificates.vc import multikey
@@ -72,7 +73,11 @@ def signing_key() -> tuple[SigningKey, Ed25519PrivateKey]:
         select(SigningKey).where(SigningKey.valid_until.is_(None)).order_by(SigningKey.id.desc()).limit(1)
     )
     if row is None:
-        return rotate()
+        try:
+            with db.session.begin_nested():  # two first issues at once: one makes the key, the other uses it
+                return rotate()
+        except IntegrityError:
+            return signing_key()
     path = key_file(row.public_key_multibase)
     try:
         return row, _parse_private(path.read_bytes())

@@ -161,3 +161,25 @@ def test_the_achievement_address_describes_the_course(app, factory, client):
     assert "Isolate a circuit safely" in page.get_data(as_text=True)
     assert 'id="outcome-2"' in page.get_data(as_text=True)
     assert client.get("/achievements/NO-SUCH").status_code == 404
+
+
+def test_two_first_issues_at_once_make_one_key(app, factory):
+    """A site that never signed makes its first key on its first issue; two issues at once (held before the
+    key's INSERT on PostgreSQL) both sign, with the one key that was stored."""
+    from tests.concurrency import errors, together
+
+    course = certifiable_course(factory)
+    first, _ = learner_in(factory, course)
+    second, _ = learner_in(factory, course, name="Ngabo Jean-Baptiste")
+    course_id, users = course.id, (first.id, second.id)  # read here: the threads have sessions of their own
+
+    def issue(user_id: int):
+        def job():
+            return services.issue(user_id, course_id).key_id
+
+        return job
+
+    outcomes = together(app, issue(users[0]), issue(users[1]), hold=r"^INSERT INTO signing_key\s")
+    assert errors(outcomes) == []
+    assert db.session.query(SigningKey).count() == 1
+    assert {outcome.value for outcome in outcomes} == {db.session.query(SigningKey).one().key_id}
