@@ -58,6 +58,8 @@ class Subject:
     cohort_end: date | None = None
     score_percent: float | None = None
     score_description: str = "Post-test score"
+    # Hospital track: (skill checklist's title, entrustment level 1–5 of its competent sign-off).
+    entrustment: tuple[tuple[str, int], ...] = ()
 
 
 def timestamp(moment: datetime) -> str:
@@ -129,18 +131,33 @@ def build(
             "type": ["Profile"],
             "name": clean_text(subject.institution_name),
         }
+    descriptions, results = [], []
     if subject.score_percent is not None:
-        achievement_doc["resultDescription"] = [
+        descriptions.append(
             {
                 "id": result_url,
                 "type": ["ResultDescription"],
                 "name": clean_text(subject.score_description),
                 "resultType": "Percent",
             }
-        ]
-        subject_doc["result"] = [
-            {"type": ["Result"], "resultDescription": result_url, "value": f"{subject.score_percent:.1f}"}
-        ]
+        )
+        results.append({"type": ["Result"], "resultDescription": result_url, "value": f"{subject.score_percent:.1f}"})
+    for number, (checklist, level) in enumerate(subject.entrustment, start=1):
+        url = f"{achievement.url}#entrustment-{number}"
+        descriptions.append(
+            {
+                "id": url,
+                "type": ["ResultDescription"],
+                "name": clean_text(f"Entrustment level: {checklist}"),
+                "resultType": "RawScore",
+                "valueMin": "1",
+                "valueMax": "5",
+            }
+        )
+        results.append({"type": ["Result"], "resultDescription": url, "value": str(level)})
+    if descriptions:
+        achievement_doc["resultDescription"] = descriptions
+        subject_doc["result"] = results
     credential: dict = {
         "@context": list(CONTEXTS),
         "id": credential_id,

@@ -82,6 +82,7 @@ def issue(
     name = (learner_name or user.name).strip()
     credential_id = f"urn:uuid:{uuid.uuid4()}"
     score = _post_test_percent(user_id, course_id)
+    entrustment = _entrustment(user_id, course)
     institution = cohort.institution if cohort else None
     unsigned = build(
         credential_id=credential_id,
@@ -98,6 +99,7 @@ def issue(
             cohort_start=cohort.starts_on if cohort else None,
             cohort_end=cohort.ends_on if cohort else None,
             score_percent=score,
+            entrustment=entrustment,
         ),
         valid_from=now,
         valid_until=valid_until,
@@ -113,7 +115,7 @@ def issue(
         cohort_id=cohort.id if cohort else None,
         learner_name=name,
         credential=json.dumps(signed, ensure_ascii=False, indent=2).encode(),
-        facts=_facts(course, cohort, score),
+        facts={**_facts(course, cohort, score), "entrustment": [list(pair) for pair in entrustment]},
         key_id=key_row.key_id,
         status_list_id=status_row.id,
         status_index=index,
@@ -210,6 +212,15 @@ def _post_test_percent(user_id: int, course_id: int) -> float | None:
 
     result = assessment_queries.result(user_id, course_id, "post")
     return None if result is None or result.percent is None else round(float(result.percent), 1)
+
+
+def _entrustment(user_id: int, course: Course) -> tuple[tuple[str, int], ...]:
+    """Each skill checklist's entrustment level, from the learner's competent sign-off (hospital track)."""
+    from courses import queries as course_queries
+
+    checklists = course_queries.published_blocks(course, "skill_checklist")
+    levels = course_queries.signoff_levels(user_id, [key for key, _title in checklists])
+    return tuple((title, levels[key]) for key, title in checklists if key in levels)
 
 
 def _institution_url(institution) -> str | None:  # noqa: ANN001

@@ -193,3 +193,27 @@ def block_grades(user_id: int, course_id: int, usage_keys: list[str]) -> dict[st
         )
     )
     return {key: (float(earned), float(possible)) for key, earned, possible in rows}
+
+
+def signoff_levels(user_id: int, usage_keys: list[str]) -> dict[str, int]:
+    """The entrustment level (1–5) of the learner's latest competent sign-off on each of these skill
+    checklists that has one (certificates: a hospital certificate's results)."""
+    from lms.xblock_host.context import PUBLISHED
+    from lms.xblock_host.models import XBlockField
+
+    if not usage_keys:
+        return {}
+    rows = db.session.execute(
+        select(XBlockField.block_key, XBlockField.value).where(
+            XBlockField.branch == PUBLISHED,
+            XBlockField.scope == "user_state",
+            XBlockField.field == "signoff",
+            XBlockField.user_id == user_id,
+            XBlockField.block_key.in_(usage_keys),
+        )
+    )
+    levels = {}
+    for key, signoff in rows:
+        if isinstance(signoff, dict) and signoff.get("competent") and isinstance(signoff.get("level"), int):
+            levels[key] = signoff["level"]
+    return levels

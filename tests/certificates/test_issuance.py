@@ -183,3 +183,48 @@ def test_two_first_issues_at_once_make_one_key(app, factory):
     assert errors(outcomes) == []
     assert db.session.query(SigningKey).count() == 1
     assert {outcome.value for outcome in outcomes} == {db.session.query(SigningKey).one().key_id}
+
+
+def test_a_hospital_certificate_carries_each_checklists_entrustment_level(app, factory):
+    from courses.studio import services as studio
+    from courses.versions import publish
+    from lms.xblock_host.context import PUBLISHED
+    from lms.xblock_host.models import XBlockField
+
+    author = factory.user("author")
+    course = factory.course(owner=author, title="Neonatal resuscitation", track="hospital")
+    chapter = studio.add_block(course, course.root_key, "chapter", author, "Skills")
+    sequential = studio.add_block(course, chapter, "sequential", author, "Skills")
+    unit = studio.add_block(course, sequential, "vertical", author, "Bag-mask ventilation")
+    keys = [studio.add_block(course, unit, "skill_checklist", author) for _ in range(2)]
+    publish(course, author)
+    db.session.commit()
+    learner, _ = learner_in(factory, course)
+    signoffs = ({"competent": True, "level": 4}, {"competent": False, "level": 2})  # the second: not yet
+    for key, signoff in zip(keys, signoffs, strict=True):
+        db.session.add(
+            XBlockField(
+                branch=PUBLISHED,
+                scope="user_state",
+                context_key=course.code,
+                block_key=key,
+                user_id=learner.id,
+                field="signoff",
+                value=signoff,
+            )
+        )
+    db.session.commit()
+    with app.test_request_context():
+        certificate = services.issue(learner.id, course.id)
+        db.session.commit()
+        document = json.loads(certificate.credential)
+        subject = document["credentialSubject"]
+        described = {d["id"]: d for d in subject["achievement"]["resultDescription"]}
+        (result,) = subject["result"]  # no post-test here; one competent sign-off
+        assert result["value"] == "4"
+        assert described[result["resultDescription"]]["name"].startswith("Entrustment level: ")
+        assert (
+            described[result["resultDescription"]]["valueMin"],
+            described[result["resultDescription"]]["valueMax"],
+        ) == ("1", "5")
+        assert verification.check(document).verdict == "valid"  # every term is one the contexts define
