@@ -63,6 +63,7 @@ class Subject:
 
 
 def timestamp(moment: datetime) -> str:
+    """An XML Schema dateTime in UTC, to the second; ``moment`` is naive UTC (``lms.clock.utcnow``)."""
     return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

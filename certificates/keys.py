@@ -27,6 +27,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from certificates.credential import timestamp
 from certificates.models import SigningKey
 from certificates.vc import multikey
 from lms.clock import utcnow
@@ -108,7 +109,8 @@ def published_keys() -> list[SigningKey]:
 
 
 def did_document() -> dict:
-    """The issuer's DID document: every key ever used, each a Multikey, all of them assertion methods."""
+    """The issuer's DID document: every key ever used, each a Multikey with the period it signed in, all of them
+    assertion methods (a certificate signed before a rotation keeps verifying)."""
     did = issuer_did()
     methods = [
         {
@@ -116,6 +118,10 @@ def did_document() -> dict:
             "type": "Multikey",
             "controller": did,
             "publicKeyMultibase": key.public_key_multibase,
+            # When the key signed. Not "expires": a verifier would then refuse the certificates it signed
+            # before a rotation. An extension property (DID Core allows them); the trust bundle states the same.
+            "validFrom": timestamp(key.valid_from),
+            **({"validUntil": timestamp(key.valid_until)} if key.valid_until else {}),
         }
         for key in published_keys()
     ]

@@ -124,6 +124,9 @@ def test_rotation_keeps_old_certificates_verifying_and_publishes_every_key(app, 
     listed = {method["id"].split("#")[1] for method in document["verificationMethod"]}
     assert key_ids <= listed
     assert set(document["assertionMethod"]) == {method["id"] for method in document["verificationMethod"]}
+    periods = {method["id"].split("#")[1]: method for method in document["verificationMethod"]}
+    assert "validUntil" in periods[before.key_id] and "validUntil" not in periods[after.key_id]
+    assert periods[after.key_id]["validFrom"] >= periods[before.key_id]["validUntil"]
 
 
 def test_private_keys_live_in_files_of_mode_0600_and_never_in_the_database(app, factory):
