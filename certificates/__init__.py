@@ -20,6 +20,9 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     cli.init_app(app)
+    from certificates import api
+
+    api.init_app(app)
     register_panel("verify", "certificates/panels/verify.html", lambda user: can("verify", user=user), order=40)
     register_panel(
         "my-certificates",
