@@ -16,41 +16,21 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from certificates.vc import verifier
+from certificates.vc import containers, verifier
 from certificates.vc.errors import CredentialError
 from certificates.vc.trust import Trust
 
 
-class NotACredential(Exception):
-    pass
-
-
 def read_credential(data: bytes, filename: str | None) -> dict:
-    """The credential in a file's bytes; ``NotACredential`` with a reason if there is none."""
-    data = data.removeprefix(b"\xef\xbb\xbf")  # a BOM some editors add to JSON
-    if data.lstrip()[:1] in (b"{", b"["):
-        try:
-            document = json.loads(data)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise NotACredential("not valid JSON") from None
-        if not isinstance(document, dict):
-            raise NotACredential("the JSON is not an object")
-        return document
-    try:
-        # Written separately (PNG iTXt, PDF attachments); optional: JSON still works without it.
-        from certificates.vc import containers
-    except ImportError:
-        raise NotACredential("not a JSON file") from None
-    try:
-        return containers.credential_from_bytes(data, filename)
-    except containers.NotACredential as error:
-        raise NotACredential(str(error)) from None
+    """The credential in a file's bytes (JSON, a baked PNG or SVG, a PDF with it attached);
+    ``containers.NotACredential`` with a reason if there is none."""
+    return containers.credential_from_bytes(data, filename)
 
 
 def _read_json(path: str, what: str) -> dict:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise click.BadParameter(f"cannot read {what} {path}: {error}") from None
 
 
@@ -121,7 +101,7 @@ def verify_command(path: str, bundles: tuple[str, ...], keys: tuple[str, ...], s
     status = verifier.FileStatusSource(_read_json(status_path, "status list"), trust) if status_path else None
     try:
         credential = read_credential(Path(path).read_bytes(), Path(path).name)
-    except NotACredential as error:
+    except containers.NotACredential as error:
         click.echo(f"format: not a credential ({error})")
         click.echo("verdict: INVALID (not a credential)")
         raise SystemExit(1) from None

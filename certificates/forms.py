@@ -1,4 +1,4 @@
-"""Certificates' forms: revoking with a reason, re-issuing under a corrected name."""
+"""Certificates' forms: revoking with a reason, re-issuing under a corrected name, declining an approval."""
 
 from __future__ import annotations
 
@@ -33,3 +33,10 @@ class ReissueForm(Form):
         validators=[DataRequired(), Length(max=500)],
     )
     submit = SubmitField(_l("Re-issue"))
+
+
+class DeclineForm(Form):
+    note = TextAreaField(
+        _l("Why (kept in the audit log)"), filters=[strip], validators=[DataRequired(), Length(max=500)]
+    )
+    submit = SubmitField(_l("Decline the certificate"))

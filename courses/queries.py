@@ -160,3 +160,36 @@ def grade(user_id: int, course_id: int) -> Grade:
         ).where(BlockGrade.user_id == user_id, BlockGrade.course_id == course_id)
     ).one()
     return Grade(float(earned), float(possible), count)
+
+
+def published_blocks(course: Course, block_type: str) -> list[tuple[str, str]]:
+    """``(usage key, title)`` of every block of ``block_type`` in the course's published version, in reading
+    order (certificates: the skill checklists a hospital course's certificate needs signed off). Read from the
+    cached snapshot: no query once the version is in the process cache."""
+    from courses.versions import snapshot_store
+
+    if course.published_version_id is None:
+        return []
+    snapshot = snapshot_store(course.published_version_id).snapshot
+    found, stack = [], [course.root_key]
+    while stack:
+        key = stack.pop()
+        entry = snapshot.get(key)
+        if entry is None:
+            continue
+        if entry.get("type") == block_type:
+            found.append((key, (entry.get("fields") or {}).get("display_name") or block_type))
+        stack.extend(reversed(entry.get("children") or ()))  # depth first, children in order
+    return found
+
+
+def block_grades(user_id: int, course_id: int, usage_keys: list[str]) -> dict[str, tuple[float, float]]:
+    """The learner's stored grade ``(earned, possible)`` of each of these blocks that has one."""
+    if not usage_keys:
+        return {}
+    rows = db.session.execute(
+        select(BlockGrade.usage_key, BlockGrade.earned, BlockGrade.possible).where(
+            BlockGrade.user_id == user_id, BlockGrade.course_id == course_id, BlockGrade.usage_key.in_(usage_keys)
+        )
+    )
+    return {key: (float(earned), float(possible)) for key, earned, possible in rows}

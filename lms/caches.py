@@ -62,7 +62,11 @@ code (``_parsed`` and ``_wtforms_catalogue`` in ``lms.i18n``, ``_translations`` 
 ``lms.xblock_host.services``, per language and package), and the static files shipped with the code
 (``folder`` in ``lms.static_assets``: ``lms/static`` and the runtime's files, read, hashed and compressed
 at start-up, about 130 KB and as much again compressed). And the hot statements built per number of
-parameters (``per_size`` in ``lms.hot_sql``: at most 64 sizes, a unit's number of blocks).
+parameters (``per_size`` in ``lms.hot_sql``: at most 64 sizes, a unit's number of blocks). Certificates load
+their pinned JSON-LD contexts once (``_parsed`` in ``certificates.vc.contexts`` and the processed contexts in
+``certificates.vc.canonical``, bounded by the files of its manifest) and their fonts once
+(``register_for_pdf`` and ``for_image`` in ``certificates.rendering.fonts``: three fonts, at the few sizes
+the PDF and the badge use).
 """
 
 from __future__ import annotations

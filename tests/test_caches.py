@@ -18,6 +18,8 @@ ONCE_PER_PROCESS = {
     ("lms/xblock_host/services.py", "_translations"),
     ("lms/static_assets.py", "folder"),
     ("assessments/items/__init__.py", "_registry"),
+    ("certificates/rendering/fonts.py", "register_for_pdf"),
+    ("certificates/rendering/fonts.py", "for_image"),
 }
 
 

@@ -307,10 +307,12 @@ def test_verify_answers_unknown_or_malformed(client, query, status, text):
     assert "<script>" not in response.get_data(as_text=True).split("<main", 1)[1]
 
 
-def test_no_dashboard_promises_a_certificate_no_course_can_give(client, auth, factory):
-    # Issuance does not exist yet: a learner's dashboard says nothing about receiving one (issue 20, point 6).
+def test_a_dashboard_shows_certificates_only_to_those_who_hold_one(client, auth, factory):
+    # Issue 20, point 6: no dashboard promises a certificate. Issue 22: the panel lists those a learner holds.
     learner = factory.user("learner")
     auth.login(learner)
     page = client.get("/").get_data(as_text=True)
-    assert "panel-my_certificates" not in page and "My certificates" not in page
+    assert "panel-my-certificates" not in page
     assert "receive a certificate" not in page.lower()
+    empty = client.get("/certificates/").get_data(as_text=True)
+    assert "You have no certificate yet. A course's page says what it takes to earn one." in empty

@@ -26,7 +26,9 @@ from pyld.identifier_issuer import IdentifierIssuer
 from pyld.jsonld import JsonLdError, JsonLdProcessor
 
 from certificates.vc import contexts
+from certificates.vc import messages as T
 from certificates.vc.errors import CredentialError, DataLoss, Malformed, TooComplex
+from certificates.vc.messages import Message
 
 # Processed contexts, shared by every canonicalisation (pyld keeps those its loader tags "static"). Ours,
 # not pyld's module-wide cache, so another loader elsewhere in the process can never feed us a context.
@@ -45,6 +47,22 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub("", unicodedata.normalize("NFC", text))
 
 
+def unclean_strings(document: object) -> list[str]:
+    """The strings of ``document`` (keys and values) that ``clean_text`` would change."""
+    found = []
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and clean_text(item) != item:
+            found.append(item)
+    return found
+
+
 def forget() -> None:
     """Drop processed contexts (with ``contexts.forget()``, makes the next run re-read the files)."""
     _RESOLVED.clear()
@@ -60,7 +78,7 @@ class _DeadlineIssuer(IdentifierIssuer):
 
     def has_id(self, old: str) -> bool:
         if time.monotonic() > self.deadline:
-            raise TooComplex("the credential's blank nodes are too intricate to canonicalise in time")
+            raise TooComplex(Message(T.TOO_COMPLEX))
         return super().has_id(old)
 
 
@@ -72,7 +90,7 @@ class _BoundedURDNA2015(URDNA2015):
 
     def hash_n_degree_quads(self, id_, issuer):  # noqa: ANN001, ANN201 - pyld's signature
         if time.monotonic() > self.deadline:
-            raise TooComplex("the credential's blank nodes are too intricate to canonicalise in time")
+            raise TooComplex(Message(T.TOO_COMPLEX))
         return super().hash_n_degree_quads(id_, issuer)
 
 
@@ -97,11 +115,11 @@ def _check_iris(node: object) -> None:
         return  # a literal: its @type, if any, is a datatype IRI pyld has already made absolute or kept
     identifier = node.get("@id")
     if isinstance(identifier, str) and not _is_absolute(identifier):
-        raise DataLoss(identifier, f"the identifier {identifier!r} is not an absolute IRI, so no signature covers it")
+        raise DataLoss(identifier, T.RELATIVE_ID)
     types = node.get("@type", [])
     for value in types if isinstance(types, list) else [types]:
         if isinstance(value, str) and not _is_absolute(value):
-            raise DataLoss(value, f"the credential contains the type {value!r}, which its contexts do not define")
+            raise DataLoss(value, T.UNDEFINED_TYPE)
     for key, value in node.items():
         if key not in ("@id", "@type"):
             _check_iris(value)
@@ -121,7 +139,7 @@ def _cause(error: BaseException) -> CredentialError | None:
 def canonize(document: dict, *, time_limit: float = 5.0) -> str:
     """The RDFC-1.0 canonical N-Quads of ``document``; raises a ``CredentialError`` subclass, never pyld's."""
     if not isinstance(document, dict):
-        raise Malformed("a JSON-LD document must be a JSON object")
+        raise Malformed(Message(T.NOT_JSON_OBJECT))
     deadline = time.monotonic() + time_limit
     options = {
         # No base IRI: pyld would otherwise resolve relative IRIs against http://example.org/base/ and
@@ -146,11 +164,9 @@ def canonize(document: dict, *, time_limit: float = 5.0) -> str:
         ours = _cause(error)
         if ours is not None:
             raise ours from None
-        raise Malformed(f"the credential is not valid JSON-LD ({_describe(error)})") from None
+        raise Malformed(Message(T.NOT_JSON_LD, detail=_describe(error))) from None
 
 
 def _describe(error: BaseException) -> str:
-    if isinstance(error, JsonLdError):
-        code = getattr(error, "code", None)
-        return code or error.type if hasattr(error, "type") else str(error)
-    return type(error).__name__
+    # pyld's error code ("protected term redefinition"), not its message: that embeds chunks of the input.
+    return getattr(error, "code", None) or getattr(error, "type", None) or type(error).__name__

@@ -6,20 +6,23 @@ verifier can name the reason on the check it belongs to and the web page never s
 
 from __future__ import annotations
 
+from certificates.vc import messages as T
+from certificates.vc.messages import Message
+
 
 class CredentialError(Exception):
-    """Base class: ``reason`` is a sentence fit to show a verifier (English; the web layer translates)."""
+    """Base class: ``reason`` is a sentence fit to show a verifier, a ``messages.Message`` the web translates."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.reason = reason if isinstance(reason, Message) else Message.plain(reason)
 
 
 class UnknownContext(CredentialError):
     """The document names a JSON-LD context this installation does not hold a pinned copy of."""
 
     def __init__(self, url: str) -> None:
-        super().__init__(f"unknown context {url}")
+        super().__init__(Message(T.UNKNOWN_CONTEXT, url=url))
         self.url = url
 
 
@@ -27,15 +30,15 @@ class AlteredContext(CredentialError):
     """A bundled context file no longer has the sha256 recorded in the manifest."""
 
     def __init__(self, url: str) -> None:
-        super().__init__(f"the local copy of context {url} has been altered")
+        super().__init__(Message(T.ALTERED_CONTEXT, url=url))
         self.url = url
 
 
 class DataLoss(CredentialError):
     """JSON-LD processing would drop data (an undefined term, a relative IRI): the signature would not cover it."""
 
-    def __init__(self, term: str, reason: str | None = None) -> None:
-        super().__init__(reason or f"the credential contains {term}, which its contexts do not define")
+    def __init__(self, term: str, template: str = T.UNDEFINED_TERM) -> None:
+        super().__init__(Message(template, term=term))
         self.term = term
 
 

@@ -20,14 +20,15 @@ import base58
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from certificates.vc.canonical import canonize
+from certificates.vc import messages as T
+from certificates.vc.canonical import canonize, unclean_strings
 from certificates.vc.errors import CredentialError
+from certificates.vc.messages import Message as M
 
 DATA_INTEGRITY = "DataIntegrityProof"
 ED25519_2020 = "Ed25519Signature2020"
 CRYPTOSUITES = ("eddsa-rdfc-2022", "eddsa-2022")
 ASSERTION = "assertionMethod"
-MISMATCH = "proof value does not match"
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,10 @@ def sign(
     if cryptosuite != "eddsa-rdfc-2022":
         # We emit only the Recommendation's suite; the others exist to read old credentials.
         raise ValueError(f"unsupported cryptosuite {cryptosuite}")
+    if unclean_strings(document):
+        # pyld and other RDFC-1.0 implementations escape control characters differently: a credential
+        # holding one would verify here and fail elsewhere. Issuance passes its text through clean_text.
+        raise ValueError("the document holds text that is not NFC or has control characters; use clean_text")
     proof = {
         "type": DATA_INTEGRITY,
         "cryptosuite": cryptosuite,
@@ -88,7 +93,7 @@ def _check_one(
     time_limit: float,
 ) -> ProofCheck:
     if not isinstance(proof, dict):
-        return ProofCheck(False, "the proof is not a JSON object")
+        return ProofCheck(False, M(T.PROOF_NOT_OBJECT))
     method = proof.get("verificationMethod")
     suite = proof.get("cryptosuite")
     purpose = proof.get("proofPurpose")
@@ -102,32 +107,32 @@ def _check_one(
     kind = proof.get("type")
     if kind == DATA_INTEGRITY:
         if suite not in CRYPTOSUITES:
-            return ProofCheck(False, f"unsupported cryptosuite {suite}", **facts)
+            return ProofCheck(False, M(T.UNSUPPORTED_SUITE, suite=suite), **facts)
     elif kind == ED25519_2020:
         facts["cryptosuite"] = ED25519_2020
     else:
-        return ProofCheck(False, f"unsupported proof type {kind}", **facts)
+        return ProofCheck(False, M(T.UNSUPPORTED_PROOF, kind=kind), **facts)
     if purpose != ASSERTION:
-        return ProofCheck(False, f"proof purpose is {purpose}, not {ASSERTION}", **facts)
+        return ProofCheck(False, M(T.WRONG_PURPOSE, purpose=purpose), **facts)
     if not isinstance(method, str) or not method:
-        return ProofCheck(False, "the proof names no verification method", **facts)
+        return ProofCheck(False, M(T.NO_METHOD), **facts)
     value = proof.get("proofValue")
     if not isinstance(value, str) or not value.startswith("z"):
-        return ProofCheck(False, "the proof value is missing or not base58btc", **facts)
+        return ProofCheck(False, M(T.BAD_PROOF_VALUE), **facts)
     try:
         signature = base58.b58decode(value[1:])
     except ValueError:
-        return ProofCheck(False, "the proof value is not valid base58", **facts)
+        return ProofCheck(False, M(T.BAD_PROOF_VALUE), **facts)
     if len(signature) != 64:
-        return ProofCheck(False, "the proof value is not an Ed25519 signature", **facts)
+        return ProofCheck(False, M(T.PROOF_VALUE_NOT_SIGNATURE), **facts)
     if "@context" in proof:
         # A proof's own contexts must open the document's (Data Integrity, "verify proof" step 2).
         own, outer = _context_list(proof["@context"]), _context_list(document.get("@context"))
         if outer[: len(own)] != own:
-            return ProofCheck(False, "the proof's contexts do not match the document's", **facts)
+            return ProofCheck(False, M(T.PROOF_CONTEXT_MISMATCH), **facts)
     key = resolve_key(method)
     if key is None:
-        return ProofCheck(False, f"the key {method} is not available", key_missing=True, **facts)
+        return ProofCheck(False, M(T.KEY_UNAVAILABLE, method=method), key_missing=True, **facts)
     try:
         data = hash_data(document, proof, time_limit=time_limit)
     except CredentialError as error:
@@ -135,8 +140,8 @@ def _check_one(
     try:
         key.verify(signature, data)
     except InvalidSignature:
-        return ProofCheck(False, MISMATCH, **facts)
-    return ProofCheck(True, "the signature is valid", **facts)
+        return ProofCheck(False, M(T.MISMATCH), **facts)
+    return ProofCheck(True, M(T.SIGNATURE_VALID), **facts)
 
 
 def verify_proof(
@@ -152,13 +157,13 @@ def verify_proof(
     back as an invalid ProofCheck with their own reason.
     """
     if not isinstance(document, dict):
-        return ProofCheck(False, "the credential is not a JSON object")
+        return ProofCheck(False, M(T.NOT_AN_OBJECT))
     proofs = document.get("proof")
     if proofs is None:
-        return ProofCheck(False, "the credential has no proof")
+        return ProofCheck(False, M(T.NO_PROOF))
     candidates = proofs if isinstance(proofs, list) else [proofs]
     if not candidates:
-        return ProofCheck(False, "the credential has no proof")
+        return ProofCheck(False, M(T.NO_PROOF))
     first = None
     for proof in candidates:
         # The other proofs of a set are not part of what each one signs.

@@ -23,7 +23,9 @@ from typing import Protocol
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from certificates.vc import contexts, multikey, proofs, status_list
+from certificates.vc import messages as T
 from certificates.vc.errors import CredentialError
+from certificates.vc.messages import Message as M
 from certificates.vc.trust import Trust, TrustedKey, parse_datetime
 
 PASSED, FAILED, UNKNOWN, NOT_CHECKED = "passed", "failed", "unknown", "not_checked"
@@ -98,6 +100,13 @@ def _text(value: object) -> str | None:
     return None
 
 
+def _message(text: str | None) -> M | None:
+    """A status source's reason as a Message (sources outside this package may give plain strings)."""
+    if text is None or isinstance(text, M):
+        return text
+    return M.plain(text)
+
+
 def _day(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d")
 
@@ -120,23 +129,22 @@ def _facts(credential: dict, trust: Trust, report: Report) -> None:
 
 def _format(credential: object) -> Check:
     if not isinstance(credential, dict):
-        return Check("format", FAILED, "not a credential: the file is not a JSON object")
+        return Check("format", FAILED, M(T.NOT_AN_OBJECT))
     context = _as_list(credential.get("@context"))
     if not context or context[0] not in (contexts.VC_V2, contexts.VC_V1):
-        return Check("format", FAILED, "not a W3C verifiable credential (its first context is not VC 2.0 or 1.1)")
+        return Check("format", FAILED, M(T.NOT_A_VC))
     open_badges = [url for url in context if isinstance(url, str) and "/spec/ob/v3p0/context" in url]
     for url in open_badges:
         if url not in contexts.OB_V3P0_VERSIONS:
-            return Check("format", FAILED, f"Open Badges context {url} is not a version this verifier knows")
+            return Check("format", FAILED, M(T.UNKNOWN_OB_VERSION, url=url))
     if "VerifiableCredential" not in _as_list(credential.get("type")):
-        return Check("format", FAILED, "the credential's type does not include VerifiableCredential")
+        return Check("format", FAILED, M(T.NOT_VC_TYPE))
     if _id_of(credential.get("issuer")) is None:
-        return Check("format", FAILED, "the credential names no issuer")
+        return Check("format", FAILED, M(T.NO_ISSUER))
     if not credential.get("credentialSubject"):
-        return Check("format", FAILED, "the credential has no subject")
+        return Check("format", FAILED, M(T.NO_SUBJECT))
     version = "VC 2.0" if context[0] == contexts.VC_V2 else "VC 1.1"
-    kind = "Open Badges 3.0 credential" if open_badges else "verifiable credential"
-    return Check("format", PASSED, f"{kind} ({version})")
+    return Check("format", PASSED, M(T.FORMAT_OPEN_BADGE if open_badges else T.FORMAT_CREDENTIAL, version=version))
 
 
 def _self_key(method: str) -> Ed25519PublicKey | None:
@@ -157,18 +165,18 @@ def _signature(credential: dict, trust: Trust, time_limit: float) -> tuple[Check
     for key in trust.candidates(method) if isinstance(method, str) else []:
         result = proofs.verify_proof(credential, lambda _method, key=key: key.public_key, time_limit=time_limit)
         if result.valid:
-            return Check("signature", PASSED, "valid"), result, key
-        if result.reason != proofs.MISMATCH:
+            return Check("signature", PASSED, M(T.SIGNATURE_VALID)), result, key
+        if result.reason != T.MISMATCH:
             break  # data loss, unknown context...: the same whichever key is tried
-    if result is None or result.reason == proofs.MISMATCH:
+    if result is None or result.reason == T.MISMATCH:
         # Not a trusted key's signature; a did:key method still lets us say whether the bytes are intact.
         own = proofs.verify_proof(credential, _self_key, time_limit=time_limit)
         if result is None or own.valid:
             result = own
     if result.valid:
-        return Check("signature", PASSED, "valid"), result, None
+        return Check("signature", PASSED, M(T.SIGNATURE_VALID)), result, None
     if result.key_missing:
-        message = f"the signing key {result.verification_method} is not known to this installation"
+        message = M(T.KEY_UNAVAILABLE, method=result.verification_method)
         return Check("signature", UNKNOWN, message), result, None
     return Check("signature", FAILED, result.reason), result, None
 
@@ -178,62 +186,64 @@ def _issuer_key(credential: dict, proof: proofs.ProofCheck, key: TrustedKey | No
     method = proof.verification_method or ""
     if key is not None:
         if key.issuer_id is not None and key.issuer_id != issuer_id:
-            return Check(
-                "issuer key", FAILED, f"the signing key belongs to {key.issuer_id}, not to the issuer {issuer_id}"
-            )
+            return Check("issuer key", FAILED, M(T.KEY_OF_ANOTHER_ISSUER, owner=key.issuer_id, issuer=issuer_id))
         signed_at = parse_datetime(proof.created)
         if key.valid_from or key.valid_until:
             if signed_at is None:
-                return Check(
-                    "issuer key",
-                    UNKNOWN,
-                    "the proof does not say when it was made, so the key's validity period cannot be checked",
-                )
+                return Check("issuer key", UNKNOWN, M(T.NO_SIGNING_TIME))
             if not key.valid_at(signed_at):
-                return Check(
-                    "issuer key", FAILED, f"the key was not valid when the credential was signed ({_day(signed_at)})"
-                )
+                return Check("issuer key", FAILED, M(T.KEY_NOT_VALID_THEN, date=_day(signed_at)))
         name = trust.issuer_name(issuer_id) or issuer_id
         if key.verification_method is None:
-            return Check("issuer key", PASSED, f"the key given for {name}")
-        return Check("issuer key", PASSED, f"trusted key of {name}")
+            return Check("issuer key", PASSED, M(T.KEY_GIVEN, issuer=name))
+        return Check("issuer key", PASSED, M(T.KEY_TRUSTED, issuer=name))
     controller = method.partition("#")[0]
     if method.startswith("did:key:"):
         if issuer_id != controller:
-            return Check("issuer key", FAILED, f"the signing key {controller} is not the issuer's ({issuer_id})")
-        return Check("issuer key", UNKNOWN, "self-issued key (did:key), identity not vouched for")
+            return Check("issuer key", FAILED, M(T.DID_KEY_NOT_ISSUERS, key=controller, issuer=issuer_id))
+        return Check("issuer key", UNKNOWN, M(T.SELF_ISSUED))
     if trust.knows_issuer(issuer_id):
-        return Check("issuer key", FAILED, f"the signing key {method} is not one of the issuer's keys")
+        return Check("issuer key", FAILED, M(T.NOT_ISSUERS_KEY, method=method))
     if controller and controller != issuer_id and controller.startswith("did:") and issuer_id.startswith("did:"):
-        return Check("issuer key", FAILED, f"the signing key {method} is not a key of the issuer {issuer_id}")
-    return Check("issuer key", UNKNOWN, f"the issuer {issuer_id} is not known to this installation")
+        return Check("issuer key", FAILED, M(T.NOT_A_KEY_OF, method=method, issuer=issuer_id))
+    return Check("issuer key", UNKNOWN, M(T.ISSUER_UNKNOWN, issuer=issuer_id))
 
 
 def _revocation(credential: dict, status: StatusSource | None) -> Check:
     entries = _as_list(credential.get("credentialStatus"))
     if not entries:
-        return Check("revocation", PASSED, "the credential carries no revocation status (it cannot be revoked)")
+        return Check("revocation", PASSED, M(T.NO_STATUS))
     issuer_id = _id_of(credential.get("issuer"))
     for entry in entries:
         if not isinstance(entry, dict) or entry.get("type") != STATUS_TYPE:
             kind = entry.get("type") if isinstance(entry, dict) else entry
-            return Check("revocation", UNKNOWN, f"unsupported status type {kind}")
+            return Check("revocation", UNKNOWN, M(T.UNSUPPORTED_STATUS, kind=kind))
     if status is None:
-        return Check("revocation", NOT_CHECKED, "not checked")
+        return Check("revocation", NOT_CHECKED, M(T.NOT_CHECKED))
     messages = []
     for entry in entries:
         result = status.lookup(entry)
         purpose = entry.get("statusPurpose", "revocation")
         if result.revoked is None:
-            return Check("revocation", UNKNOWN, result.reason or "the status could not be established")
+            return Check("revocation", UNKNOWN, _message(result.reason) or M(T.STATUS_UNKNOWN))
         if result.issuer is not None and result.issuer != issuer_id:
-            return Check("revocation", UNKNOWN, f"the status list is signed by {result.issuer}, not by the issuer")
+            return Check("revocation", UNKNOWN, M(T.STATUS_OTHER_SIGNER, signer=result.issuer))
         if result.revoked:
-            word = "suspended" if purpose == "suspension" else "revoked"
-            detail = f" as of {result.as_of}" if result.as_of else ""
-            return Check("revocation", FAILED, f"{word}{detail}" + (f": {result.reason}" if result.reason else ""))
-        messages.append(f"not {'suspended' if purpose == 'suspension' else 'revoked'} as of {result.as_of}")
-    return Check("revocation", PASSED, "; ".join(dict.fromkeys(messages)))
+            suspended = purpose == "suspension"
+            if result.as_of and result.reason:
+                template = T.SUSPENDED_AS_OF_BECAUSE if suspended else T.REVOKED_AS_OF_BECAUSE
+                return Check("revocation", FAILED, M(template, date=result.as_of, reason=result.reason))
+            if result.as_of:
+                return Check(
+                    "revocation", FAILED, M(T.SUSPENDED_AS_OF if suspended else T.REVOKED_AS_OF, date=result.as_of)
+                )
+            return Check("revocation", FAILED, M(T.SUSPENDED if suspended else T.REVOKED))
+        template = T.NOT_SUSPENDED_AS_OF if purpose == "suspension" else T.NOT_REVOKED_AS_OF
+        messages.append(M(template, date=result.as_of))
+    # One message per purpose: revocation and suspension entries may both be present.
+    return Check(
+        "revocation", PASSED, messages[0] if len(set(messages)) == 1 else M.plain("; ".join(dict.fromkeys(messages)))
+    )
 
 
 def _validity(credential: dict, now: datetime) -> Check:
@@ -241,14 +251,14 @@ def _validity(credential: dict, now: datetime) -> Check:
     end_value = credential.get("validUntil", credential.get("expirationDate"))
     start, end = parse_datetime(start_value), parse_datetime(end_value)
     if (start_value is not None and start is None) or (end_value is not None and end is None):
-        return Check("validity", FAILED, "the validity dates are not dates and times")
+        return Check("validity", FAILED, M(T.BAD_DATES))
     if start is not None and now < start:
-        return Check("validity", FAILED, f"not valid before {_day(start)}")
+        return Check("validity", FAILED, M(T.NOT_YET_VALID, date=_day(start)))
     if end is not None and now > end:
-        return Check("validity", FAILED, f"expired on {_day(end)}")
+        return Check("validity", FAILED, M(T.EXPIRED, date=_day(end)))
     if end is not None:
-        return Check("validity", PASSED, f"valid until {_day(end)}")
-    return Check("validity", PASSED, "valid, with no expiry date" if start is None else f"valid since {_day(start)}")
+        return Check("validity", PASSED, M(T.VALID_UNTIL, date=_day(end)))
+    return Check("validity", PASSED, M(T.VALID_FOREVER) if start is None else M(T.VALID_SINCE, date=_day(start)))
 
 
 def verify(
@@ -264,14 +274,14 @@ def verify(
     form = _format(credential)
     report.checks.append(form)
     if form.outcome != PASSED:
-        report.checks += [Check(name, NOT_CHECKED, "not checked") for name in CHECKS[1:]]
+        report.checks += [Check(name, NOT_CHECKED, M(T.NOT_CHECKED)) for name in CHECKS[1:]]
         return report
     _facts(credential, trust, report)
     signature, proof, key = _signature(credential, trust, time_limit)
     report.checks.append(signature)
     report.signed_at = proof.created
     if signature.outcome == FAILED:
-        report.checks += [Check(name, NOT_CHECKED, "not checked") for name in CHECKS[2:]]
+        report.checks += [Check(name, NOT_CHECKED, M(T.NOT_CHECKED)) for name in CHECKS[2:]]
         return report
     report.checks.append(_issuer_key(credential, proof, key, trust))
     report.checks.append(_revocation(credential, status))
@@ -295,16 +305,16 @@ class FileStatusSource:
     def _check(self) -> tuple[str | None, str | None]:
         document = self.document
         if not isinstance(document, dict) or "BitstringStatusListCredential" not in _as_list(document.get("type")):
-            return "the status list file is not a BitstringStatusListCredential", None
+            return M(T.LIST_NOT_A_LIST), None
         signature, _proof, key = _signature(document, self.trust, 5.0)
         issuer = _id_of(document.get("issuer"))
         if signature.outcome != PASSED or key is None:
-            return f"the status list's signature cannot be trusted ({signature.message})", None
+            return M(T.LIST_UNTRUSTED, reason=signature.message), None
         if key.issuer_id is not None and key.issuer_id != issuer:
-            return "the status list is signed with a key that is not its issuer's", None
+            return M(T.LIST_FOREIGN_KEY), None
         until = parse_datetime(document.get("validUntil"))
         if until is not None and self.now > until:
-            return f"the status list expired on {_day(until)}", None
+            return M(T.LIST_EXPIRED, date=_day(until)), None
         return None, issuer
 
     def lookup(self, status_entry: dict) -> StatusResult:
@@ -314,21 +324,18 @@ class FileStatusSource:
         if self.problem:
             return StatusResult(None, as_of, self.problem)
         if status_entry.get("statusListCredential") != document.get("id"):
-            return StatusResult(
-                None,
-                as_of,
-                f"the status list given is {document.get('id')}, not {status_entry.get('statusListCredential')}",
-            )
+            given, wanted = document.get("id"), status_entry.get("statusListCredential")
+            return StatusResult(None, as_of, M(T.LIST_OTHER, given=given, wanted=wanted))
         subject = next(iter(_as_list(document.get("credentialSubject"))), {})
         if not isinstance(subject, dict) or subject.get("statusPurpose") != status_entry.get("statusPurpose"):
-            return StatusResult(None, as_of, "the status list is for another purpose")
+            return StatusResult(None, as_of, M(T.LIST_OTHER_PURPOSE))
         if str(status_entry.get("statusSize", 1)) != "1":
-            return StatusResult(None, as_of, "status entries of more than one bit are not supported")
+            return StatusResult(None, as_of, M(T.LIST_WIDE_ENTRIES))
         try:
             index = int(status_entry.get("statusListIndex"))
             revoked = status_list.is_set(subject.get("encodedList"), index)
         except (TypeError, ValueError):
-            return StatusResult(None, as_of, "the status entry's index is not a number")
+            return StatusResult(None, as_of, M(T.LIST_BAD_INDEX))
         except CredentialError as error:
             return StatusResult(None, as_of, error.reason)
         return StatusResult(revoked, as_of, None, self.issuer)

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 
 from courses import progress, queries
 from courses.context import CourseContext, PublishedCourse, course_context, published_course
+from courses.courseware import panels
 from courses.courseware.unit_page import module_line, render_unit
 from courses.models import Course
 from courses.structure import Structure, published_structure
@@ -111,6 +112,7 @@ def outline(code: str):
         progress=course_progress,
         resume=resume,
         locks=locks,
+        panels=panels.panels_for(user, course),
     )
 
 

@@ -96,7 +96,7 @@ def test_an_admin_finds_revokes_reinstates_and_reissues(app, factory, client, au
     db.session.refresh(revoked)
     new = db.session.get(Certificate, revoked.replaced_by_id)
     assert new.learner_name == "Mukamana Éloïse" and revoked.state == "revoked"
-    assert "Name corrected" == revoked.revoke_reason
+    assert revoked.revoke_reason == "Name corrected"
     again = client.post(f"/admin/certificates/{code}/reissue", data={"learner_name": "X", "reason": "again"})
     assert again.status_code == 409
 

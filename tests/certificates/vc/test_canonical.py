@@ -113,3 +113,18 @@ def test_small_clique_still_canonicalises():
 )
 def test_clean_text(raw, clean):
     assert canonical.clean_text(raw) == clean
+
+
+def test_time_limit_works_in_threads():
+    # The web app may verify in worker threads: the limit is a clock check, not a signal or a fork.
+    from concurrent.futures import ThreadPoolExecutor
+
+    def attempt(_index: int) -> str:
+        try:
+            canonical.canonize(clique(10), time_limit=0.3)
+        except TooComplex:
+            return "stopped"
+        return "finished"
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        assert list(pool.map(attempt, range(3))) == ["stopped"] * 3

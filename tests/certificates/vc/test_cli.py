@@ -107,7 +107,7 @@ def test_unknown_issuer_exits_2(app, files, offline):
 
 @pytest.mark.parametrize(
     ("content", "reason"),
-    [(b"{not json", "not valid JSON"), (b"[1, 2]", "the JSON is not an object"), (b"\x89PNG\r\n\x1a\n....", "")],
+    [(b"{not json", "the JSON is malformed"), (b"[1, 2]", "the JSON is not an object"), (b"\x89PNG\r\n\x1a\n....", "")],
 )
 def test_not_a_credential_exits_1(app, files, offline, content, reason):
     code, lines = verify(app, files("c.bin", content))

@@ -165,3 +165,12 @@ def test_proof_set_uses_the_valid_proof():
 def test_malformed_proofs(proof, reason):
     document = dict(samples.unsigned(), proof=proof) if proof is not None else samples.unsigned()
     assert proofs.verify_proof(document, lambda method: None).reason == reason
+
+
+def test_signing_refuses_text_other_implementations_would_canonicalise_differently():
+    document = samples.unsigned()
+    document["credentialSubject"]["name"] = "Uwase\x0bAline"
+    with pytest.raises(ValueError):
+        proofs.sign(document, samples.KEY, samples.METHOD, "2026-01-15T08:00:00Z")
+    document["credentialSubject"]["name"] = canonical.clean_text(document["credentialSubject"]["name"])
+    assert proofs.sign(document, samples.KEY, samples.METHOD, "2026-01-15T08:00:00Z")["proof"]["proofValue"]

@@ -308,3 +308,21 @@ def test_median_full_verification_is_fast():
         times.append(time.perf_counter() - started)
     assert report.verdict == "valid"
     assert statistics.median(times) < 0.05
+
+
+def test_messages_carry_their_templates_for_translation():
+    from certificates.vc import messages
+
+    tampered = samples.signed()
+    tampered["credentialSubject"]["grade"] = "A"
+    reports = [
+        run(samples.signed()),
+        run(samples.signed(), trust=Trust.empty(), status=None, now=datetime(2040, 1, 1, tzinfo=UTC)),
+        run(tampered),
+        run(samples.signed(), status=Fixed(StatusResult(True, "2026-05-02", "issued in error"))),
+    ]
+    for report in reports:
+        for check in report.checks:
+            assert check.message.template in messages.TEMPLATES, check
+            assert check.message == check.message.template.format(**check.message.params)
+    assert reports[2].checks[1].message.params == {"term": "grade"}
