@@ -104,7 +104,7 @@ def verify_credential():
     }
 
 
-@blp.route("/certificates/<code>")
+@blp.route("/certificates/<string(maxlength=40):code>")
 @blp.doc(**PUBLIC)
 @blp.response(200, CertificateSchema)
 def certificate(code: str):

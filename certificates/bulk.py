@@ -19,7 +19,10 @@ from certificates.vc import codes
 
 MAX_BYTES = 2 * 1024 * 1024  # 5,000 codes take about 80 KB: room for other columns, not for abuse
 MAX_CODES = 20_000
-HEADER = ("line", "code", "status", "holder", "course", "issued", "valid_until", "revoked_on", "revoke_reason", "replaced_by", "note")  # fmt: skip
+HEADER = (
+    *("line", "code", "status", "holder", "course", "issued"),
+    *("valid_until", "revoked_on", "revoke_reason", "replaced_by", "note"),
+)
 
 
 class Unreadable(ValueError):
@@ -42,7 +45,8 @@ def read_codes(data: bytes) -> list[Entry]:
         line = data[: error.start].count(b"\n") + 1
         raise Unreadable(_("Line %(line)d: the file is not UTF-8 text (save it as CSV UTF-8).", line=line)) from None
     if "\x00" in text:
-        raise Unreadable(_("Line %(line)d: the file contains a NUL character.", line=text[: text.index("\x00")].count("\n") + 1))
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise Unreadable(_("Line %(line)d: the file contains a NUL character.", line=line))
     reader = csv.reader(io.StringIO(text, newline=""))
     entries: list[Entry] = []
     column, first = 0, True
@@ -81,7 +85,8 @@ def report(entries: list[Entry]) -> list[list]:
         certificate = found.get(code)
         display = codes.normalise(code)
         if certificate is None:
-            rows.append([entry.line, display, lookup.UNKNOWN, "", "", "", "", "", "", "", "no certificate with this code"])
+            note = "no certificate with this code"
+            rows.append([entry.line, display, lookup.UNKNOWN, "", "", "", "", "", "", "", note])
             continue
         replaced = certificate.replaced_by
         rows.append(
