@@ -26,12 +26,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateState
 from certificates.vc import codes, verifier
 from certificates.vc.trust import parse_datetime
 from certificates.vc.verifier import FAILED, NOT_CHECKED, PASSED, Check
+from lms import hot_sql
 from lms.clock import utcnow
 from lms.db import db
 
@@ -96,6 +97,47 @@ def _prove(credential: bytes) -> Proven:
 
 
 @dataclass(frozen=True)
+class Stored:
+    """What the verification page reads of a certificate: its row's fields and its replacement's code."""
+
+    id: int
+    code: str
+    learner_name: str
+    credential: bytes
+    facts: dict
+    issued_at: datetime
+    valid_until: datetime | None
+    state: str
+    revoked_at: datetime | None
+    revoke_reason: str
+    replaced_by_code: str | None
+
+    @property
+    def revoked(self) -> bool:
+        return self.state == CertificateState.REVOKED
+
+
+_certificate = Certificate.__table__
+_replacement = _certificate.alias("replacement")
+# The page's one statement, run as a hot statement (``lms.hot_sql``): the ORM's object loading costs as much
+# as the rest of the page once its HTML is kept (bench/certificates.py).
+_STORED = hot_sql.HotStatement(
+    select(
+        *(_certificate.c[name] for name in Stored.__dataclass_fields__ if name != "replaced_by_code"),
+        _replacement.c.code,
+    )
+    .select_from(_certificate.outerjoin(_replacement, _replacement.c.id == _certificate.c.replaced_by_id))
+    .where(_certificate.c.code == bindparam("code"))
+)
+
+
+def stored(code: str) -> Stored | None:
+    """The certificate with ``code`` (the stored form: no hyphens), read in one statement, or None."""
+    row = _STORED.first({"code": code})
+    return None if row is None else Stored(*row)
+
+
+@dataclass(frozen=True)
 class Result:
     """The checklist of a stored certificate as of now, and its one-word status."""
 
@@ -107,7 +149,7 @@ def _day(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d")
 
 
-def check_stored(certificate: Certificate, now: datetime | None = None) -> Result:
+def check_stored(certificate: Certificate | Stored, now: datetime | None = None) -> Result:
     """Signature, issuer key, revocation, validity and content unchanged, for a certificate of ours."""
     moment = (now or utcnow()).replace(tzinfo=UTC)
     proof = proven(certificate.credential)
@@ -120,7 +162,7 @@ def check_stored(certificate: Certificate, now: datetime | None = None) -> Resul
     return Result(status=_status(certificate, proof, checks, moment), checks=tuple(checks))
 
 
-def _revocation(certificate: Certificate, moment: datetime) -> Check:
+def _revocation(certificate: Certificate | Stored, moment: datetime) -> Check:
     if certificate.revoked:
         when = _day(certificate.revoked_at.replace(tzinfo=UTC)) if certificate.revoked_at else ""
         reason = f": {certificate.revoke_reason}" if certificate.revoke_reason else ""
@@ -138,7 +180,7 @@ def _validity(proof: Proven, moment: datetime) -> Check:
     return Check("validity", PASSED, "valid, with no expiry date")
 
 
-def _content(certificate: Certificate, proof: Proven) -> Check:
+def _content(certificate: Certificate | Stored, proof: Proven) -> Check:
     if not proof.intact:
         return Check("content", FAILED, "the stored credential does not match its signature")
     on_record = (certificate.learner_name, certificate.facts.get("course_title"))
@@ -147,7 +189,7 @@ def _content(certificate: Certificate, proof: Proven) -> Check:
     return Check("content", PASSED, "the details shown are those signed in the credential")
 
 
-def _status(certificate: Certificate, proof: Proven, checks: list[Check], moment: datetime) -> str:
+def _status(certificate: Certificate | Stored, proof: Proven, checks: list[Check], moment: datetime) -> str:
     if certificate.revoked:
         return REVOKED  # first: a revoked certificate says so, whatever else is true of it
     if any(check.outcome == FAILED for check in checks if check.name != "validity"):

@@ -15,16 +15,20 @@ JavaScript. Nothing here writes to the database.
 
 from __future__ import annotations
 
+import json
+
 from flask import current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
+from flask_wtf.csrf import generate_csrf
 
-from certificates import bulk, lookup, services, throttle, verification
+from certificates import bulk, lookup, throttle, verification
 from certificates.vc import codes, containers
 from certificates.vc.verifier import FAILED, NOT_CHECKED, PASSED, UNKNOWN
 from certificates.verify_forms import BulkForm, CredentialUploadForm
 from certificates.views import bp
 from lms.csv_export import csv_response
+from lms.page_skeleton import render_skeleton
 from lms.permissions import can, require
 from lms.web import client_ip
 
@@ -54,7 +58,6 @@ VERDICTS = {
 
 
 def _page(status: int = 200, **context):  # noqa: ANN003, ANN202
-    context.setdefault("upload_form", CredentialUploadForm())
     context.setdefault("code", "")
     page = render_template(
         "certificates/verify.html",
@@ -62,9 +65,51 @@ def _page(status: int = 200, **context):  # noqa: ANN003, ANN202
         outcomes=OUTCOMES,
         verdicts=VERDICTS,
         bulk_allowed=can("verify"),
+        upload_csrf=generate_csrf(),
         **context,
     )
     return current_app.make_response((page, status))
+
+
+def _certificate_page(certificate: lookup.Stored, display: str):  # noqa: ANN202
+    """A certificate's page, kept as a skeleton (``lms.page_skeleton``) keyed by everything it shows.
+
+    Rendering the templates is most of the request; what the page shows is a function of the row's fields
+    read now, the checks' outcomes and messages (themselves computed now: revocation, validity) and the
+    viewer's right to the bulk page, so those are the key. A revocation, a re-issue, an expiry or the next
+    minute of "not revoked as of" is a new key, never a stale page; the CSRF token is the one hole.
+    """
+    checked = lookup.check_stored(certificate)
+    replaced_by = codes.normalise(certificate.replaced_by_code) if certificate.replaced_by_code else None
+    bulk_allowed = can("verify")
+    key = (
+        "certificates.verify",
+        certificate.id,
+        checked,
+        certificate.learner_name,
+        json.dumps(certificate.facts, sort_keys=True, default=str),
+        certificate.issued_at,
+        certificate.valid_until,
+        certificate.revoked_at,
+        certificate.revoke_reason if certificate.revoked else "",
+        replaced_by,
+        bulk_allowed,
+    )
+    return render_skeleton(
+        key,
+        "certificates/verify.html",
+        {"upload_csrf": generate_csrf()},
+        check_names=CHECK_NAMES,
+        outcomes=OUTCOMES,
+        verdicts=VERDICTS,
+        bulk_allowed=bulk_allowed,
+        result="certificate",
+        code=display,
+        certificate=certificate,
+        checked=checked,
+        issuer_name=current_app.config["SITE_NAME"],
+        replaced_by=replaced_by,
+    )
 
 
 def _limited():  # noqa: ANN202 - a 429 response, or None while the client is under its limit
@@ -98,25 +143,18 @@ def _by_code(text: str):  # noqa: ANN202
         return _page(400, result="typo", code=text[:40])
     if problem is not None:
         return _page(400, result="malformed", code=text[:40])
-    certificate = services.by_code(code)
+    certificate = lookup.stored(code)
     display = codes.normalise(code)
     if certificate is None:
         return _page(404, result="unknown", code=display)
-    return _page(
-        result="certificate",
-        code=display,
-        certificate=certificate,
-        checked=lookup.check_stored(certificate),
-        issuer_name=current_app.config["SITE_NAME"],
-        replaced_by=codes.normalise(certificate.replaced_by.code) if certificate.replaced_by_id else None,
-    )
+    return _certificate_page(certificate, display)
 
 
 @bp.post("/verify/upload")
 def verify_upload():
     form = CredentialUploadForm()
     if not form.validate_on_submit():
-        return _page(400, upload_form=form)
+        return _page(400, upload_errors=form.file.errors)
     limited = _limited()
     if limited is not None:
         return limited
@@ -125,9 +163,8 @@ def verify_upload():
     try:
         document = containers.credential_from_bytes(data, upload.filename)
     except containers.NotACredential as error:
-        return _page(400, upload_form=form, upload_error=str(error))
-    report = verification.check(document)
-    return _page(result="report", report=report, upload_form=CredentialUploadForm(formdata=None))
+        return _page(400, upload_error=str(error))
+    return _page(result="report", report=verification.check(document))
 
 
 @bp.route("/verify/bulk", methods=["GET", "POST"])

@@ -153,3 +153,28 @@ def test_the_page_works_without_javascript(app, factory, client):
     main = html[html.index("<main") :]
     assert "<script" not in main  # the checklist is in the HTML itself
     assert '<form method="get" action="/verify"' in main
+
+
+def test_the_kept_page_follows_a_revocation_on_the_next_request(app, factory, client):
+    certificate_id, code, _bytes, _learner = issued(app, factory)
+    for _ in range(2):  # the second answer comes from the kept page
+        assert "REVOKED" not in client.get(f"/v/{code}").get_data(as_text=True)
+    with app.test_request_context():
+        services.revoke(db.session.get(Certificate, certificate_id), "Issued in error", None)
+        db.session.commit()
+    html = client.get(f"/v/{code}").get_data(as_text=True)
+    assert "REVOKED" in html and "Issued in error" in html
+    with app.test_request_context():
+        services.reinstate(db.session.get(Certificate, certificate_id), None)
+        db.session.commit()
+    assert "REVOKED" not in client.get(f"/v/{code}").get_data(as_text=True)
+
+
+def test_each_visitor_gets_their_own_csrf_token_in_the_kept_page(app, factory, client):
+    from tests.test_accounts import second_client
+
+    _id, code, _bytes, _learner = issued(app, factory)
+    token = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]+)">')
+    first = token.findall(client.get(f"/v/{code}").get_data(as_text=True))
+    second = token.findall(second_client(app).get(f"/v/{code}").get_data(as_text=True))
+    assert first and second and first[-1] != second[-1]
