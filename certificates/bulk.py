@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from certificates import lookup
 from certificates.vc import codes
@@ -61,9 +62,10 @@ def read_codes(data: bytes) -> list[Entry]:
                     column = names.index("code")
                     continue
             if len(entries) >= MAX_CODES:
-                raise Unreadable(
-                    _("Line %(line)d: a file may hold at most %(max)d codes.", line=reader.line_num, max=MAX_CODES)
+                limit = ngettext(
+                    "a file may hold at most %(num)d code", "a file may hold at most %(num)d codes", MAX_CODES
                 )
+                raise Unreadable(_("Line %(line)d: %(problem)s.", line=reader.line_num, problem=limit))
             entries.append(Entry(reader.line_num, row[column].strip() if column < len(row) else ""))
     except csv.Error as error:
         raise Unreadable(_("Line %(line)d: %(problem)s.", line=reader.line_num, problem=str(error))) from None

@@ -93,3 +93,13 @@ def test_bulk_needs_its_csrf_token(app, factory, client, auth, monkeypatch):
     page = client.get("/verify/bulk")
     assert page.status_code == 200 and 'name="csrf_token"' in page.get_data(as_text=True)
     assert _post(client, "code\n0000-0000-0000-0\n").status_code == 400
+
+
+def test_a_file_with_too_many_codes_is_refused_at_the_line_past_the_limit(app, factory, client, auth, monkeypatch):
+    from certificates import bulk
+
+    monkeypatch.setattr(bulk, "MAX_CODES", 3)
+    auth.login(factory.user("verifier"))
+    refused = _post(client, "code\n" + "\n".join(unknown_code() for _ in range(5)))
+    assert refused.status_code == 400
+    assert "Line 5: a file may hold at most 3 codes." in refused.get_data(as_text=True)
