@@ -4,7 +4,9 @@
   lists, certificate codes, the verification checklist (also run offline by ``lms verify``);
 - ``models``, ``keys`` (where private keys live, rotation, the DID document), ``credential`` (the Open Badges
   3.0 document), ``status`` (revocation lists), ``services`` (issue, re-issue, revoke, reinstate),
-  ``verification`` (the checklist with this installation's keys and database);
+  ``verification`` (the checklist with this installation's keys and database), ``lookup`` (checking a stored
+  certificate by code: its proof remembered, revocation and validity live), ``bulk`` (a CSV of codes in, a
+  report out), ``throttle`` (the public checks' per-client rate limit), ``api`` (the public JSON API);
 - ``rules`` (the completion rules' registry and a learner's evaluation), ``awarding`` (issuing, or queueing
   for approval, when a fact signal may have made a learner eligible), ``approvals`` (the approval queue);
 - ``rendering/``: the PDF and the baked PNG badge;
@@ -22,6 +24,9 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     cli.init_app(app)
+    from certificates import api
+
+    api.init_app(app)
     register_panel("verify", "certificates/panels/verify.html", lambda user: can("verify", user=user), order=40)
     register_panel(
         "my-certificates",

@@ -1,49 +1,182 @@
-"""The public verification page. Issuance does not exist yet, so every code is reported as unknown.
+"""Verification pages, for anyone: by code (``/v/<code>``, the address a certificate's QR code and share link
+carry, and ``/verify?code=`` from the verify box: the same page), by uploaded credential file (JSON, PNG badge,
+PDF certificate), and for the verifier role a CSV of codes in bulk.
 
-Checks are rate-limited per client (``VERIFY_MAX_PER_IP`` per ``VERIFY_WINDOW_SECONDS``) so the page
-cannot be used to enumerate codes. Checking writes its count, so the view is a writer (``lms.db.writes``):
-the limit is read and the check counted in one write transaction, and two checks cannot both slip under it.
+What a code answers: the checklist (signature, issuer key trusted, not revoked as of now, within validity,
+content unchanged) and the certificate's details. A revoked certificate is shown REVOKED with its date and
+reason (and the certificate that replaced it), never as "not found"; a code whose check symbol does not match
+is a typo (400, no lookup), text that is not a code is malformed (400), a code nobody was given is unknown (404).
+The public sees the certificate, never the learner's e-mail or other courses; the issuer named is this
+installation's, never what a credential claims.
+
+Public checks are rate limited per client (``certificates.throttle``: in memory, see why there) and need no
+JavaScript. Nothing here writes to the database.
 """
 
 from __future__ import annotations
 
-import re
+import json
 
 from flask import current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from flask_wtf.csrf import generate_csrf
 
+from certificates import bulk, lookup, throttle, verification
+from certificates.vc import codes, containers
+from certificates.vc.verifier import FAILED, NOT_CHECKED, PASSED, UNKNOWN
+from certificates.verify_forms import BulkForm, CredentialUploadForm
 from certificates.views import bp
-from lms import rate_limits
-from lms.request_transaction import keep_writes_on_error, writes
+from lms.csv_export import csv_response
+from lms.page_skeleton import render_skeleton
+from lms.permissions import can, require
 from lms.web import client_ip
 
-CODE = re.compile(r"^[A-Z0-9-]{4,40}$")
-PER_IP = rate_limits.Limit("verify.ip", "VERIFY_MAX_PER_IP", "VERIFY_WINDOW_SECONDS")
+CHECK_NAMES = {
+    "format": _l("Format"),
+    "signature": _l("Signature"),
+    "issuer key": _l("Issuer key trusted"),
+    "revocation": _l("Not revoked as of now"),
+    "validity": _l("Within validity"),
+    "content": _l("Content unchanged"),
+}
+OUTCOMES = {
+    PASSED: (_l("passed"), "badge-ok"),
+    FAILED: (_l("failed"), "badge-error"),
+    UNKNOWN: (_l("could not check"), "badge-warn"),
+    NOT_CHECKED: (_l("not checked"), "badge"),
+}
+VERDICTS = {
+    lookup.VALID: (_l("VALID"), "badge-ok"),
+    lookup.REVOKED: (_l("REVOKED"), "badge-error"),
+    lookup.EXPIRED: (_l("EXPIRED"), "badge-error"),
+    lookup.INVALID: (_l("INVALID"), "badge-error"),
+    "valid": (_l("VALID"), "badge-ok"),
+    "invalid": (_l("INVALID"), "badge-error"),
+    "unknown": (_l("CANNOT BE CONFIRMED"), "badge-warn"),
+}
+
+
+def _page(status: int = 200, **context):  # noqa: ANN003, ANN202
+    context.setdefault("code", "")
+    page = render_template(
+        "certificates/verify.html",
+        check_names=CHECK_NAMES,
+        outcomes=OUTCOMES,
+        verdicts=VERDICTS,
+        bulk_allowed=can("verify"),
+        upload_csrf=generate_csrf(),
+        **context,
+    )
+    return current_app.make_response((page, status))
+
+
+def _certificate_page(certificate: lookup.Stored, display: str):  # noqa: ANN202
+    """A certificate's page, kept as a skeleton (``lms.page_skeleton``) keyed by everything it shows.
+
+    Rendering the templates is most of the request; what the page shows is a function of the row's fields
+    read now, the checks' outcomes and messages (themselves computed now: revocation, validity) and the
+    viewer's right to the bulk page, so those are the key. A revocation, a re-issue, an expiry or the next
+    minute of "not revoked as of" is a new key, never a stale page; the CSRF token is the one hole.
+    """
+    checked = lookup.check_stored(certificate)
+    replaced_by = codes.normalise(certificate.replaced_by_code) if certificate.replaced_by_code else None
+    bulk_allowed = can("verify")
+    key = (
+        "certificates.verify",
+        certificate.id,
+        checked,
+        certificate.learner_name,
+        json.dumps(certificate.facts, sort_keys=True, default=str),
+        certificate.issued_at,
+        certificate.valid_until,
+        certificate.revoked_at,
+        certificate.revoke_reason if certificate.revoked else "",
+        replaced_by,
+        bulk_allowed,
+    )
+    return render_skeleton(
+        key,
+        "certificates/verify.html",
+        {"upload_csrf": generate_csrf()},
+        check_names=CHECK_NAMES,
+        outcomes=OUTCOMES,
+        verdicts=VERDICTS,
+        bulk_allowed=bulk_allowed,
+        result="certificate",
+        code=display,
+        certificate=certificate,
+        checked=checked,
+        issuer_name=current_app.config["SITE_NAME"],
+        replaced_by=replaced_by,
+    )
+
+
+def _limited():  # noqa: ANN202 - a 429 response, or None while the client is under its limit
+    wait = throttle.retry_after(client_ip())
+    if not wait:
+        return None
+    response = _page(429, result="limited", wait=wait, code=request.args.get("code", ""))
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 @bp.get("/verify")
-@writes
 def verify():
-    code = request.args.get("code", "").strip().upper()
-    status = 200
-    result = None
-    if code:
-        ip = client_ip()
-        wait = rate_limits.retry_after(PER_IP, ip)
-        if wait:
-            page = render_template("certificates/verify.html", code=code, result="limited", wait=wait)
-            response = current_app.make_response((page, 429))
-            response.headers["Retry-After"] = str(wait)
-            return response
-        keep_writes_on_error()  # unknown and malformed codes answer 404/400: the check still counts
-        rate_limits.record((PER_IP, ip))
-        result = "malformed" if not CODE.match(code) else "unknown"
-        status = 400 if result == "malformed" else 404
-    return render_template("certificates/verify.html", code=code, result=result), status
+    text = request.args.get("code", "").strip()
+    if not text:
+        return _page()  # the empty form is not a check
+    return _by_code(text)
 
 
 @bp.get("/v/<code>")
 def verify_code(code: str):
-    """The address a certificate's QR code and share link carry."""
-    from flask import redirect, url_for
+    return _by_code(code)
 
-    return redirect(url_for("certificates.verify", code=code))
+
+def _by_code(text: str):  # noqa: ANN202
+    limited = _limited()
+    if limited is not None:
+        return limited
+    code, problem = lookup.read_code(text)
+    if problem == lookup.TYPO:
+        return _page(400, result="typo", code=text[:40])
+    if problem is not None:
+        return _page(400, result="malformed", code=text[:40])
+    certificate = lookup.stored(code)
+    display = codes.normalise(code)
+    if certificate is None:
+        return _page(404, result="unknown", code=display)
+    return _certificate_page(certificate, display)
+
+
+@bp.post("/verify/upload")
+def verify_upload():
+    form = CredentialUploadForm()
+    if not form.validate_on_submit():
+        return _page(400, upload_errors=form.file.errors)
+    limited = _limited()
+    if limited is not None:
+        return limited
+    upload = form.file.data
+    data = upload.stream.read(containers.MAX_BYTES + 1)
+    try:
+        document = containers.credential_from_bytes(data, upload.filename)
+    except containers.NotACredential as error:
+        return _page(400, upload_error=str(error))
+    return _page(result="report", report=verification.check(document))
+
+
+@bp.route("/verify/bulk", methods=["GET", "POST"])
+@login_required
+def verify_bulk():
+    require("verify")
+    form = BulkForm()
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("certificates/verify_bulk.html", form=form), status
+    try:
+        entries = bulk.read_codes(form.file.data.stream.read(bulk.MAX_BYTES + 1))
+    except bulk.Unreadable as error:
+        return render_template("certificates/verify_bulk.html", form=form, problem=str(error)), 400
+    return csv_response("verification-report.csv", bulk.report(entries))
