@@ -8,8 +8,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from certificates import rules
+from certificates.forms import settings_form
 from certificates.models import ApprovalState, PendingCertificate
-from certificates.rules_forms import settings_form
 from certificates.views import bp
 from lms.db import db
 from lms.permissions import require

@@ -23,9 +23,9 @@ from flask_login import login_required
 from flask_wtf.csrf import generate_csrf
 
 from certificates import bulk, lookup, throttle, verification
+from certificates.forms import BulkForm, CredentialUploadForm
 from certificates.vc import codes, containers
 from certificates.vc.verifier import FAILED, NOT_CHECKED, PASSED, UNKNOWN
-from certificates.verify_forms import BulkForm, CredentialUploadForm
 from certificates.views import bp
 from lms.csv_export import csv_response
 from lms.page_skeleton import render_skeleton
