@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,14 +30,13 @@ from certificates.models import Certificate, CertificateState
 from certificates.vc import codes, verifier
 from certificates.vc.trust import parse_datetime
 from certificates.vc.verifier import FAILED, NOT_CHECKED, PASSED, Check
-from lms import hot_sql
+from lms import caches, hot_sql
 from lms.clock import utcnow
 from lms.db import db
 
 VALID, REVOKED, EXPIRED, INVALID, UNKNOWN, MALFORMED = "VALID", "REVOKED", "EXPIRED", "INVALID", "UNKNOWN", "MALFORMED"
 TYPO, NOT_A_CODE = "typo", "not a code"
 CHUNK = 500  # codes per query: well under SQLite's and PostgreSQL's parameter limits
-REMEMBERED = 20_000  # proofs remembered per process (a few hundred bytes each)
 
 
 @dataclass(frozen=True)
@@ -57,24 +54,11 @@ class Proven:
         return all(check.outcome == PASSED for check in self.checks[:2])  # format and signature
 
 
-_proven: OrderedDict[bytes, Proven] = OrderedDict()
-_lock = threading.Lock()
-
-
 def proven(credential: bytes) -> Proven:
-    """The byte-dependent checks of a stored credential, remembered by the bytes' sha256."""
+    """The byte-dependent checks of a stored credential, remembered by the bytes' sha256
+    (``lms.caches.CREDENTIAL_PROOFS``)."""
     digest = hashlib.sha256(credential).digest()
-    with _lock:
-        found = _proven.get(digest)
-        if found is not None:
-            _proven.move_to_end(digest)
-            return found
-    found = _prove(credential)
-    with _lock:
-        _proven[digest] = found
-        while len(_proven) > REMEMBERED:
-            _proven.popitem(last=False)
-    return found
+    return caches.CREDENTIAL_PROOFS.get_or_build(digest, lambda: _prove(credential))
 
 
 def _prove(credential: bytes) -> Proven:

@@ -52,6 +52,10 @@ Each cache: key → value; bound; why it cannot go stale.
   exactly that text, or none; 8 MiB (text size); a pure function of the text and installed files. Lets
   ``lms.xblock_host.page`` link a package's inlined file (poll inlines 15 KB) instead of sending it in
   every page, at a lookup's cost instead of a hash's.
+* ``CREDENTIAL_PROOFS``: the sha256 of a stored certificate's signed bytes → what those bytes establish by
+  themselves (format, signature, issuer key: ``certificates.lookup``); 20,000 entries (a few hundred bytes
+  each); the bytes are the key, and the trust only grows (a rotated key keeps verifying what it signed).
+  Checking a proof costs milliseconds, the verification page must serve 40% of a bare "hello" (issue 22).
 
 Not caches but loaded once per process and listed so nothing is hidden, each bounded by what is
 installed: the installed XBlock types (``installed_types`` in ``lms.xblock_host.registry``: entry points
@@ -148,6 +152,7 @@ PACKAGE_SCRIPTS = ProcessCache("package scripts", 8 * MiB, getsizeof=lambda entr
 BLOCK_RESOURCES = ProcessCache("block package files", 32 * MiB, getsizeof=lambda file: file.size() + 200)
 SCRIPT_HASHES = ProcessCache("inline script hashes", 8 * MiB, getsizeof=lambda entry: entry[1] + 150)
 SESSION_COOKIES = ProcessCache("session cookies", 4096)
+CREDENTIAL_PROOFS = ProcessCache("credential proofs", 20_000)
 
 ALL = (
     PUBLISHED_SNAPSHOTS,
@@ -167,4 +172,5 @@ ALL = (
     PACKAGE_SCRIPTS,
     SCRIPT_HASHES,
     SESSION_COOKIES,
+    CREDENTIAL_PROOFS,
 )
