@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import random
 import secrets
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
@@ -30,6 +29,7 @@ from assessments.drawing import draw, seen_in_pre  # noqa: F401 - draw is part o
 from assessments.errors import AttemptClosed, AttemptRefused, NotYours
 from assessments.models import Accommodation, Attempt, AttemptAnswer, AttemptState, QuestionVersion
 from assessments.scoring import graded_percent  # noqa: F401 - part of this module's interface
+from assessments.settings import Draw, Settings  # noqa: F401 - part of this module's interface
 from lms import audit, hot_sql, signals
 from lms.clock import utcnow
 from lms.db import db
@@ -39,32 +39,6 @@ KINDS = ("pre", "post", "practice")
 # One grant's bounds: a day, and a handful of attempts (more is a mistake, and a deadline must stay a date).
 MAX_EXTRA_MINUTES = 24 * 60
 MAX_EXTRA_ATTEMPTS = 10
-
-
-@dataclass(frozen=True)
-class Draw:
-    """Part of a blueprint: ``count`` questions from the category at ``category`` (and its subcategories)."""
-
-    category: str
-    count: int
-    mark: float | None = None  # each drawn question's mark; None: the question's own default mark
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What an assessment block says about its attempts (the block passes its fields)."""
-
-    usage_key: str
-    course_id: int
-    kind: str = "practice"
-    draws: tuple[Draw, ...] = ()
-    question_ids: tuple[int, ...] = ()  # a fixed list, used when there are no draws
-    time_limit_minutes: int = 0  # 0: no limit
-    attempts_allowed: int = 1  # 0: no limit
-    grading: str = "highest"
-    pass_mark: float = 50.0  # percent
-    shuffle_questions: bool = True
-    pre_usage_keys: tuple[str, ...] = field(default=())  # a post-test's pre-tests, for parallel forms
 
 
 # -- reading ---------------------------------------------------------------------------------------------------

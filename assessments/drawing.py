@@ -6,7 +6,6 @@ post-test draws others where the category allows (parallel forms of one blueprin
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -14,10 +13,8 @@ from sqlalchemy import select
 from assessments import bank, items
 from assessments.errors import BlueprintError
 from assessments.models import Attempt, AttemptAnswer, Question, QuestionCategory, QuestionVersion
+from assessments.settings import Settings
 from lms.db import db
-
-if TYPE_CHECKING:
-    from assessments.attempts import Settings
 
 
 def draw(settings: Settings, rng: random.Random, avoid: set[int] = frozenset()) -> list[tuple[QuestionVersion, float]]:
