@@ -44,10 +44,10 @@ def allocate() -> tuple[StatusList, int]:
         db.session.add(status)
         db.session.flush()
         sign(status)
-    taken = set(db.session.scalars(select(Certificate.status_index).where(Certificate.status_list_id == status.id)))
-    while True:
+    while True:  # at most half the list is taken: a draw is free at least one time in two
         index = secrets.randbelow(STATUS_LIST_BITS)
-        if index not in taken:
+        taken = select(Certificate.id).where(Certificate.status_list_id == status.id, Certificate.status_index == index)
+        if db.session.scalar(taken) is None:
             break
     status.used += 1
     return status, index
