@@ -235,7 +235,7 @@ def _issuer() -> Issuer:
 
 def _achievement(course: Course) -> Achievement:
     base = current_app.config["BASE_URL"]
-    outcomes = tuple(line.strip() for line in (course.learning_outcomes or "").splitlines() if line.strip())
+    outcomes = tuple(course.outcomes)
     hours = f" ({course.hours} hours)" if course.hours else ""
     return Achievement(
         url=f"{base}/achievements/{course.code}",
@@ -257,7 +257,7 @@ def _facts(course: Course, cohort, score: float | None) -> dict:  # noqa: ANN001
         "course_title": course.title,
         "track": str(course.track),
         "hours": course.hours,
-        "outcomes": [line.strip() for line in (course.learning_outcomes or "").splitlines() if line.strip()],
+        "outcomes": course.outcomes,
         "cohort_name": cohort.name if cohort else None,
         "cohort_start": cohort.starts_on.isoformat() if cohort else None,
         "cohort_end": cohort.ends_on.isoformat() if cohort else None,

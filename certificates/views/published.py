@@ -56,5 +56,5 @@ def achievement(code: str):
     course = db.session.scalar(select(Course).where(func.lower(Course.code) == code.lower())) or abort(404)
     if course.published_version_id is None:
         abort(404)
-    outcomes = [line.strip() for line in (course.learning_outcomes or "").splitlines() if line.strip()]
+    outcomes = course.outcomes
     return render_template("certificates/achievement.html", course=course, outcomes=outcomes)
