@@ -107,6 +107,10 @@ def _server_environment(instance: Path, base_url: str) -> dict[str, str]:
         LMS_ENV="development",
         LMS_SECRET_KEY="e2e-secret-key-not-for-production",
         LMS_BASE_URL=base_url,
+        # Every browser of every journey is one client here (127.0.0.1), and the role journeys' crawl opens
+        # tens of certificate pages a minute: the per-client limit on checks (tested in tests/certificates and
+        # tests/test_rate_limits.py) would answer 429 to the crawl, so it is lifted for this server.
+        LMS_VERIFY_MAX_PER_IP=str(10**6),
         PYTHONUNBUFFERED="1",
         # The server runs this checkout's code, as the tests do: `lms` is a console script, whose import path
         # is the environment's, and an editable install there may point at another checkout (a git worktree
