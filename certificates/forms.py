@@ -123,6 +123,13 @@ def settings_form(course, settings):  # noqa: ANN001, ANN201
 
 
 class CredentialUploadForm(Form):
+    """A file to check. No CSRF token: checking writes nothing and tells the poster only about their own file
+    (``POST /api/v1/verify`` does the same without one), and the verification page then needs no session
+    (``certificates.views.verify``)."""
+
+    class Meta:
+        csrf = False
+
     file = FileField(
         _l("Credential file (JSON, PNG badge or PDF certificate)"),
         validators=[FileRequired(_l("Choose the file to check."))],

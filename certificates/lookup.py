@@ -116,8 +116,9 @@ _STORED = hot_sql.HotStatement(
 
 
 def stored(code: str) -> Stored | None:
-    """The certificate with ``code`` (the stored form: no hyphens), read in one statement, or None."""
-    row = _STORED.first({"code": code})
+    """The certificate with ``code`` (the stored form: no hyphens), read in one statement, or None; outside a
+    transaction when the request has none (``HotStatement.first_alone`` says why)."""
+    row = _STORED.first_alone({"code": code})
     return None if row is None else Stored(*row)
 
 

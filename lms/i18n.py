@@ -24,7 +24,7 @@ from wtforms.i18n import messages_path
 from lms import domains
 from lms.accounts.session_user import request_user
 from lms.db import db
-from lms.extensions import babel
+from lms.extensions import babel, csrf
 
 bp = Blueprint("i18n", __name__)
 
@@ -120,11 +120,20 @@ def _install_template_gettext(app: Flask) -> None:
 
 
 @bp.post("/language")
+@csrf.exempt  # for visitors; a logged-in user's switch is checked below
 def switch_language():
-    """The language switcher: works without JavaScript (a form with a submit button)."""
+    """The language switcher: works without JavaScript (a form with a submit button).
+
+    A logged-in user's choice is saved to their account, so their form carries the CSRF token and it is
+    checked. A visitor's choice only sets the language of their own session's pages: a forged switch could do
+    no more than that, which the visitor undoes with the same form. So a visitor's form carries no token,
+    and a visitor's page needs no session at all (``lms.page_chrome.header_holes``).
+    """
     from lms.accounts.session_user import user_record
     from lms.web import safe_next
 
+    if current_user.is_authenticated and current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()  # a missing or wrong token: 400, as for every other form
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang

@@ -1,6 +1,6 @@
 """The site header every page shows (menu, log-out form, language switch), and what it contributes to kept
 page skeletons (``lms.page_skeleton``): the viewer's menu (part of a skeleton's key) and the header's two
-per-request holes, this session's CSRF token and the path to come back to.
+per-request holes, this session's CSRF token (a logged-in viewer's only) and the path to come back to.
 """
 
 from __future__ import annotations
@@ -63,6 +63,11 @@ def site_header() -> Markup:
 
 
 def header_holes() -> dict[str, str]:
-    """This request's values for the header's holes, escaped: the session's CSRF token and the path."""
+    """This request's values for the header's holes, escaped: the session's CSRF token and the path.
+
+    A visitor's header has no token (its language form needs none: ``lms.i18n.switch_language``), so a
+    visitor's page starts no session and sets no cookie: a scanned certificate QR code (``/v/<code>``) is
+    answered without signing one (bench/certificates.py measures that page)."""
     path = request.full_path if request.query_string else request.path
-    return {"csrf": str(escape(generate_csrf())), "next": str(escape(path))}
+    token = generate_csrf() if request_user().is_authenticated else ""
+    return {"csrf": str(escape(token)), "next": str(escape(path))}

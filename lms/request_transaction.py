@@ -49,6 +49,10 @@ def _begin_request() -> None:
 def _finish_request(response: Response) -> Response:
     session = db.session()
     close_unit(session)
+    if not session.in_transaction():
+        # Nothing read or written through the session (a probe, or a page whose one read ran alone:
+        # ``HotStatement.first_alone``), and no after-commit work, which begins one: nothing to end.
+        return response
     if response.status_code < 400 or request_state().get("db_keep_on_error"):
         session.commit()
     else:

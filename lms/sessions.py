@@ -34,8 +34,10 @@ _SCALARS = (str, int, float, bool, type(None))
 class RememberingSessionInterface(SecureCookieSessionInterface):
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         cookie = request.cookies.get(self.get_cookie_name(app))
-        if not cookie or not app.secret_key:
+        if not app.secret_key:
             return super().open_session(app, request)
+        if not cookie:
+            return self.session_class()  # as Flask, without building a signing serializer for nothing
         max_age = app.permanent_session_lifetime.total_seconds()
         key = (app.secret_key, cookie)
         remembered = caches.SESSION_COOKIES.get(key)

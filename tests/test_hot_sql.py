@@ -145,3 +145,23 @@ def test_the_hot_path_keeps_its_timestamps_as_dates(app, factory):
             select(BlockCompletion.updated_at).where(BlockCompletion.user_id == bindparam("user"))
         ).first({"user": learner.id})
         assert isinstance(updated_at, datetime)
+
+
+_INSTITUTION = HotStatement(select(Institution.code, Institution.name).where(Institution.code == bindparam("code")))
+
+
+def test_a_read_alone_begins_no_transaction_and_inside_one_sees_its_writes(app, count_queries):
+    with app.app_context():
+        db.session.remove()
+        row = _INSTITUTION.first_alone({"code": "iprc-kigali"})
+        assert row == ("iprc-kigali", "IPRC Kigali")  # a default institution, committed by the fixture
+        assert not db.session().in_transaction()  # nothing for the request to commit
+        with count_queries() as queries:
+            _INSTITUTION.first_alone({"code": row[0]})
+        assert queries.count == 1  # seen by statement listeners, as every statement
+
+        db.session.add(Institution(code="new-1", name="Not committed yet"))
+        db.session.flush()  # the unit of work has begun: its own writes are read in its transaction
+        assert _INSTITUTION.first_alone({"code": "new-1"}) == ("new-1", "Not committed yet")
+        db.session.rollback()
+        assert _INSTITUTION.first_alone({"code": "new-1"}) is None

@@ -57,24 +57,49 @@ def test_the_path_put_into_the_header_is_escaped(client, auth, factory):
     )
 
 
+def _login(browser, user) -> None:
+    form = browser.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    browser.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+
+
 def test_each_session_gets_its_own_csrf_token_in_a_shared_header(app_overrides, factory):
     strict = create_app({**app_overrides, "WTF_CSRF_ENABLED": True})
     first, second = _client(strict), _client(strict)
     tokens = []
     for browser in (first, second):
-        header = _header(browser.get("/login"))
-        (token,) = set(re.findall(r'name="csrf_token" value="([^"]+)"', header))
+        _login(browser, factory.user("learner"))
+        (token,) = set(re.findall(r'name="csrf_token" value="([^"]+)"', _header(browser.get("/learn/"))))
         tokens.append(token)
     assert tokens[0] != tokens[1]
-    user = factory.user("learner")
-    login_form_token = re.search(
-        r'name="csrf_token" type="hidden" value="([^"]+)"', first.get("/login").get_data(as_text=True)
-    ).group(1)
-    first.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": login_form_token})
-    header_token = re.search(r'name="csrf_token" value="([^"]+)"', _header(first.get("/learn/"))).group(1)
-    # The log-out form in the (cached) header carries a token that this session's check accepts.
-    assert first.post("/logout", data={"csrf_token": header_token}).status_code == 302
+    # The log-out form in the (kept) header carries a token that this session's check accepts, not the other's.
+    assert first.post("/logout", data={"csrf_token": tokens[1]}).status_code == 400
+    assert first.post("/logout", data={"csrf_token": tokens[0]}).status_code == 302
     assert first.get("/learn/").status_code == 302
+
+
+def test_a_visitors_page_starts_no_session_and_the_language_switch_needs_no_token(app_overrides):
+    strict = create_app({**app_overrides, "WTF_CSRF_ENABLED": True})
+    visitor = _client(strict)
+    landing = visitor.get("/")
+    assert "csrf_token" not in _header(landing)
+    assert "Set-Cookie" not in landing.headers  # a QR code scanned by a phone is answered without a cookie
+    switched = visitor.post("/language", data={"lang": "fr", "next": "/"})
+    assert switched.status_code == 302
+    assert 'lang="fr" selected' in _header(visitor.get("/"))
+
+
+def test_a_logged_in_users_language_switch_needs_their_token(app_overrides, factory):
+    strict = create_app({**app_overrides, "WTF_CSRF_ENABLED": True})
+    browser = _client(strict)
+    user = factory.user("learner")
+    _login(browser, user)
+    assert browser.post("/language", data={"lang": "fr"}).status_code == 400  # a forged switch is refused
+    token = re.search(r'name="csrf_token" value="([^"]+)"', _header(browser.get("/learn/"))).group(1)
+    assert browser.post("/language", data={"lang": "fr", "csrf_token": token}).status_code == 302
+    from lms.accounts.models import User
+
+    assert db.session.get(User, user.id).language == "fr"
 
 
 def test_anonymous_header_shows_registration_only_when_open(app_overrides):

@@ -9,6 +9,7 @@ from certificates import lookup, services
 from certificates.models import Certificate
 from lms.db import db
 from tests.certificates.helpers import certifiable_course
+from tests.conftest import PASSWORD
 from tests.certificates.verify_helpers import issued, typo_of, unknown_code
 
 
@@ -170,11 +171,19 @@ def test_the_kept_page_follows_a_revocation_on_the_next_request(app, factory, cl
     assert "REVOKED" not in client.get(f"/v/{code}").get_data(as_text=True)
 
 
-def test_each_visitor_gets_their_own_csrf_token_in_the_kept_page(app, factory, client):
+def test_a_visitor_gets_the_page_without_a_session_and_a_logged_in_viewer_with_their_own_token(
+    app, factory, client, auth
+):
     from tests.test_accounts import second_client
 
     _id, code, _bytes, _learner = issued(app, factory)
     token = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]+)">')
+    visitor = client.get(f"/v/{code}")
+    assert "VALID" in visitor.get_data(as_text=True)
+    assert "Set-Cookie" not in visitor.headers and not token.findall(visitor.get_data(as_text=True))
+    auth.login(factory.user("verifier"))
+    other = second_client(app)
+    other.post("/login", data={"email": factory.user("verifier").email, "password": PASSWORD})  # another one
     first = token.findall(client.get(f"/v/{code}").get_data(as_text=True))
-    second = token.findall(second_client(app).get(f"/v/{code}").get_data(as_text=True))
-    assert first and second and first[-1] != second[-1]
+    second = token.findall(other.get(f"/v/{code}").get_data(as_text=True))
+    assert first and second and first[-1] != second[-1]  # the kept page is filled with each session's own
