@@ -29,8 +29,8 @@ from certificates.forms import BulkForm, CredentialUploadForm
 from certificates.vc import codes, containers
 from certificates.vc.verifier import FAILED, NOT_CHECKED, PASSED, UNKNOWN
 from certificates.views import bp
-from lms.extensions import csrf
 from lms.csv_export import csv_response
+from lms.extensions import csrf
 from lms.page_skeleton import render_skeleton
 from lms.permissions import can, require
 from lms.web import client_ip

@@ -9,8 +9,8 @@ from certificates import lookup, services
 from certificates.models import Certificate
 from lms.db import db
 from tests.certificates.helpers import certifiable_course
-from tests.conftest import PASSWORD
 from tests.certificates.verify_helpers import issued, typo_of, unknown_code
+from tests.conftest import PASSWORD
 
 
 def _checks(html: str) -> dict[str, str]:
