@@ -68,7 +68,8 @@ def facility_band(facility: float | None) -> FacilityBand | None:
     marks) fall in the end bands."""
     if facility is None:
         return None
-    percent = 100 * facility
+    # Rounded so that a fraction like 0.07 (7.000000000000001 once ×100) lands where it is written.
+    percent = round(100 * facility, 9)
     for limit, inclusive, band in _FACILITY_LIMITS:
         if percent < limit or (inclusive and percent == limit):
             return band
