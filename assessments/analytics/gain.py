@@ -66,7 +66,7 @@ class PairedGain:
     t: float | None
     df: int | None
     p: float | None
-    #: 95 % confidence interval of the mean gain (low, high).
+    #: 95 % confidence interval of the mean gain (low, high); None when n < 2 or every gain is the same.
     ci95: tuple[float, float] | None
     #: scipy's two-sided statistic: the smaller of the signed-rank sums W⁺ and W⁻ (zero differences dropped).
     wilcoxon_w: float | None

@@ -81,7 +81,7 @@ def test_the_interval_and_p_agree_with_scipy():
 def test_scipy_documentation_wilcoxon_example():
     # scipy.stats.wilcoxon's docstring: d = [6, 8, 14, 16, 23, 24, 28, 29, 41, -48, 49, 56, 60, -67, 75]
     # gives statistic 24 and p 0.041259765625 (exact, two-sided); research note §2.2, recomputed there with
-    # scipy 1.17.1. As gains: pre 0 + 100 … or any pair with these differences.
+    # scipy 1.17.1. Any pairs with these differences will do: pre 100, post 100 + d.
     differences = [6, 8, 14, 16, 23, 24, 28, 29, 41, -48, 49, 56, 60, -67, 75]
     pre = [100] * len(differences)
     post = [100 + d for d in differences]
@@ -93,9 +93,11 @@ def test_scipy_documentation_wilcoxon_example():
 
 
 def test_lakens_2013_movie_ratings():
-    # Lakens (2013), Front. Psychol. 4:863, Table 1: ten people rate two movies (1–10). Within subjects the
-    # paper reports t(9) = 4.74, p = 0.001, Cohen's d_z = 1.50 and d_av = 1.13 (and, between subjects,
-    # d_s = 1.13 with Hedges' g_s = 1.08). The data as published; "movie 1" is the post-test here.
+    # Lakens (2013), Front. Psychol. 4:863 (PMC3840331), Table 1: ten people rate two movies (1–10). Within
+    # subjects the paper reports t(9) = 4.74, p = 0.001, Cohen's d_z = 1.50, and d_av = 1.13 (Hedges' g_av = 1.08).
+    # The paper's own text could not be read here: these figures are as other projects' tests quote them
+    # (an R package's t_apa test: "t(9) = 4.74, p = .001, d = 1.50"; a Python package's test: d_z = 1.50,
+    # g_av = 1.08), and d_av = 1.13 follows from g_av by Hedges' factor 1 − 3/(4·20 − 9). "Movie 1" is the post-test.
     movie_1 = [9, 7, 8, 9, 8, 9, 9, 10, 9, 9]
     movie_2 = [9, 6, 7, 8, 7, 9, 8, 8, 8, 7]
     result = paired_gain(movie_2, movie_1, max_score=10)
