@@ -9,11 +9,17 @@ API (``api.py``), and the courses package's gating hook to lock modules until th
 (``archive.py``).
 """
 
-from flask import Flask
-from flask_babel import lazy_gettext as _l
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Flask is imported by init_app only: the pure parts (analytics, formats) load without it
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
     from assessments import api, archive, cli, demo, models, rules, studio_views, views  # noqa: F401 - tables, rules
     from assessments.delivery import AssessmentService
     from assessments.gates import pre_test_gate
