@@ -197,6 +197,12 @@ def _fixed_scale(lo: float, hi: float, step: float, start: float, end: float) ->
     return _Scale(lo, hi, start, end, ticks, 0)
 
 
+def _numbers(text: ChartText) -> Callable[[float, int], str]:
+    """The page's number formatter, fed values already rounded to the digits shown, so that a small
+    negative (a CI's lower end at -0.04) reads 0.0, not -0.0."""
+    return lambda value, digits: text.number(round(value, digits) + 0.0, digits)
+
+
 def _f(value: float) -> str:
     """A coordinate: two decimals at most, no trailing zeros."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
@@ -317,7 +323,7 @@ def pre_post_distribution(
     the other. Build ``groups`` from a report's learners with :func:`score_groups`."""
     if not groups:
         return _empty("distribution", text.distribution_title, text, chart_id)
-    number = text.number
+    number = _numbers(text)
     left, right, tag_width = 12, WIDTH - 18, 44
     scale = _fixed_scale(0, 100, 20, left + tag_width, right)
     legend_y = 48
@@ -330,7 +336,7 @@ def pre_post_distribution(
         pre, post = _scores(group)
         n = max(len(pre), len(post))
         heading = _say(text.group_with_n, label=group.label, n=n)
-        rows.append(f"<g><title>{escape(heading)}</title>")
+        rows.append(f'<g data-group="{escape(group.label)}"><title>{escape(heading)}</title>')
         rows.append(_text(left, y, _fit(heading, right - left), font_weight="600", **HALO))
         if not pre and not post:
             rows.append(_text(left + tag_width, y + 20, text.no_pairs))
@@ -356,9 +362,9 @@ def pre_post_distribution(
                 rows.append(_line(end, row_y - 5, end, row_y + 5, stroke, 1.5))
             rows.append(
                 f'<rect x="{_f(x["q1"])}" y="{_f(row_y - 8)}" width="{_f(max(x["q3"] - x["q1"], 1))}" height="16" '
-                f'fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>'
+                f'fill="{fill}" stroke="{stroke}" stroke-width="1.5" data-box="{name}"/>'
             )
-            rows.append(_line(x["median"], row_y - 8, x["median"], row_y + 8, stroke, 3.5))
+            rows.append(_line(x["median"], row_y - 8, x["median"], row_y + 8, stroke, 3.5, data_median=name))
         for name in ("pre", "post"):  # a side with no scores reads as a dash
             for key in ("low", "q1", "median", "q3", "high"):
                 figures.setdefault(f"{name}_{key}", "–")
@@ -391,7 +397,7 @@ def gain_with_ci(groups: Sequence[GroupFigures], text: ChartText = ChartText(), 
     alone, a group with none is named and left empty. The label gives each group's n."""
     if not groups:
         return _empty("gain", text.gain_title, text, chart_id)
-    number = text.number
+    number = _numbers(text)
     left, right = 12, WIDTH - 18
     values = [0.0]
     for group in groups:
@@ -463,7 +469,7 @@ def facility_vs_discrimination(
     title = text.items_title
     if not points:
         return _empty("items", title, text, chart_id)
-    number = text.number
+    number = _numbers(text)
     charted = [p for p in points if p.facility is not None and p.discrimination is not None]
     omitted = [p for p in points if p not in charted]
     if not charted:
