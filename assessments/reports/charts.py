@@ -103,10 +103,11 @@ class ChartText:
     discrimination_axis: str = "Discrimination index (%)"
     item_legend: str = "Question"
     miskeyed_legend: str = "Negative discrimination: check the key"
-    facility_band: str = "about right (35–64%)"
-    discrimination_band: str = "adequate or better (≥ 30%)"
+    facility_band: str = "facility about right (35–64%)"
+    discrimination_band: str = "discrimination adequate or better (≥ 30%)"
     item_ref: str = "question %(number)s (%(label)s)"
-    item_point: str = "Question %(number)s, %(label)s: facility %(facility)s%%, discrimination %(discrimination)s%%"
+    item_number: str = "question %(number)s"  # an item without a label (ItemStatistics)
+    item_point: str = "%(item)s: facility %(facility)s%%, discrimination %(discrimination)s%%"
     items_summary: str = (
         "Questions charted: %(charted)s. Facility about right (35–64%%): %(about_right)s. "
         "Discrimination adequate or better (30%% or more): %(adequate)s."
@@ -130,7 +131,8 @@ class ScoreGroup:
 
 def score_groups(pairs: Iterable[LearnerPair], label: Callable[[LearnerPair], str]) -> list[ScoreGroup]:
     """The learners of a gain report grouped for :func:`pre_post_distribution`, one group per distinct
-    ``label(pair)`` (e.g. ``lambda p: p.cohort_name``), in the order of the labels."""
+    ``label(pair)`` (e.g. ``lambda p: p.cohort_name``; the page's words for a blank gender), in the
+    order of the labels (periods such as "2026-Q3" come out in time order)."""
     grouped: dict[str, tuple[list[float], list[float]]] = {}
     for pair in pairs:
         pre, post = grouped.setdefault(label(pair), ([], []))
@@ -210,7 +212,7 @@ def _f(value: float) -> str:
 
 def _say(template: str, **values: object) -> str:
     """A ChartText template filled in (gettext's %-style); the caller escapes the result once."""
-    return template % values if values else template % {}
+    return template % values
 
 
 def _text(
@@ -371,7 +373,7 @@ def pre_post_distribution(
         figures = {key.replace("_low", "_min").replace("_high", "_max"): value for key, value in figures.items()}
         sentences.append(_say(text.distribution_group, group=heading, **figures))
         rows.append("</g>")
-        y += 62
+        y += 66
     axis_y = y - 10
     body.append(_legend_box(left, legend_y, PRE, "#ffffff", text.pre_legend))
     body.append(_legend_box(left + 120, legend_y, POST, POST_FILL, text.post_legend))
@@ -471,7 +473,7 @@ def facility_vs_discrimination(
         return _empty("items", title, text, chart_id)
     number = _numbers(text)
     charted = [p for p in points if p.facility is not None and p.discrimination is not None]
-    omitted = [p for p in points if p not in charted]
+    omitted = [p for p in points if p.facility is None or p.discrimination is None]
     if not charted:
         body = [_text(WIDTH / 2, 62, text.nothing_to_chart, anchor="middle")]
         desc = " ".join([text.nothing_to_chart, _omitted_sentence(omitted, text)])
@@ -520,13 +522,12 @@ def facility_vs_discrimination(
         _text(16, (top + bottom) / 2, text.discrimination_axis, anchor="middle", font_weight="600",
               transform=f"rotate(-90 16 {_f((top + bottom) / 2)})")
     )  # fmt: skip
-    body.extend(_x_axis(x_scale, bottom, top, text.facility_axis, lambda v, _d: number(v, 0)))
+    body.extend(_x_axis(x_scale, bottom, top, text.facility_axis, number))
 
     for p in sorted(charted, key=lambda p: p.discrimination < 0):  # the miskeyed drawn last, on top
         point = _say(
             text.item_point,
-            number=p.number,
-            label=p.label,
+            item=_ref(p, text),
             facility=number(100 * p.facility, 1),
             discrimination=number(p.discrimination, 1),
         )
@@ -561,8 +562,14 @@ def _triangle(cx: float, cy: float, colour: str) -> str:
     )
 
 
+def _ref(point: ItemPoint, text: ChartText) -> str:
+    if point.label:
+        return _say(text.item_ref, number=point.number, label=point.label)
+    return _say(text.item_number, number=point.number)
+
+
 def _refs(points: Sequence[ItemPoint], text: ChartText) -> str:
-    return ", ".join(_say(text.item_ref, number=p.number, label=p.label) if p.label else str(p.number) for p in points)
+    return ", ".join(_ref(point, text) for point in points)
 
 
 def _omitted_sentence(points: Sequence[ItemPoint], text: ChartText) -> str:

@@ -265,7 +265,8 @@ def test_items_sit_at_their_facility_and_discrimination():
     tip_y = max(float(pair.split(",")[1]) for pair in triangle.get("points").split())
     assert tip_y > float(zero_line.get("y1"))
     assert by_data(root, "data-band", "facility") and by_data(root, "data-band", "discrimination")
-    assert "about right (35–64%)" in texts(root) and "adequate or better (≥ 30%)" in texts(root)
+    assert "facility about right (35–64%)" in texts(root)
+    assert "discrimination adequate or better (≥ 30%)" in texts(root)
 
 
 def test_an_item_without_discrimination_is_left_out_and_said_so():
@@ -294,6 +295,14 @@ def test_questions_all_without_discrimination_give_a_note_not_an_empty_plot():
     root = parse(facility_vs_discrimination([ItemPoint(1, "Constant", 1.0, None)]))
     assert "Nothing to chart yet." in texts(root)
     assert "question 1 (Constant)" in desc(root)
+
+
+def test_a_point_says_which_question_it_is_in_its_tooltip():
+    root = parse(facility_vs_discrimination([*ITEMS, ItemPoint(5, "", 0.3, 20.0)]))
+    (one,) = by_data(root, "data-item", "1")
+    assert one.find(f"{SVG}title").text == "question 1 (Ohm's law): facility 50.0%, discrimination 45.0%"
+    (five,) = by_data(root, "data-item", "5")
+    assert five.find(f"{SVG}title").text == "question 5: facility 30.0%, discrimination 20.0%"
 
 
 # -- escaping, empty input, translation ----------------------------------------------------------------------
