@@ -20,7 +20,8 @@ grows downwards with the number of groups instead of squeezing them. Colours pas
 miskeyed items are triangles with their number beside them.
 
 **Escaping.** Every text that reaches the SVG, authored (cohort names, question titles) or not, goes
-through ``markupsafe.escape`` exactly once, at the point it is written.
+through ``markupsafe.escape`` exactly once, at the point it is written, after ``str``: labels may be lazy
+gettext strings, which ``escape`` alone would take for safe markup.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import hashlib
 import math
 import statistics
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 from markupsafe import Markup, escape
 
@@ -205,6 +206,17 @@ def _numbers(text: ChartText) -> Callable[[float, int], str]:
     return lambda value, digits: text.number(round(value, digits) + 0.0, digits)
 
 
+def _e(value: object) -> Markup:
+    """Escaped text. Through ``str`` first: a lazy gettext string (or any object with ``__html__``) would
+    otherwise pass through ``escape`` as if it were already safe markup."""
+    return escape(str(value))
+
+
+def _plain(text: ChartText) -> ChartText:
+    """The labels as plain strings, resolved once (lazy gettext strings resolve in the current locale)."""
+    return replace(text, **{f.name: str(getattr(text, f.name)) for f in fields(text) if f.name != "number"})
+
+
 def _f(value: float) -> str:
     """A coordinate: two decimals at most, no trailing zeros."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
@@ -218,15 +230,15 @@ def _say(template: str, **values: object) -> str:
 def _text(
     x: float, y: float, content: str, *, anchor: str = "start", size: int = FONT_SIZE, fill: str = INK, **attributes
 ) -> str:
-    extra = "".join(f' {name.replace("_", "-")}="{escape(value)}"' for name, value in attributes.items())
+    extra = "".join(f' {name.replace("_", "-")}="{_e(value)}"' for name, value in attributes.items())
     return (
         f'<text x="{_f(x)}" y="{_f(y)}" font-size="{size}" text-anchor="{anchor}" fill="{fill}"{extra}>'
-        f"{escape(content)}</text>"
+        f"{_e(content)}</text>"
     )
 
 
 def _line(x1: float, y1: float, x2: float, y2: float, colour: str = AXIS, width: float = 1, **attributes) -> str:
-    extra = "".join(f' {name.replace("_", "-")}="{escape(value)}"' for name, value in attributes.items())
+    extra = "".join(f' {name.replace("_", "-")}="{_e(value)}"' for name, value in attributes.items())
     return (
         f'<line x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}" stroke="{colour}" '
         f'stroke-width="{_f(width)}"{extra}/>'
@@ -269,13 +281,13 @@ def _svg(kind: str, title: str, desc: str, height: float, body: Sequence[str], c
     """The chart's frame: an accessible image named by its title and described by its desc."""
     if chart_id is None:  # stable across renders, distinct for different charts on one page
         chart_id = f"chart-{kind}-{hashlib.sha1((title + desc).encode()).hexdigest()[:10]}"  # noqa: S324 (an id)
-    ident = escape(chart_id)
+    ident = _e(chart_id)
     return Markup(  # noqa: S704 - every text and attribute value below is escaped where it is written
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{ident}-title {ident}-desc" '
         f'id="{ident}" viewBox="0 0 {WIDTH} {_f(height)}" width="100%" preserveAspectRatio="xMidYMin meet" '
-        f'style="max-width: 40rem; height: auto; display: block" font-family="{escape(FONT)}">'
-        f'<title id="{ident}-title">{escape(title)}</title>'
-        f'<desc id="{ident}-desc">{escape(desc)}</desc>'
+        f'style="max-width: 40rem; height: auto; display: block" font-family="{_e(FONT)}">'
+        f'<title id="{ident}-title">{_e(title)}</title>'
+        f'<desc id="{ident}-desc">{_e(desc)}</desc>'
         f'<rect width="{WIDTH}" height="{_f(height)}" fill="#ffffff"/>'
         f"{_text(WIDTH / 2, 22, title, anchor='middle', size=TITLE_SIZE, font_weight='700')}"
         f"{''.join(body)}</svg>"
@@ -323,6 +335,7 @@ def pre_post_distribution(
 ) -> Markup:
     """Box plots of each group's pre-test and post-test scores (0–100 %), pre above post, one group under
     the other. Build ``groups`` from a report's learners with :func:`score_groups`."""
+    text = _plain(text)
     if not groups:
         return _empty("distribution", text.distribution_title, text, chart_id)
     number = _numbers(text)
@@ -338,7 +351,7 @@ def pre_post_distribution(
         pre, post = _scores(group)
         n = max(len(pre), len(post))
         heading = _say(text.group_with_n, label=group.label, n=n)
-        rows.append(f'<g data-group="{escape(group.label)}"><title>{escape(heading)}</title>')
+        rows.append(f'<g data-group="{_e(group.label)}"><title>{_e(heading)}</title>')
         rows.append(_text(left, y, _fit(heading, right - left), font_weight="600", **HALO))
         if not pre and not post:
             rows.append(_text(left + tag_width, y + 20, text.no_pairs))
@@ -397,6 +410,7 @@ def gain_with_ci(groups: Sequence[GroupFigures], text: ChartText = ChartText(), 
     """Each group's mean gain (post − pre, percentage points) as a dot with its 95 % confidence interval
     as a bar, against a dashed zero line; a group with fewer than two learners (no interval) is a dot
     alone, a group with none is named and left empty. The label gives each group's n."""
+    text = _plain(text)
     if not groups:
         return _empty("gain", text.gain_title, text, chart_id)
     number = _numbers(text)
@@ -437,7 +451,7 @@ def gain_with_ci(groups: Sequence[GroupFigures], text: ChartText = ChartText(), 
             ]
         sentences.append(sentence)
         value_room = len(value) * CHAR_WIDTH + 12
-        rows.append(f'<g data-group="{escape(group.key)}"><title>{escape(sentence)}</title>')
+        rows.append(f'<g data-group="{_e(group.key)}"><title>{_e(sentence)}</title>')
         rows.append(_text(left, y, _fit(heading, right - left - value_room), font_weight="600", **HALO))
         rows.append(_text(right, y, value, anchor="end", **HALO))
         rows.extend(marks)
@@ -467,6 +481,7 @@ def facility_vs_discrimination(
     key) is a red triangle with the question's number. Questions with no discrimination index (a constant
     item) cannot be placed: they are left out and named in the description. ``ItemRow`` items are
     numbered by their position (1, 2 …), as the item table numbers them."""
+    text = _plain(text)
     points = [_item_point(position, item) for position, item in enumerate(items, start=1)]
     title = text.items_title
     if not points:
@@ -533,13 +548,13 @@ def facility_vs_discrimination(
         )
         if p.discrimination < 0:
             body.append(
-                f'<g data-item="{p.number}" data-miskeyed="true"><title>{escape(point)}</title>'
+                f'<g data-item="{p.number}" data-miskeyed="true"><title>{_e(point)}</title>'
                 f"{_triangle(x(p), y(p), MISKEYED)}"
                 f"{_text(x(p) + 8, y(p) + 4.5, str(p.number), font_weight='700', fill=MISKEYED)}</g>"
             )
         else:
             body.append(
-                f'<g data-item="{p.number}"><title>{escape(point)}</title>'
+                f'<g data-item="{p.number}"><title>{_e(point)}</title>'
                 f'<circle cx="{_f(x(p))}" cy="{_f(y(p))}" r="4.5" fill="{POST}" stroke="#ffffff" stroke-width="1"/></g>'
             )
 

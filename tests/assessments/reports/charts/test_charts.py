@@ -323,6 +323,18 @@ def test_hostile_labels_are_escaped_everywhere():
         assert HOSTILE in desc(root)
 
 
+def test_lazy_translated_labels_are_resolved_and_still_escaped():
+    # flask_babel's lazy strings carry __html__: escape() alone would let their text through as markup.
+    from flask_babel.speaklater import LazyString
+
+    lazy = LazyString(lambda: "<b>Score</b> (%)")
+    root = parse(pre_post_distribution(SCORES, ChartText(score_axis=lazy)))
+    assert "<b>Score</b> (%)" in texts(root)
+    label = LazyString(lambda: "<i>Not given</i>")
+    chart = pre_post_distribution([ScoreGroup(label, [10], [20])])
+    assert "<i>" not in chart and "<i>Not given</i> (n = 1): pre-test median 10.0" in desc(parse(chart))
+
+
 @pytest.mark.parametrize("chart", [pre_post_distribution, gain_with_ci, facility_vs_discrimination])
 def test_empty_input_is_a_small_chart_saying_so(chart):
     root = parse(chart([]))
