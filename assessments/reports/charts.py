@@ -523,7 +523,9 @@ def facility_vs_discrimination(
         f'fill="{BAND_DISCRIMINATION}" fill-opacity="0.6" data-band="discrimination"/>'
     )
     body.append(_text((band_lo + band_hi) / 2, top - 6, text.facility_band, anchor="middle", size=11))
-    body.append(_text(right - 4, band_top - 5, text.discrimination_band, anchor="end", size=11))
+    # At the top of its band, where items are rare (few discriminate above 90 %), not on the 30 % line
+    # where they crowd; its halo keeps it legible over grid lines.
+    body.append(_text(right - 4, top + 14, text.discrimination_band, anchor="end", size=11, **HALO))
     # Axes: x along the bottom, y up the left, grid lines for both, a dashed zero line when it is inside.
     for tick in y_scale.ticks:
         ty = y_scale(tick)
