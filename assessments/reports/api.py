@@ -27,7 +27,9 @@ _Number = lambda description: ma.fields.Float(allow_none=True, metadata={"descri
 class FilterArgsSchema(ma.Schema):
     cohort = ma.fields.List(ma.fields.Int(validate=ma.validate.Range(min=1, max=ID_MAX)), load_default=list)
     institution = ma.fields.List(ma.fields.Int(validate=ma.validate.Range(min=1, max=ID_MAX)), load_default=list)
-    gender = ma.fields.List(ma.fields.Str(validate=ma.validate.OneOf(["female", "male", "other", ""])), load_default=list)
+    gender = ma.fields.List(
+        ma.fields.Str(validate=ma.validate.OneOf(["female", "male", "other", ""])), load_default=list
+    )
     track = ma.fields.List(ma.fields.Str(validate=ma.validate.Length(max=20)), load_default=list)
     starts_from = ma.fields.Date(load_default=None, metadata={"description": "Cohorts starting on or after."})
     starts_until = ma.fields.Date(load_default=None, metadata={"description": "Cohorts starting on or before."})

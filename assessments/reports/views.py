@@ -155,7 +155,7 @@ def _item_report(course, scope) -> ItemReport:  # noqa: ANN001
 
 # -- charts and tables ----------------------------------------------------------------------------------------
 def _chart_text():  # noqa: ANN202
-    return charts.ChartText.translated()
+    return wording.chart_text()
 
 
 def _gain_charts(report: GainReport) -> dict:
@@ -233,7 +233,8 @@ def _item_rows(report: ItemReport):  # noqa: ANN202
             _number(None if stats.facility is None else 100 * stats.facility),
             str(wording.FACILITY_BANDS.get(row.facility_band or "", "")),
             _number(None if stats.sd is None else 100 * stats.sd),
-            _number(stats.discrimination_index), str(wording.DISCRIMINATION_BANDS.get(row.discrimination_band or "", "")),
+            _number(stats.discrimination_index),
+            str(wording.DISCRIMINATION_BANDS.get(row.discrimination_band or "", "")),
             _number(stats.discriminative_efficiency), _number(stats.effective_weight),
             _("yes") if row.miskeyed else "",
         ]  # fmt: skip

@@ -82,3 +82,54 @@ def warning_text(warning: GainWarning, gain: PairedGain) -> str:
 
 def warnings_text(gain: PairedGain) -> list[str]:
     return [warning_text(warning, gain) for warning in gain.warnings]
+
+
+def chart_text():  # noqa: ANN201 - charts.ChartText
+    """The charts' words in the reader's language (``ChartText``'s own strings, through the catalogue), figures
+    with the locale's decimal mark."""
+    from flask_babel import format_decimal
+
+    from assessments.reports.charts import ChartText
+
+    return ChartText(
+        nothing_to_chart=_("Nothing to chart yet."),
+        no_pairs=_("no matched learners"),
+        group_with_n=_("%(label)s (n = %(n)s)"),
+        distribution_title=_("Pre-test and post-test scores"),
+        score_axis=_("Score (%)"),
+        pre=_("Pre"),
+        post=_("Post"),
+        pre_legend=_("Pre-test"),
+        post_legend=_("Post-test"),
+        distribution_key=_("Box: middle half of the learners; line: median; whiskers: lowest to highest."),
+        distribution_group=_(
+            "%(group)s: pre-test median %(pre_median)s (middle half %(pre_q1)s to %(pre_q3)s, lowest %(pre_min)s, "
+            "highest %(pre_max)s); post-test median %(post_median)s (middle half %(post_q1)s to %(post_q3)s, "
+            "lowest %(post_min)s, highest %(post_max)s)."
+        ),
+        distribution_group_empty=_("%(group)s: no matched learners."),
+        gain_title=_("Mean gain with its 95% confidence interval"),
+        gain_axis=_("Mean gain (percentage points)"),
+        gain_key=_("Dot: mean gain; bar: 95% confidence interval; dashed line: no gain."),
+        gain_value_with_ci=_("%(gain)s (%(low)s to %(high)s)"),
+        gain_with_ci=_("%(group)s: mean gain %(gain)s points (95%% CI %(low)s to %(high)s)."),
+        gain_without_ci=_("%(group)s: mean gain %(gain)s points (too few learners for a confidence interval)."),
+        gain_no_pairs=_("%(group)s: no matched learners."),
+        items_title=_("Questions: facility and discrimination"),
+        facility_axis=_("Facility (%)"),
+        discrimination_axis=_("Discrimination index (%)"),
+        item_legend=_("Question"),
+        miskeyed_legend=_("Negative discrimination: check the key"),
+        facility_band=_("facility about right (35–64%)"),
+        discrimination_band=_("discrimination adequate or better (≥ 30%)"),
+        item_ref=_("question %(number)s (%(label)s)"),
+        item_number=_("question %(number)s"),
+        item_point=_("%(item)s: facility %(facility)s%%, discrimination %(discrimination)s%%"),
+        items_summary=_(
+            "Questions charted: %(charted)s. Facility about right (35–64%%): %(about_right)s. "
+            "Discrimination adequate or better (30%% or more): %(adequate)s."
+        ),
+        items_miskeyed=_("Negative discrimination, check the key: %(items)s."),
+        items_omitted=_("Not charted, discrimination undefined (every learner scored the same): %(items)s."),
+        number=lambda value, digits: format_decimal(value, format="0." + "0" * digits if digits else "0"),
+    )
