@@ -234,7 +234,8 @@ def item_marks(course_id: int, usage_key: str, scope: Scope) -> ItemMatrix:
     """Every submitted, graded attempt at ``usage_key`` by a learner of a cohort in scope, pooled across
     cohorts by question version (one query; the matrix is filled with numpy, not a Python loop per attempt;
     columns in version order, rows in attempt order). Each mark is the answer's fraction × its mark; a
-    column's maximum is the largest mark the version was given (the same everywhere unless the test's marks were changed between sittings)."""
+    column's maximum is the largest mark the version was given (the same everywhere unless the test's marks
+    were changed between sittings)."""
     stmt = (
         select(
             AttemptAnswer.attempt_id,
