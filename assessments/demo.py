@@ -12,7 +12,8 @@ attempts, so that the bank, the pre-test gate and the results have something rea
   take the pre-test early in the cohort and, most of them, the post-test later, answering each question
   right or wrong by a per-learner ability, so scores spread and the post-test is higher on average; a few
   essays are left for the trainer to grade. The named demo learners have taken their pre-test (README,
-  "Demo accounts"), except ``FRESH``, who sees the course locked behind it.
+  "Demo accounts"), except ``FRESH``, who sees the course locked behind it. ``demo_cohorts`` adds an
+  earlier, finished intake of each course at another institution, for the gain and item reports.
 
 Idempotent: a bank that has questions, a course that has a pre-test and a learner who has an attempt are
 left as they are. Deterministic: one seeded ``random.Random`` per learner and attempt, and attempts start
@@ -32,6 +33,7 @@ from sqlalchemy import select
 
 from assessments import attempts, bank, grading, interchange, queries
 from assessments.attempts import Draw, Settings
+from assessments.demo_cohorts import seed_past_cohort
 from assessments.models import Attempt, Question
 from courses import progress, versions
 from courses import queries as courses
@@ -128,6 +130,8 @@ def seed(ctx: SeedContext) -> None:
                 )
                 grading.publish_grade(user.id, course, pre.usage_key)  # as the block's grade event would
         simulated += _simulate(course, spec, pre, post, ctx.users[spec["grader"]])
+        # An earlier, finished intake at another institution, for the gain and item reports (issue 23).
+        simulated += seed_past_cohort(course, pre, post, ctx.users["admin"], ctx.users[spec["grader"]])
     if simulated:
         ctx.summary.notes.append(
             f"Assessments: a question bank, a pre-test and a post-test in each demo course, and {simulated} "

@@ -31,8 +31,15 @@ def vector(values: Sequence[object], what: str) -> np.ndarray:
     return np.array([number(value, f"{what}[{index}]") for index, value in enumerate(values)], dtype=float)
 
 
-def matrix(rows: Sequence[Sequence[object]], columns: int, what: str) -> np.ndarray:
-    """Rows of exactly ``columns`` numbers each as a 2-D float array; a ragged row is refused by its index."""
+def matrix(rows: Sequence[Sequence[object]], columns: int, what: str, missing: bool = False) -> np.ndarray:
+    """Rows of exactly ``columns`` numbers each as a 2-D float array; a ragged row is refused by its index.
+
+    With ``missing``, ``None`` is allowed and becomes NaN (an item the attempt did not draw). A float numpy
+    array is checked as a whole (the reports pass one: 800,000 marks checked one by one would take a second);
+    there, NaN means missing and is refused unless ``missing``.
+    """
+    if isinstance(rows, np.ndarray) and rows.dtype.kind == "f":
+        return _array(rows, columns, what, missing)
     if isinstance(rows, str | bytes) or not hasattr(rows, "__len__"):
         raise ValueError(f"{what} must be a sequence of rows")
     checked = []
@@ -41,8 +48,23 @@ def matrix(rows: Sequence[Sequence[object]], columns: int, what: str) -> np.ndar
             raise ValueError(f"{what}: row {index} must be a sequence of numbers")
         if len(row) != columns:
             raise ValueError(f"{what}: row {index} has {len(row)} values, expected {columns} (one per item)")
-        checked.append([number(value, f"{what}[{index}][{column}]") for column, value in enumerate(row)])
+        checked.append(
+            [
+                math.nan if missing and value is None else number(value, f"{what}[{index}][{column}]")
+                for column, value in enumerate(row)
+            ]
+        )
     return np.array(checked, dtype=float).reshape(len(checked), columns)
+
+
+def _array(rows: np.ndarray, columns: int, what: str, missing: bool) -> np.ndarray:
+    if rows.ndim != 2 or rows.shape[1] != columns:
+        raise ValueError(f"{what} must have {columns} columns (one per item), not shape {rows.shape}")
+    bad = np.isinf(rows) if missing else ~np.isfinite(rows)
+    if bad.any():
+        index, column = (int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{what}[{index}][{column}] must be a finite number, not {rows[index, column]!r}")
+    return rows.astype(float, copy=False)
 
 
 def in_range(values: np.ndarray, low: float, high: float, what: str) -> None:

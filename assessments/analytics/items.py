@@ -57,11 +57,21 @@ class ItemAnalysis:
     items: tuple[ItemStatistics, ...]
 
 
-def item_statistics(marks: Sequence[Sequence[float]], max_marks: Sequence[float]) -> ItemAnalysis:
+def item_statistics(
+    marks: Sequence[Sequence[float | None]], max_marks: Sequence[float], *, not_drawn: bool = False
+) -> ItemAnalysis:
     """Moodle's test and item statistics of ``marks`` (one row per attempt, one column per item).
 
     ``max_marks`` gives each item's maximum (positive). Marks may be negative (penalties), as in Moodle;
     every row must have one mark per item (a ragged matrix is a ``ValueError``).
+
+    With ``not_drawn``, a mark may be ``None`` (NaN in a numpy array): the attempt did not draw that item
+    (random draws from a bank; columns are question versions). As Moodle does for the questions of a random
+    slot, each item's figures are then computed over the attempts that drew it (its facility, SD, its
+    correlation with the rest of *those* attempts' totals, its covariance with their totals); the test's
+    figures are over every attempt's total. The coefficient of internal consistency (and the error ratio
+    and standard error built on it) is left ``None`` when any mark is missing: it sums one variance per
+    item of a fixed test, which a test whose items vary by attempt does not have.
     """
     maxima = _inputs.vector(max_marks, "max_marks")
     if maxima.size == 0:
@@ -69,14 +79,17 @@ def item_statistics(marks: Sequence[Sequence[float]], max_marks: Sequence[float]
     for index, value in enumerate(maxima):
         if value <= 0:
             raise ValueError(f"max_marks[{index}] = {value:g}: an item's maximum must be positive")
-    table = _inputs.matrix(marks, maxima.size, "marks")
-    totals = table.sum(axis=1)
+    table = _inputs.matrix(marks, maxima.size, "marks", missing=not_drawn)
+    drawn = ~np.isnan(table)
+    complete = bool(drawn.all())
+    totals = table.sum(axis=1) if complete else np.where(drawn, table, 0.0).sum(axis=1)
     s, p = table.shape
-    test = _test_figures(totals, table, p)
+    # p = 1 leaves the internal consistency out (see the docstring) when some item was not drawn.
+    test = _test_figures(totals, table, p if complete else 1)
     return ItemAnalysis(
         n=s,
         max_total=float(maxima.sum()),
-        items=_item_figures(table, totals, maxima),
+        items=_item_figures(table, totals, maxima, None if complete else drawn),
         **test,
     )
 
@@ -124,19 +137,22 @@ def _test_figures(totals: np.ndarray, table: np.ndarray, p: int) -> dict:
     return figures
 
 
-def _item_figures(table: np.ndarray, totals: np.ndarray, maxima: np.ndarray) -> tuple[ItemStatistics, ...]:
-    s, p = table.shape
+def _item_figures(
+    table: np.ndarray, totals: np.ndarray, maxima: np.ndarray, drawn: np.ndarray | None = None
+) -> tuple[ItemStatistics, ...]:
+    """Each column's figures; with ``drawn`` (a mask of the marks present), over the attempts that drew it."""
+    p = table.shape[1]
     intended = 100 * maxima / maxima.sum()
-    if s == 0:
-        return tuple(
-            ItemStatistics(i, float(maxima[i]), None, None, float(intended[i]), None, None, None) for i in range(p)
-        )
-    total_deviations = _deviations(totals)
     rows = []
     covariances_with_total: list[float | None] = []
     for i in range(p):
-        x = table[:, i]
-        y = totals - x  # the rest of the test
+        x, t = (table[:, i], totals) if drawn is None else (table[drawn[:, i], i], totals[drawn[:, i]])
+        s = x.size
+        if s == 0:
+            rows.append([i, float(maxima[i]), None, None, float(intended[i]), None, None])
+            covariances_with_total.append(None)
+            continue
+        y = t - x  # the rest of the test
         facility = float(x.mean()) / float(maxima[i])
         if s < 2:
             rows.append([i, float(maxima[i]), facility, None, float(intended[i]), None, None])
@@ -149,7 +165,7 @@ def _item_figures(table: np.ndarray, totals: np.ndarray, maxima: np.ndarray) -> 
         # The largest covariance these two sets of marks could have: both sorted the same way.
         covariance_max = float(np.sum(np.sort(dx) * np.sort(dy))) / (s - 1)
         spread = mark_variance * other_variance
-        covariances_with_total.append(float(np.sum(dx * total_deviations)) / (s - 1))
+        covariances_with_total.append(float(np.sum(dx * _deviations(t))) / (s - 1))
         rows.append(
             [
                 i,

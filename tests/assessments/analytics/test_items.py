@@ -210,3 +210,48 @@ def test_figures_are_plain_floats():
     result = item_statistics(HAND, HAND_MAX)
     assert type(result.mean) is float and type(result.items[0].sd) is float
     assert type(result.items[0].discrimination_index) is float
+
+
+# -- items not drawn (random draws from a bank: columns are question versions) ----------------------------
+def test_a_full_matrix_gives_the_same_figures_with_not_drawn_allowed_and_as_a_numpy_array():
+    import numpy as np
+
+    expected = item_statistics(HAND, HAND_MAX)
+    assert item_statistics(HAND, HAND_MAX, not_drawn=True) == expected
+    assert item_statistics(np.array(HAND, dtype=float), HAND_MAX) == expected
+
+
+def test_an_item_not_drawn_is_computed_over_the_attempts_that_drew_it():
+    # Item 2 was drawn by the first four attempts only; items 0 and 1 by all five.
+    marks = [[1, 1, 1], [1, 0, 1], [0, 1, 0], [0, 0, 1], [1, 1, None]]
+    result = item_statistics(marks, [1, 1, 1], not_drawn=True)
+    totals = [3, 2, 1, 1, 2]
+    assert (result.n, result.mean) == (5, sum(totals) / 5)  # the test's figures: every attempt's total
+    assert result.internal_consistency is None and result.error_ratio is None and result.standard_error is None
+    # Item 2 against the rest of the four attempts that drew it: the same as a two-column test of them.
+    alone = item_statistics([[2, 1], [1, 1], [1, 0], [0, 1]], [2, 1])
+    assert result.items[2].facility == alone.items[1].facility == 0.75
+    assert result.items[2].discrimination_index == pytest.approx(alone.items[1].discrimination_index)
+    assert result.items[2].discriminative_efficiency == pytest.approx(alone.items[1].discriminative_efficiency)
+    # Items 0 and 1, drawn by everyone, see every total.
+    full = item_statistics([[1, 1, 1], [1, 0, 1], [0, 1, 0], [0, 0, 1], [1, 1, 0]], [1, 1, 1])
+    assert result.items[0].facility == full.items[0].facility
+
+
+def test_an_item_nobody_drew_has_no_figures():
+    result = item_statistics([[1, None], [0, None]], [1, 1], not_drawn=True)
+    assert result.items[1].facility is None and result.items[1].discrimination_index is None
+    assert result.items[0].facility == 0.5
+
+
+def test_missing_marks_are_refused_unless_allowed():
+    import numpy as np
+
+    with pytest.raises(ValueError, match=r"must be a number"):
+        item_statistics([[1, None]], [1, 1])
+    with pytest.raises(ValueError, match=r"marks\[0\]\[1\] must be a finite number"):
+        item_statistics(np.array([[1.0, np.nan]]), [1, 1])
+    with pytest.raises(ValueError, match=r"marks\[0\]\[0\] must be a finite number"):
+        item_statistics(np.array([[np.inf, np.nan]]), [1, 1], not_drawn=True)
+    with pytest.raises(ValueError, match=r"2 columns"):
+        item_statistics(np.array([[1.0, 1.0, 1.0]]), [1, 1])
