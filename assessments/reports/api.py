@@ -8,6 +8,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import abort
 from flask_login import current_user
+from flask_smorest import Page
 
 from assessments.reports import access, service
 from assessments.reports.model import DIMENSIONS, Filters
@@ -183,13 +184,11 @@ def course_gain(args, code: str):
 @blp.route("/reports/courses/<code>/learners")
 @blp.arguments(FilterArgsSchema, location="query")
 @blp.response(200, LearnerSchema(many=True))
-@blp.paginate()
-def course_learners(args, code: str, pagination_parameters):  # noqa: ANN001
+@blp.paginate(Page)
+def course_learners(args, code: str):
     """Each matched learner's first graded pre-test and post-test score, gain and normalized change. Paginated."""
     course, scope = _course_and_scope(code)
-    learners = service.gain_report(course, _filters(course, scope, args), scope).learners
-    pagination_parameters.item_count = len(learners)
-    return learners[pagination_parameters.first_item : pagination_parameters.last_item + 1]
+    return list(service.gain_report(course, _filters(course, scope, args), scope).learners)
 
 
 @blp.route("/reports/courses/<code>/items")

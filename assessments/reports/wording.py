@@ -60,10 +60,11 @@ def warning_text(warning: GainWarning, gain: PairedGain) -> str:
     if warning.code == "small_sample":
         count = int(warning.value)
         return ngettext("Only %(num)d learner: read with care.", "Only %(num)d learners: read with care.", count)
+    share = f"{warning.value:.0%}"
     if warning.code == "ceiling":
         return _(
             "%(share)s of the learners scored 90%% or more on the pre-test: the test leaves them little to gain.",
-            share=f"{warning.value:.0%}",
+            share=share,
         )
     if warning.code == "pre_at_max":
         count = int(warning.value)
@@ -75,7 +76,7 @@ def warning_text(warning: GainWarning, gain: PairedGain) -> str:
     if warning.code == "attrition":
         return _(
             "Only %(share)s of the enrolled learners took both tests: those who did may not be typical.",
-            share=f"{warning.value:.0%}",
+            share=share,
         )
     return warning.code
 
