@@ -184,3 +184,27 @@ def test_the_readmes_learners_find_their_courses_open_and_the_fresh_learner_find
     auth.logout()
     auth.login(PERSON[FRESH].email, PERSON[FRESH].password)
     assert client.get(f"/learn/HOSP-NRP-201/unit/{unit.key}").status_code != 200
+
+
+def test_the_demo_makes_every_gain_and_item_report_meaningful(demo):
+    """Issue 23 point 4: several cohorts across institutions and periods, both tracks, both genders, one cohort
+    above the small-sample line and smaller ones flagged, a gain, and item analyses of the tests."""
+    from assessments.reports.service import gain_report, gain_tests, item_report
+
+    tracks = set()
+    for code in BANKS:
+        course = courses.by_code(code)
+        report = gain_report(course)
+        tracks.add(course.track)
+        groups = {d: {g.key: g for g in report.breakdowns[d]} for d in report.breakdowns}
+        assert len(groups["cohort"]) >= 2 and len(groups["institution"]) >= 2 and len(groups["period"]) >= 2, code
+        assert {"female", "male"} <= set(groups["gender"]), code
+        flagged = [g for g in groups["cohort"].values() if any(w.code == "small_sample" for w in g.gain.warnings)]
+        assert flagged and len(flagged) < len(groups["cohort"]), code  # one small cohort at least, not all
+        assert report.overall.gain.n >= 40 and report.overall.enrolled > report.overall.gain.n, code
+        assert 0.2 < report.overall.gain.hake_g < 0.7 and report.overall.gain.p < 0.001, code
+        for test in gain_tests(course):
+            items = item_report(course, test.key)
+            assert items.test.n >= 40 and len(items.items) >= 10, (code, test.kind)
+            assert all(row.statistics.facility is not None for row in items.items)
+    assert tracks == {"tvet_tot", "hospital"}
