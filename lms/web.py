@@ -3,6 +3,8 @@ pagination, the client address, and the ``int`` URL converter every route's ids 
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -105,6 +107,31 @@ def paginate(stmt: Select, per_page: int | None = None) -> Pagination:
     if page.page > page.pages > 0:
         page = db.paginate(stmt, page=page.pages, per_page=per_page, max_per_page=None, error_out=False)
     return page
+
+
+@dataclass
+class ListPage:
+    """One page of a list built in Python, with what ``_macros.pagination`` reads."""
+
+    items: list
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def list_page(rows: list, per_page: int) -> ListPage:
+    """The page ``?page=`` names; a malformed number shows the first page, one past the end the last."""
+    pages = max(1, math.ceil(len(rows) / per_page))
+    number = min(max(1, request.args.get("page", 1, type=int)), LAST_PAGE_NUMBER, pages)
+    return ListPage(rows[(number - 1) * per_page : number * per_page], number, pages, len(rows))
 
 
 def page_url(number: int) -> str:

@@ -16,6 +16,7 @@ from assessments.reports.model import DIMENSIONS, Filters, GainReport, ItemRepor
 from courses.queries import by_code
 from lms.csv_export import csv_response
 from lms.navigation import register_menu_item
+from lms.web import list_page
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="../templates")
 LEARNERS_PER_PAGE = 50
@@ -99,8 +100,6 @@ def learners(code: str):
     if filters is None:
         return render_template("assessments/reports/learners.html", course=course, form=form, page=None), 400
     report = service.gain_report(course, filters, scope)
-    from assessments.views.blueprint import list_page
-
     return render_template(
         "assessments/reports/learners.html",
         course=course,

@@ -1,14 +1,11 @@
 """The instructor pages' blueprint, its menu item, cohort link and dashboard panel, and what every page of it
-shares: loading a cohort, a learner's enrollment or an attempt with the permission checks, and one page of a
-list built in Python."""
+shares: loading a cohort, a learner's enrollment or an attempt with the permission checks."""
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -21,7 +18,6 @@ from lms.dashboard import register_panel
 from lms.db import db
 from lms.navigation import Link, register_cohort_link, register_menu_item
 from lms.permissions import can, require
-from lms.web import LAST_PAGE_NUMBER
 
 # The pages are in this package's modules, the templates in assessments/templates.
 bp = Blueprint("assessments", __name__, url_prefix="/assessments", template_folder="../templates")
@@ -84,28 +80,3 @@ def load_attempt(attempt_id: int, permission: str) -> Attempt:
         abort(404)
     require(permission, attempt)
     return attempt
-
-
-@dataclass
-class ListPage:
-    """One page of a list built in Python, with what ``_macros.pagination`` reads."""
-
-    items: list
-    page: int
-    pages: int
-    total: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-
-def list_page(rows: list, per_page: int) -> ListPage:
-    """The page ``?page=`` names; a malformed number shows the first page, one past the end the last."""
-    pages = max(1, math.ceil(len(rows) / per_page))
-    number = min(max(1, request.args.get("page", 1, type=int)), LAST_PAGE_NUMBER, pages)
-    return ListPage(rows[(number - 1) * per_page : number * per_page], number, pages, len(rows))

@@ -13,7 +13,7 @@ from sqlalchemy import func
 from assessments import cohort_table, grading, queries
 from assessments.models import AttemptAnswer
 from assessments.published import AssessmentInfo, published_assessments
-from assessments.views.blueprint import bp, list_page, load_cohort
+from assessments.views.blueprint import bp, load_cohort
 from courses.queries import authored_by
 from lms.clock import utcnow
 from lms.cohorts.models import Cohort
@@ -21,6 +21,7 @@ from lms.cohorts.queries import enrollment_counts, visible_cohorts
 from lms.csv_export import csv_response
 from lms.db import db
 from lms.permissions import can, require
+from lms.web import list_page
 
 
 @bp.get("/")
