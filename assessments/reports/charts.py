@@ -91,9 +91,9 @@ class ChartText:
     )
     distribution_group_empty: str = "%(group)s: no matched learners."
     # Mean gain with its confidence interval.
-    gain_title: str = "Mean gain with its 95% confidence interval"
+    gain_title: str = "Mean gain with its confidence interval (95%)"
     gain_axis: str = "Mean gain (percentage points)"
-    gain_key: str = "Dot: mean gain; bar: 95% confidence interval; dashed line: no gain."
+    gain_key: str = "Dot: mean gain; bar: confidence interval (95%); dashed line: no gain."
     gain_value_with_ci: str = "%(gain)s (%(low)s to %(high)s)"
     gain_with_ci: str = "%(group)s: mean gain %(gain)s points (95%% CI %(low)s to %(high)s)."
     gain_without_ci: str = "%(group)s: mean gain %(gain)s points (too few learners for a confidence interval)."

@@ -109,9 +109,9 @@ def chart_text():  # noqa: ANN201 - charts.ChartText
             "lowest %(post_min)s, highest %(post_max)s)."
         ),
         distribution_group_empty=_("%(group)s: no matched learners."),
-        gain_title=_("Mean gain with its 95% confidence interval"),
+        gain_title=_("Mean gain with its confidence interval (95%)"),
         gain_axis=_("Mean gain (percentage points)"),
-        gain_key=_("Dot: mean gain; bar: 95% confidence interval; dashed line: no gain."),
+        gain_key=_("Dot: mean gain; bar: confidence interval (95%); dashed line: no gain."),
         gain_value_with_ci=_("%(gain)s (%(low)s to %(high)s)"),
         gain_with_ci=_("%(group)s: mean gain %(gain)s points (95%% CI %(low)s to %(high)s)."),
         gain_without_ci=_("%(group)s: mean gain %(gain)s points (too few learners for a confidence interval)."),
