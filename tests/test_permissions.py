@@ -78,6 +78,7 @@ ROUTES = [
     ("other-cohort-enroll", "POST", "/cohorts/{other}/enroll", OTHER_COHORT_POST, LOGIN),
     ("other-cohort-import", "POST", "/cohorts/{other}/import", OTHER_COHORT_POST, LOGIN),
     ("verify", "GET", "/verify", EVERYONE, 200),
+    ("reports", "GET", "/reports/", STAFF, LOGIN),  # a course's own reports: tests/assessments/reports
 ]
 
 

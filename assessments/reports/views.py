@@ -186,7 +186,7 @@ def _number(value: float | None, digits: int = 1) -> float | str:
 
 def _gain_rows(report: GainReport):  # noqa: ANN202
     yield [
-        _("Breakdown"), _("Group"), _("Enrolled"), _("Matched (n)"), _("Pre-test mean"), _("Pre-test SD"),
+        _("Breakdown"), _("Group"), _("Enrolled learners"), _("Matched (n)"), _("Pre-test mean"), _("Pre-test SD"),
         _("Post-test mean"), _("Post-test SD"), _("Mean gain"), _("95% CI low"), _("95% CI high"),
         _("Normalized gain <g>"), _("Band"), _("Normalized change"), _("d_av"), _("d_z"), _("p (paired t-test)"),
         _("Wilcoxon p"), _("Passed post-test"), _("Warnings"),
