@@ -21,9 +21,12 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from assessments import grading
+from assessments.demo_learners import complete_modules, grade_essays, seeded_rng, take
 from lms.cohorts.models import Cohort
 from lms.cohorts.services import enroll, save_cohort
 from lms.db import db
+from lms.demo import DEMO_DOMAIN
 from lms.institutions import queries as institutions
 
 
@@ -62,7 +65,6 @@ ATTRITION = 0.06  # a finished cohort: fewer left before the post-test
 
 def seed_past_cohort(course, pre, post, admin, grader) -> int:  # noqa: ANN001
     """Add the course's earlier intake (once) and its learners' attempts; returns how many learners."""
-    from assessments import demo  # the simulation's helpers (demo imports this module: imported late)
 
     spec = PAST.get(course.code)
     institution = institutions.by_code(spec.institution) if spec else None
@@ -73,20 +75,20 @@ def seed_past_cohort(course, pre, post, admin, grader) -> int:  # noqa: ANN001
     for number in range(1, spec.size + 1):
         user = _person(spec, number)
         enroll(cohort, user)
-        rng = demo._rng(course.code, user.email, "learner")  # noqa: SLF001
+        rng = seeded_rng(course.code, user.email, "learner")
         ability = rng.gauss(-0.1, 1.0)
         gain = max(0.0, rng.gauss(spec.gain, 0.5))
         pre_at = start + timedelta(days=rng.uniform(0, 3), hours=rng.uniform(0, 8))
-        demo._take(pre, user, demo._rng(course.code, user.email, "pre"), ability, pre_at)  # noqa: SLF001
-        demo.grading.publish_grade(user.id, course, pre.usage_key)
+        take(pre, user, seeded_rng(course.code, user.email, "pre"), ability, pre_at)
+        grading.publish_grade(user.id, course, pre.usage_key)
         if rng.random() < ATTRITION:
             continue
         post_at = start + timedelta(days=rng.uniform(LASTED_DAYS * 0.7, LASTED_DAYS - 1), hours=rng.uniform(0, 8))
-        demo._complete_modules(course, user, post)  # noqa: SLF001
-        attempt = demo._take(post, user, demo._rng(course.code, user.email, "post"), ability + gain, post_at)  # noqa: SLF001
+        complete_modules(course, user, post)
+        attempt = take(post, user, seeded_rng(course.code, user.email, "post"), ability + gain, post_at)
         if attempt is not None and attempt.needs_grading:  # a finished cohort: every essay graded
-            demo._grade_essays(attempt, grader, ability + gain, rng, post_at + timedelta(days=rng.uniform(0.5, 3)))  # noqa: SLF001
-        demo.grading.publish_grade(user.id, course, post.usage_key)
+            grade_essays(attempt, grader, ability + gain, rng, post_at + timedelta(days=rng.uniform(0.5, 3)))
+        grading.publish_grade(user.id, course, post.usage_key)
     return spec.size
 
 
@@ -108,15 +110,14 @@ def _cohort(course, spec: PastCohort, institution_id: int, admin) -> Cohort:  # 
 
 
 def _person(spec: PastCohort, number: int):  # noqa: ANN202
-    from assessments import demo
     from lms.accounts import services as accounts
     from lms.accounts.models import Role
 
     label = f"{spec.prefix}{number:02d}"
-    email = f"demo-learner-{label}@{demo.DEMO_DOMAIN}"
+    email = f"demo-learner-{label}@{DEMO_DOMAIN}"
     user = accounts.get_by_email(email)
     if user is None:
-        rng = demo._rng("person", email)  # noqa: SLF001
+        rng = seeded_rng("person", email)
         home = institutions.by_code(spec.homes[number % len(spec.homes)])
         user = accounts.create_user(
             email,

@@ -27,7 +27,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from assessments.demo import _response as right_answer
+from assessments.demo_learners import response as right_answer
 from certificates.vc.containers import credential_from_bytes
 from tests.e2e.conftest import _lms, _server_environment, serve_demo
 from tests.e2e.test_assessment_journeys import (
