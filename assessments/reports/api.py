@@ -79,6 +79,15 @@ class GroupSchema(ma.Schema):
     gain = ma.fields.Nested(GainSchema)
 
 
+class OutcomeSchema(ma.Schema):
+    outcome = ma.fields.Str(metadata={"description": "One of the course's learning outcomes."})
+    items_pre = ma.fields.Int(metadata={"description": "Most items of the outcome a learner answered on the pre-test."})
+    items_post = ma.fields.Int(
+        metadata={"description": "Most items of the outcome a learner answered on the post-test."}
+    )
+    gain = ma.fields.Nested(GainSchema, metadata={"description": "Over the learners' percents of the outcome's marks."})
+
+
 class GainReportSchema(ma.Schema):
     course_id = ma.fields.Int()
     course_code = ma.fields.Str()
@@ -86,6 +95,12 @@ class GainReportSchema(ma.Schema):
     pass_mark = ma.fields.Float(allow_none=True)
     overall = ma.fields.Nested(GroupSchema)
     breakdowns = ma.fields.Dict(keys=ma.fields.Str(), values=ma.fields.List(ma.fields.Nested(GroupSchema)))
+    outcomes = ma.fields.List(
+        ma.fields.Nested(OutcomeSchema),
+        metadata={
+            "description": "Gain per learning outcome both tests assess (questions by their category's outcome)."
+        },
+    )
 
 
 class LearnerSchema(ma.Schema):

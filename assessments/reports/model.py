@@ -80,6 +80,18 @@ class GroupFigures:
 
 
 @dataclass(frozen=True)
+class OutcomeFigures:
+    """The paired figures of one learning outcome: each matched learner's percent of the outcome's marks on
+    the pre-test and on the post-test (parallel forms may assess it with different items). ``items_pre`` and
+    ``items_post``: the most items of the outcome any of these learners answered on each test."""
+
+    outcome: str
+    items_pre: int
+    items_post: int
+    gain: PairedGain
+
+
+@dataclass(frozen=True)
 class GainReport:
     course_id: int
     course_code: str
@@ -89,6 +101,7 @@ class GainReport:
     overall: GroupFigures
     breakdowns: dict[str, tuple[GroupFigures, ...]]  # by DIMENSIONS
     learners: tuple[LearnerPair, ...]  # sorted by name
+    outcomes: tuple[OutcomeFigures, ...] = ()  # the outcomes both tests assess, in the course's order
 
 
 @dataclass(frozen=True)

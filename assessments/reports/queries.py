@@ -12,6 +12,9 @@ account ("" when not given).
 **Scores.** Each test's score is the learner's first graded attempt of it (the lowest attempt number among
 submitted attempts with a mark; an essay still waiting for its grade has none yet), as a percentage of
 its maximum. Matched learners have both.
+
+**Outcomes.** An answer assesses the learning outcome its question's category is mapped to (none when the
+category has none: such answers are left out of the per-outcome marks, never counted under a guess).
 """
 
 from __future__ import annotations
@@ -22,9 +25,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from sqlalchemy import ColumnElement, Select, case, func, literal, select
+from sqlalchemy import ColumnElement, Select, String, case, func, literal, literal_column, select, union_all
 
-from assessments.models import Attempt, AttemptAnswer, AttemptState, Question, QuestionVersion
+from assessments.models import Attempt, AttemptAnswer, AttemptState, Question, QuestionCategory, QuestionVersion
 from assessments.reports.model import Filters, Scope
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
@@ -95,12 +98,14 @@ class PairRow:
     post: float
 
 
-def _first_graded(course_id: int, usage_key: str, user_id: ColumnElement[int]) -> ColumnElement[float]:
-    """The percent of the learner's first graded attempt at ``usage_key`` (a correlated subquery: an index
-    lookup per learner on the attempts' unique (user, block, number) key, where a join of two windowed
-    subqueries made SQLite compare every learner with every attempt)."""
+def _first_graded(
+    course_id: int, usage_key: str, user_id: ColumnElement[int], what: ColumnElement | None = None
+) -> ColumnElement[float]:
+    """The percent (or ``what``, e.g. the attempt's id) of the learner's first graded attempt at ``usage_key``
+    (a correlated subquery: an index lookup per learner on the attempts' unique (user, block, number) key,
+    where a join of two windowed subqueries made SQLite compare every learner with every attempt)."""
     return (
-        select(100.0 * Attempt.mark / Attempt.max_mark)
+        select(100.0 * Attempt.mark / Attempt.max_mark if what is None else what)
         .where(
             Attempt.user_id == user_id,
             Attempt.usage_key == usage_key,
@@ -148,6 +153,68 @@ def matched_pairs(
         .order_by(scored.c.name, scored.c.user_id)
     )
     return [PairRow(*row) for row in db.session.connection().execute(stmt)]
+
+
+@dataclass(frozen=True)
+class OutcomeMarks:
+    """One matched learner's marks on one test's items that assess one learning outcome."""
+
+    user_id: int
+    test: str  # "pre" or "post"
+    outcome: str
+    mark: float  # sum of fraction × max_mark
+    max_mark: float  # sum of max_mark
+    items: int  # answers counted
+
+
+def outcome_marks(
+    course_id: int, track: str, pre_key: str, post_key: str, scope: Scope, filters: Filters
+) -> list[OutcomeMarks]:
+    """The matched learners' marks per learning outcome on their first graded pre-test and post-test (one
+    query, summed in the database): the same learners as :func:`matched_pairs`, one row per learner × test ×
+    outcome. Answers without a grade, or whose question's category has no outcome, are left out."""
+    members = _members(course_id, track, scope, filters).subquery()
+    firsts = (
+        select(
+            members.c.user_id,
+            _first_graded(course_id, pre_key, members.c.user_id, Attempt.id).label("pre_id"),
+            _first_graded(course_id, post_key, members.c.user_id, Attempt.id).label("post_id"),
+        )
+        .where(members.c.rank == 1)
+        .subquery()
+    )
+    matched = (firsts.c.pre_id.is_not(None), firsts.c.post_id.is_not(None))
+    # One row per (learner, test, attempt): a union of two index-friendly equi-joins rather than one join on
+    # "attempt is the pre or the post one". The test is a literal in the SQL text, so PostgreSQL knows its type.
+    attempts = union_all(
+        select(
+            firsts.c.user_id, literal_column("'pre'", String).label("test"), firsts.c.pre_id.label("attempt_id")
+        ).where(*matched),
+        select(
+            firsts.c.user_id, literal_column("'post'", String).label("test"), firsts.c.post_id.label("attempt_id")
+        ).where(*matched),
+    ).subquery()
+    groups = (attempts.c.user_id, attempts.c.test, QuestionCategory.outcome)
+    stmt = (
+        select(
+            *groups,
+            func.sum(AttemptAnswer.fraction * AttemptAnswer.max_mark),
+            func.sum(AttemptAnswer.max_mark),
+            func.count(AttemptAnswer.id),
+        )
+        .select_from(attempts)
+        .join(AttemptAnswer, AttemptAnswer.attempt_id == attempts.c.attempt_id)
+        .join(QuestionVersion, QuestionVersion.id == AttemptAnswer.version_id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .join(QuestionCategory, QuestionCategory.id == Question.category_id)
+        .where(QuestionCategory.outcome != "", AttemptAnswer.fraction.is_not(None))
+        .group_by(*groups)
+        .order_by(*groups)
+    )
+    return [
+        OutcomeMarks(user_id, test, outcome, float(mark), float(top), int(items))
+        for user_id, test, outcome, mark, top, items in db.session.execute(stmt)
+    ]
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from assessments.reports.model import (
     ItemReport,
     ItemRow,
     LearnerPair,
+    OutcomeFigures,
     Scope,
 )
 
@@ -51,8 +52,8 @@ def gain_tests(course) -> tuple[AssessmentInfo | None, AssessmentInfo | None]:  
 # -- gain ------------------------------------------------------------------------------------------------
 def gain_report(course, filters: Filters | None = None, scope: Scope | None = None) -> GainReport:  # noqa: ANN001
     """The course's gain report: every matched learner in scope and filters, overall and by each of
-    :data:`DIMENSIONS`, with attrition against the learners enrolled in each group. Two queries (the pairs,
-    the enrolled counts) whatever the number of learners."""
+    :data:`DIMENSIONS`, with attrition against the learners enrolled in each group, and by learning outcome.
+    Three queries (the pairs, the enrolled counts, the marks per outcome) whatever the number of learners."""
     filters, scope = filters or Filters(), scope or Scope()
     pre_test, post_test = gain_tests(course)
     pass_mark = post_test.pass_mark if post_test else None
@@ -62,6 +63,14 @@ def gain_report(course, filters: Filters | None = None, scope: Scope | None = No
         else []  # no pair without both tests; the enrolled are still counted
     )
     cells = queries.enrolled_cells(course.id, course.track, scope, filters)
+    outcomes = (
+        _outcome_figures(
+            queries.outcome_marks(course.id, course.track, pre_test.key, post_test.key, scope, filters),
+            course.outcomes,
+        )
+        if rows
+        else ()
+    )
     learners = tuple(_learner(row, course.track) for row in rows)
 
     groups: dict[str, dict[str, list[LearnerPair]]] = {d: defaultdict(list) for d in DIMENSIONS}
@@ -99,7 +108,37 @@ def gain_report(course, filters: Filters | None = None, scope: Scope | None = No
         overall=overall,
         breakdowns=breakdowns,
         learners=learners,
+        outcomes=outcomes,
     )
+
+
+def _outcome_figures(marks: list[queries.OutcomeMarks], course_outcomes: list[str]) -> tuple[OutcomeFigures, ...]:
+    """:func:`paired_gain` of the learners' outcome percents, per outcome both tests assess (the same as
+    ``competency_gains`` on the per-item marks, summed by the database). A learner counts for an outcome
+    when both their tests had items of it (a form drawn from a bank may have none for someone). No pass
+    mark (the post-test's applies to the whole test) and no enrolled count (attrition is the report's)."""
+    by_outcome: dict[str, dict[int, dict[str, queries.OutcomeMarks]]] = defaultdict(lambda: defaultdict(dict))
+    for row in marks:
+        if row.max_mark > 0:
+            by_outcome[row.outcome][row.user_id][row.test] = row
+    # The course's outcomes in its order; an outcome no longer among them (edited since) after, by name.
+    rank = {outcome: index for index, outcome in enumerate(course_outcomes)}
+    figures = []
+    for outcome in sorted(by_outcome, key=lambda o: (rank.get(o, len(rank)), o)):
+        pairs = [tests for tests in by_outcome[outcome].values() if len(tests) == 2]
+        if not pairs:
+            continue  # assessed by one test only: nothing to pair
+        pre = [_percent(100 * t["pre"].mark / t["pre"].max_mark) for t in pairs]
+        post = [_percent(100 * t["post"].mark / t["post"].max_mark) for t in pairs]
+        figures.append(
+            OutcomeFigures(
+                outcome=outcome,
+                items_pre=max(t["pre"].items for t in pairs),
+                items_post=max(t["post"].items for t in pairs),
+                gain=paired_gain(pre, post, 100),
+            )
+        )
+    return tuple(figures)
 
 
 def _percent(value: float) -> float:

@@ -192,14 +192,24 @@ def _gain_rows(report: GainReport):  # noqa: ANN202
         _("Wilcoxon p"), _("Passed post-test"), _("Warnings"),
     ]  # fmt: skip
     groups = [report.overall, *(g for d in DIMENSIONS for g in report.breakdowns.get(d, ()))]
-    for group in groups:
-        gain = group.gain
+    rows = [
+        (
+            str(wording.DIMENSION_NAMES[g.dimension]),
+            wording.group_label(g.dimension, g.key, g.label),
+            g.enrolled,
+            g.gain,
+        )
+        for g in groups
+    ]
+    # Outcomes have no enrolled count of their own: their learners are the report's matched ones.
+    rows += [(_("Learning outcome"), o.outcome, "", o.gain) for o in report.outcomes]
+    for breakdown, label, enrolled, gain in rows:
         low, high = gain.ci95 if gain.ci95 else (None, None)
         band = wording.HAKE_BANDS.get(str(hake_band(gain.hake_g)), "")
         yield [
-            str(wording.DIMENSION_NAMES[group.dimension]),
-            wording.group_label(group.dimension, group.key, group.label),
-            group.enrolled,
+            breakdown,
+            label,
+            enrolled,
             gain.n,
             _number(gain.mean_pre), _number(gain.sd_pre), _number(gain.mean_post), _number(gain.sd_post),
             _number(gain.mean_gain), _number(low), _number(high),

@@ -203,6 +203,10 @@ def test_the_demo_makes_every_gain_and_item_report_meaningful(demo):
         assert flagged and len(flagged) < len(groups["cohort"]), code  # one small cohort at least, not all
         assert report.overall.gain.n >= 40 and report.overall.enrolled > report.overall.gain.n, code
         assert 0.2 < report.overall.gain.hake_g < 0.7 and report.overall.gain.p < 0.001, code
+        # Both tests draw every blueprint category, each mapped to an outcome: the report has each one's gain.
+        blueprinted = {BANKS[code]["outcomes"][category] for category in BANKS[code]["blueprint"]}
+        assert blueprinted <= {o.outcome for o in report.outcomes}, code
+        assert all(o.gain.n == report.overall.gain.n for o in report.outcomes if o.outcome in blueprinted), code
         for test in gain_tests(course):
             items = item_report(course, test.key)
             assert items.test.n >= 40 and len(items.items) >= 10, (code, test.kind)
