@@ -50,6 +50,15 @@ def _filters(course, scope) -> tuple[FilterForm, Filters | None]:  # noqa: ANN00
     return form, form.filters()
 
 
+def _filtered_report(code: str) -> tuple:
+    """The course and its gain report as the address filters it, for a download (a bad filter: 400)."""
+    course, scope = _course_and_scope(code)
+    _form, filters = _filters(course, scope)
+    if filters is None:
+        abort(400)
+    return course, service.gain_report(course, filters, scope)
+
+
 @bp.get("/")
 @login_required
 def index():
@@ -84,11 +93,7 @@ def gain(code: str):
 @bp.get("/<code>/gain.csv")
 @login_required
 def gain_csv(code: str):
-    course, scope = _course_and_scope(code)
-    _form, filters = _filters(course, scope)
-    if filters is None:
-        abort(400)
-    report = service.gain_report(course, filters, scope)
+    course, report = _filtered_report(code)
     return csv_response(f"learning-gain-{course.code}.csv", _gain_rows(report))
 
 
@@ -113,11 +118,7 @@ def learners(code: str):
 @bp.get("/<code>/learners.csv")
 @login_required
 def learners_csv(code: str):
-    course, scope = _course_and_scope(code)
-    _form, filters = _filters(course, scope)
-    if filters is None:
-        abort(400)
-    report = service.gain_report(course, filters, scope)
+    course, report = _filtered_report(code)
     return csv_response(f"learners-gain-{course.code}.csv", _learner_rows(report))
 
 
