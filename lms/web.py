@@ -136,7 +136,8 @@ def list_page(rows: list, per_page: int) -> ListPage:
 
 def page_url(number: int) -> str:
     """This page's URL showing page ``number`` of its list, keeping the other query arguments (the
-    pagination macro's links). The view's own arguments win over a query argument of the same name
-    (?cohort_id=…), which would otherwise reach url_for twice."""
-    args = {**request.args.to_dict(), **(request.view_args or {}), "page": str(number)}
+    pagination macro's links), repeated ones too (a report's ``?cohort=3&cohort=4``). The view's own
+    arguments win over a query argument of the same name (?cohort_id=…), which would otherwise reach url_for
+    twice."""
+    args = {**request.args.to_dict(flat=False), **(request.view_args or {}), "page": str(number)}
     return url_for(request.endpoint, **args)

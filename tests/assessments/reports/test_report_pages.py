@@ -160,3 +160,11 @@ def test_the_api_gives_the_same_figures_to_the_same_readers(client, world, facto
     assert client.get(f"{API}/{code}/gain", headers=bearer(token_for(factory.user("learner")))).status_code == 403
     spec = client.get("/api/v1/openapi.json").get_json()
     assert {f"{API}/{{code}}/gain", f"{API}/{{code}}/learners", f"{API}/{{code}}/items"} <= set(spec["paths"])
+
+
+def test_the_next_page_of_learners_keeps_every_filter(app):
+    from lms.web import page_url
+
+    with app.test_request_context("/reports/TOT-1/learners?cohort=3&cohort=4&gender=female&page=1"):
+        url = page_url(2)
+    assert "cohort=3" in url and "cohort=4" in url and "gender=female" in url and "page=2" in url
