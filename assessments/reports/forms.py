@@ -28,8 +28,10 @@ class FilterForm(Form):
         """Offer what the reader may see (a value outside it is refused as not a valid choice)."""
         self.cohort.choices = [(int(choice.value), choice.label) for choice in choices.cohorts]
         self.institution.choices = [(int(choice.value), choice.label) for choice in choices.institutions]
-        self.gender.choices = [(c.value, str(wording.GENDERS.get(c.value, c.label))) for c in choices.genders]
-        self.track.choices = [(c.value, str(wording.TRACKS.get(c.value, c.label))) for c in choices.tracks]
+        # Every gender and track, present or not: a bookmarked address keeps working (as in the API), and the
+        # sets are small and say nothing about anyone. Cohorts and institutions are only the reader's own.
+        self.gender.choices = [(key, str(label)) for key, label in wording.GENDERS.items()]
+        self.track.choices = [(key, str(label)) for key, label in wording.TRACKS.items()]
         return self
 
     def validate_starts_until(self, field) -> None:  # noqa: ANN001

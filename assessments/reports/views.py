@@ -4,6 +4,8 @@ analysis; each table also as CSV. Who sees what is ``assessments.reports.access`
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,6 +16,7 @@ from assessments.reports import access, charts, service, wording
 from assessments.reports.forms import FilterForm
 from assessments.reports.model import DIMENSIONS, Filters, GainReport, ItemReport
 from courses.queries import by_code
+from lms.clock import utcnow
 from lms.csv_export import csv_response
 from lms.navigation import register_menu_item
 from lms.web import list_page
@@ -50,6 +53,17 @@ def _filters(course, scope) -> tuple[FilterForm, Filters | None]:  # noqa: ANN00
     return form, form.filters()
 
 
+def _filter_query() -> str:
+    """The address's filters as a query string for the page's other links (the CSV, the learners), without
+    the page number."""
+    return urlencode([(key, value) for key, value in request.args.items(multi=True) if key != "page"])
+
+
+def _download_name(kind: str, course, filtered: bool) -> str:  # noqa: ANN001
+    """A file name that tells a filtered download from the whole report, and the day it was taken."""
+    return f"{kind}-{course.code}{'-filtered' if filtered else ''}-{utcnow():%Y-%m-%d}.csv"
+
+
 def _filtered_report(code: str) -> tuple:
     """The course and its gain report as the address filters it, for a download (a bad filter: 400)."""
     course, scope = _course_and_scope(code)
@@ -80,11 +94,12 @@ def gain(code: str):
         course=course,
         form=form,
         report=report,
-        dimensions=[d for d in DIMENSIONS if len(report.breakdowns.get(d, ())) > 0],
+        # A course has one track: its breakdown would repeat the whole report (the API still gives it).
+        dimensions=[d for d in DIMENSIONS if len(report.breakdowns.get(d, ())) > (1 if d == "track" else 0)],
         charts=_gain_charts(report),
         assessments=service.report_assessments(course),
         wording=wording,
-        query=request.query_string.decode(),
+        query=_filter_query(),
         restricted=scope.cohort_ids is not None,
         hake=hake_band,
     )
@@ -94,7 +109,7 @@ def gain(code: str):
 @login_required
 def gain_csv(code: str):
     course, report = _filtered_report(code)
-    return csv_response(f"learning-gain-{course.code}.csv", _gain_rows(report))
+    return csv_response(_download_name("learning-gain", course, report.filters != Filters()), _gain_rows(report))
 
 
 @bp.get("/<code>/learners")
@@ -111,7 +126,7 @@ def learners(code: str):
         form=form,
         report=report,
         page=list_page(list(report.learners), LEARNERS_PER_PAGE),
-        query=request.query_string.decode(),
+        query=_filter_query(),
     )
 
 
@@ -119,7 +134,7 @@ def learners(code: str):
 @login_required
 def learners_csv(code: str):
     course, report = _filtered_report(code)
-    return csv_response(f"learners-gain-{course.code}.csv", _learner_rows(report))
+    return csv_response(_download_name("learners-gain", course, report.filters != Filters()), _learner_rows(report))
 
 
 @bp.get("/<code>/items")
@@ -132,6 +147,7 @@ def items(code: str):
         course=course,
         report=report,
         chart=charts.facility_vs_discrimination(report.items, text=_chart_text()),
+        drawn=any(row.attempts < report.test.n for row in report.items),  # drawn from a bank: not one shared set
         assessments=service.report_assessments(course),
         wording=wording,
     )
@@ -142,7 +158,7 @@ def items(code: str):
 def items_csv(code: str):
     course, scope = _course_and_scope(code)
     report = _item_report(course, scope)
-    return csv_response(f"item-analysis-{course.code}.csv", _item_rows(report))
+    return csv_response(_download_name("item-analysis", course, False), _item_rows(report))
 
 
 def _item_report(course, scope) -> ItemReport:  # noqa: ANN001
@@ -185,6 +201,11 @@ def _number(value: float | None, digits: int = 1) -> float | str:
     return "" if value is None else round(value, digits)
 
 
+def _significant(value: float | None) -> float | str:
+    """A p-value to four significant figures: a tiny one stays readable (1.37e-05), never rounded to 0."""
+    return "" if value is None else float(f"{value:.4g}")
+
+
 def _gain_rows(report: GainReport):  # noqa: ANN202
     yield [
         _("Breakdown"), _("Group"), _("Enrolled learners"), _("Matched (n)"), _("Pre-test mean"), _("Pre-test SD"),
@@ -215,7 +236,7 @@ def _gain_rows(report: GainReport):  # noqa: ANN202
             _number(gain.mean_pre), _number(gain.sd_pre), _number(gain.mean_post), _number(gain.sd_post),
             _number(gain.mean_gain), _number(low), _number(high),
             _number(gain.hake_g, 3), str(band), _number(gain.normalized_change, 3),
-            _number(gain.d_av, 3), _number(gain.d_z, 3), _number(gain.p, 4), _number(gain.wilcoxon_p, 4),
+            _number(gain.d_av, 3), _number(gain.d_z, 3), _significant(gain.p), _significant(gain.wilcoxon_p),
             "" if gain.passed_share is None else f"{gain.passed_share:.0%}",
             " ".join(wording.warnings_text(gain)),
         ]  # fmt: skip

@@ -60,7 +60,7 @@ def warning_text(warning: GainWarning, gain: PairedGain) -> str:
     if warning.code == "small_sample":
         count = int(warning.value)
         return ngettext("Only %(num)d learner: read with care.", "Only %(num)d learners: read with care.", count)
-    share = f"{warning.value:.0%}"
+    share = f"{warning.value:.1%}"  # 79.7%, not "80%" beside a threshold of 80%
     if warning.code == "ceiling":
         return _(
             "%(share)s of the learners scored 90%% or more on the pre-test: the test leaves them little to gain.",

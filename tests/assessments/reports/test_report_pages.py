@@ -168,3 +168,28 @@ def test_the_next_page_of_learners_keeps_every_filter(app):
     with app.test_request_context("/reports/TOT-1/learners?cohort=3&cohort=4&gender=female&page=1"):
         url = page_url(2)
     assert "cohort=3" in url and "cohort=4" in url and "gender=female" in url and "page=2" in url
+
+
+def test_a_filter_matching_nobody_says_so_and_any_gender_is_a_valid_filter(client, auth, world, factory):
+    code = world["course"].code
+    auth.login(factory.user("admin"))
+    nobody = client.get(f"/reports/{code}/?starts_from=2099-01-01")
+    assert nobody.status_code == 200 and "No learner matches these filters." in _text(nobody)
+    assert client.get(f"/reports/{code}/?gender=other").status_code == 200  # nobody in view, still valid
+    download = client.get(f"/reports/{code}/gain.csv?gender=female")
+    assert "-filtered-" in download.headers["Content-Disposition"]
+    assert "-filtered-" not in client.get(f"/reports/{code}/gain.csv").headers["Content-Disposition"]
+
+
+def test_tiny_p_values_stay_readable_in_the_csv(client, auth, factory):
+    course, keys, _versions = course_with_tests(factory)
+    learners = [factory.user("learner") for _ in range(12)]
+    cohort(factory, course, learners)
+    for number, learner in enumerate(learners):
+        attempt(learner, course, keys["pre"], "pre", 20 + number)
+        attempt(learner, course, keys["post"], "post", 80 + number / 2)
+    db.session.commit()
+    auth.login(factory.user("admin"))
+    rows = _csv(client.get(f"/reports/{course.code}/gain.csv"))
+    p = float(rows[1][rows[0].index("p (paired t-test)")])
+    assert 0 < p < 1e-6  # a significant figure, not 0.0
