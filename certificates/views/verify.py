@@ -12,8 +12,8 @@ installation's, never what a credential claims.
 Public checks are rate limited per client (``certificates.throttle``: in memory, see why there) and need no
 JavaScript. Nothing here writes to the database, and nothing needs a session: the upload form carries no CSRF
 token (it changes nothing) and neither does a visitor's header, so a QR code scanned by a phone is answered
-without a cookie. The certificate's row is read outside a transaction (``lookup.stored``): both buy the
-page's speed floor (bench/certificates.py).
+without a cookie. The certificate's row is read outside a transaction (``lookup.stored``). Both are steps
+towards the page's speed floor (bench/certificates.py), which is still missed: bench/README.md says by how much.
 """
 
 from __future__ import annotations
