@@ -31,20 +31,17 @@ from sqlalchemy import select
 from assessments import bank, grading, interchange, queries
 from assessments.attempts import Draw, Settings
 from assessments.demo_cohorts import seed_past_cohort
-from assessments.demo_learners import complete_modules, grade_essays, seeded_rng, take
+from assessments.demo_learners import complete_modules, grade_essays, seeded_rng, simulated_learner, take
 from assessments.models import Question
 from courses import queries as courses
 from courses import versions
 from courses.context import runtime_for
 from courses.studio import services as studio
-from lms.accounts import services as accounts
-from lms.accounts.models import Role
 from lms.clock import utcnow
 from lms.cohorts.models import Cohort
 from lms.cohorts.services import enroll
 from lms.db import db
 from lms.demo import DEMO_DOMAIN, SeedContext
-from lms.institutions import queries as institutions
 from lms.xblock_host.context import DRAFT
 
 ASSETS = Path(__file__).resolve().parent / "demo_assets"
@@ -294,19 +291,4 @@ def _person(cohort, code: str, number: int, homes: tuple[str, ...]):  # noqa: AN
     """Demo learner NN of the cohort (numbered across cohorts by their institution code)."""
     offset = sum(size for key, (size, _) in SIMULATED.items() if key < code)  # stable numbering
     label = f"{offset + number:02d}"
-    email = f"demo-learner-{label}@{DEMO_DOMAIN}"
-    user = accounts.get_by_email(email)
-    if user is None:
-        rng = seeded_rng("person", email)
-        home = institutions.by_code(homes[number % len(homes)])
-        user = accounts.create_user(
-            email,
-            f"Demo learner {label}",
-            None,  # no password: nobody logs in as a simulated learner
-            roles=[Role.LEARNER],
-            institution_id=home.id if home else None,
-            language=rng.choice(("en", "en", "rw", "fr")),
-            gender=rng.choice(("female", "male")),
-            via="cli",
-        )
-    return user
+    return simulated_learner(label, f"Demo learner {label}", homes[number % len(homes)])

@@ -22,11 +22,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from assessments import grading
-from assessments.demo_learners import complete_modules, grade_essays, seeded_rng, take
+from assessments.demo_learners import complete_modules, grade_essays, seeded_rng, simulated_learner, take
 from lms.cohorts.models import Cohort
 from lms.cohorts.services import enroll, save_cohort
 from lms.db import db
-from lms.demo import DEMO_DOMAIN
 from lms.institutions import queries as institutions
 
 
@@ -110,24 +109,7 @@ def _cohort(course, spec: PastCohort, institution_id: int, admin) -> Cohort:  # 
 
 
 def _person(spec: PastCohort, number: int):  # noqa: ANN202
-    from lms.accounts import services as accounts
-    from lms.accounts.models import Role
-
     label = f"{spec.prefix}{number:02d}"
-    email = f"demo-learner-{label}@{DEMO_DOMAIN}"
-    user = accounts.get_by_email(email)
-    if user is None:
-        rng = seeded_rng("person", email)
-        home = institutions.by_code(spec.homes[number % len(spec.homes)])
-        user = accounts.create_user(
-            email,
-            f"Demo learner {label.upper()}",
-            None,  # no password: nobody logs in as a simulated learner
-            roles=[Role.LEARNER],
-            institution_id=home.id if home else None,
-            language=rng.choice(("en", "en", "rw", "fr")),
-            # Alternating, so each cohort has both genders in about equal numbers whatever the generator says.
-            gender=("female", "male")[number % 2],
-            via="cli",
-        )
-    return user
+    # Alternating genders, so each cohort has both in about equal numbers whatever the generator says.
+    gender = ("female", "male")[number % 2]
+    return simulated_learner(label, f"Demo learner {label.upper()}", spec.homes[number % len(spec.homes)], gender)

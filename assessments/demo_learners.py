@@ -17,13 +17,38 @@ from assessments.attempts import Settings
 from assessments.models import Attempt, Question
 from courses import progress
 from courses.structure import published_structure
+from lms.accounts import services as accounts
+from lms.accounts.models import Role
 from lms.clock import utcnow
 from lms.db import db
+from lms.demo import DEMO_DOMAIN
+from lms.institutions import queries as institutions
 
 
 def seeded_rng(*parts: str) -> random.Random:
     """A generator seeded by its purpose: the same numbers on every run, whatever ran before."""
     return random.Random(int.from_bytes(hashlib.sha256("/".join(parts).encode()).digest()[:8], "big"))
+
+
+def simulated_learner(label: str, name: str, home: str, gender: str | None = None):  # noqa: ANN201 - a User
+    """The demo's simulated learner ``label`` (``demo-learner-<label>@…``), created on first use with no password
+    (nobody logs in as one), at institution ``home``, in a drawn language, of ``gender`` or a drawn one."""
+    email = f"demo-learner-{label}@{DEMO_DOMAIN}"
+    user = accounts.get_by_email(email)
+    if user is None:
+        rng = seeded_rng("person", email)
+        found = institutions.by_code(home)
+        user = accounts.create_user(
+            email,
+            name,
+            None,
+            roles=[Role.LEARNER],
+            institution_id=found.id if found else None,
+            language=rng.choice(("en", "en", "rw", "fr")),
+            gender=gender or rng.choice(("female", "male")),
+            via="cli",
+        )
+    return user
 
 
 def take(settings: Settings, user, rng: random.Random, ability: float, when: datetime) -> Attempt | None:  # noqa: ANN001
