@@ -25,10 +25,38 @@ from lms.web import IdConverter, refuse_nul_in_url
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
+_SYNC_FORMS_KEPT = 1024  # far more than the app's hooks and views
+
+
+class LmsFlask(Flask):
+    """Flask, with its answer to "is this hook a coroutine?" remembered per function.
+
+    Flask asks ``inspect.iscoroutinefunction`` of every hook and view on every request (a dozen per request
+    here), and the answer never changes for a function. Remembering it buys the public certificate page
+    (``/v/<code>``) about 5% of its time towards its speed floor (bench/certificates.py), and every other
+    page as much.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync_forms: dict[Any, Any] = {}
+
+    def ensure_sync(self, func: Any) -> Any:
+        try:
+            return self._sync_forms[func]
+        except KeyError:
+            sync = super().ensure_sync(func)
+            if len(self._sync_forms) < _SYNC_FORMS_KEPT:  # a closure made per request is not kept forever
+                self._sync_forms[func] = sync
+            return sync
+        except TypeError:  # an unhashable callable: asked each time, as Flask does
+            return super().ensure_sync(func)
+
+
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config = lms_config.load(overrides)
     # No Flask static view: lms.static_assets serves /static/ with fingerprints and compression.
-    app = Flask("lms", instance_path=config["INSTANCE_PATH"] or None, static_folder=None)
+    app = LmsFlask("lms", instance_path=config["INSTANCE_PATH"] or None, static_folder=None)
     app.url_map.converters["int"] = IdConverter  # before any route is added: every <int:id> is bounded
     lms_config.finalize(config, app.instance_path)
     app.config.update(config)

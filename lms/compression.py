@@ -43,9 +43,14 @@ def compress(response: Response) -> Response:
         or response.status_code in (204, 206, 304)
     ):
         return response
-    response.vary.add("Accept-Encoding")  # a shared cache must not hand a compressed answer to others
-    if request.accept_encodings["gzip"] <= 0:
-        return response
+    # A shared cache must not hand a compressed answer to others. Set as a plain header when it is the first
+    # Vary (most answers): werkzeug's parsed HeaderSet costs more than the rest of this function.
+    if "Vary" in response.headers:
+        response.vary.add("Accept-Encoding")
+    else:
+        response.headers["Vary"] = "Accept-Encoding"
+    if "gzip" not in request.headers.get("Accept-Encoding", "").lower() or request.accept_encodings["gzip"] <= 0:
+        return response  # the header is parsed only when it names gzip at all
     data = response.get_data()
     response.set_data(gzip.compress(data, compresslevel=LEVEL, mtime=0))
     response.content_encoding = "gzip"

@@ -105,9 +105,9 @@ class HotStatement:
 
         **Why.** A page whose one read is this statement (the public certificate check, ``/v/<code>``) spent
         as long beginning and committing the unit of work's transaction (SQLAlchemy's session and ``BEGIN``)
-        as running it: reading alone took the page from 0.64 to 0.53 ms in-process, the largest step towards
-        its speed floor of bench/certificates.py (40% of bare Flask; still missed at 31%, bench/README.md says
-        how far it is). A single ``SELECT`` sees one consistent state on SQLite and PostgreSQL alike, so
+        as running it: reading alone took the page from 0.64 to 0.53 ms in-process, the largest single step
+        towards its speed floor of bench/certificates.py (40% of bare Flask; bench/README.md has the figures
+        with and without it). A single ``SELECT`` sees one consistent state on SQLite and PostgreSQL alike, so
         nothing is lost; a unit of work that has read or written already reads here in its own transaction.
         """
         session = db.session()

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, Request
+from flask import Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
@@ -54,3 +54,13 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
         if all(isinstance(value, _SCALARS) for value in data.values()):
             caches.SESSION_COOKIES.put(key, (signed.timestamp(), data))
         return self.session_class(data)
+
+    def save_session(self, app: Flask, session: SecureCookieSession, response: Response) -> None:
+        if not session and not session.modified:
+            # A visitor's empty session, read or not: no cookie to set or delete. Flask works out every cookie
+            # attribute first; skipping that is part of the public certificate page's speed floor
+            # (bench/certificates.py: a scanned QR code is such a visitor).
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)

@@ -1,9 +1,9 @@
-"""The application object (``lms.app``): the security headers."""
+"""The application object (``lms.app``): the security headers, async views and hooks."""
 
 from __future__ import annotations
 
 import pytest
-from flask import Response
+from flask import Response, request
 
 from lms.app import create_app
 from lms.csp import block_page_policy
@@ -42,3 +42,23 @@ def test_pages_with_xblocks_get_their_policy(own_app):
     assert response.headers["Content-Security-Policy"] == block_page_policy(
         ["'sha256-FflUquKLTOFZgk0+8VvCqtWVuUbHfg32FlrpTHo84aw='"]
     )
+
+
+def test_async_views_and_hooks_run_on_every_request(app_overrides):
+    """``LmsFlask`` remembers whether each hook is a coroutine function: async ones must still be awaited,
+    on the first request and on every later one."""
+    application = create_app(app_overrides)
+    seen = []
+
+    @application.before_request
+    async def note_the_path():
+        seen.append(request.path)
+
+    @application.get("/probe/async")
+    async def async_view():
+        return "answered by a coroutine"
+
+    client = application.test_client()
+    for _ in range(3):
+        assert client.get("/probe/async").get_data(as_text=True) == "answered by a coroutine"
+    assert seen == ["/probe/async"] * 3

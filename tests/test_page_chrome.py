@@ -84,6 +84,9 @@ def test_a_visitors_page_starts_no_session_and_the_language_switch_needs_no_toke
     landing = visitor.get("/")
     assert "csrf_token" not in _header(landing)
     assert "Set-Cookie" not in landing.headers  # a QR code scanned by a phone is answered without a cookie
+    # Still marked as depending on the cookie (the language a session chose) and on compression, for caches.
+    assert {"Cookie", "Accept-Encoding"} <= {part.strip() for part in landing.headers["Vary"].split(",")}
+    assert "Set-Cookie" not in visitor.get("/", headers={"Accept-Encoding": "gzip"}).headers
     switched = visitor.post("/language", data={"lang": "fr", "next": "/"})
     assert switched.status_code == 302
     assert 'lang="fr" selected' in _header(visitor.get("/"))

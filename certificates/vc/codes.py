@@ -9,13 +9,16 @@ spaces do not matter, and O/I/L read as 0/1/1.
 
 from __future__ import annotations
 
+import re
 import secrets
 
 SYMBOLS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CHECK_SYMBOLS = SYMBOLS + "*~$=U"
 LENGTH = 12
 _VALUE = {symbol: value for value, symbol in enumerate(SYMBOLS)}
-_ALIASES = {"O": "0", "I": "1", "L": "1"}
+# Read as their look-alikes; hyphens are only for the eye.
+_TIDY = str.maketrans({"O": "0", "I": "1", "L": "1", "-": None})
+_SHAPE = re.compile(f"[{SYMBOLS}]{{{LENGTH}}}[{re.escape(CHECK_SYMBOLS)}]")
 
 
 def _check_symbol(body: str) -> str:
@@ -37,14 +40,8 @@ def new_code() -> str:
 def _symbols(text: str) -> str | None:
     if not isinstance(text, str):
         return None
-    compact = "".join(text.split()).replace("-", "").upper()
-    compact = "".join(_ALIASES.get(symbol, symbol) for symbol in compact)
-    if len(compact) != LENGTH + 1:
-        return None
-    body, check = compact[:LENGTH], compact[LENGTH]
-    if any(symbol not in _VALUE for symbol in body) or check not in CHECK_SYMBOLS:
-        return None
-    return compact
+    compact = "".join(text.split()).upper().translate(_TIDY)
+    return compact if _SHAPE.fullmatch(compact) else None
 
 
 def normalise(text: str) -> str | None:

@@ -13,7 +13,7 @@ Public checks are rate limited per client (``certificates.throttle``: in memory,
 JavaScript. Nothing here writes to the database, and nothing needs a session: the upload form carries no CSRF
 token (it changes nothing) and neither does a visitor's header, so a QR code scanned by a phone is answered
 without a cookie. The certificate's row is read outside a transaction (``lookup.stored``). Both are steps
-towards the page's speed floor (bench/certificates.py), which is still missed: bench/README.md says by how much.
+towards the page's speed floor (bench/certificates.py); bench/README.md has the figures and the other steps.
 """
 
 from __future__ import annotations
