@@ -3,7 +3,8 @@
 Automatic awarding (``certificates.awarding``) adds a learner once (:func:`add_waiting`: the unique key on
 learner and course, not a check, makes it once, so two racing jobs add one row; a declined learner is not
 added again). A programme admin then approves (the certificate is issued, by ``services.issue``) or declines
-with a note. Each decision is audited. Like services, these flush and never commit.
+with a note, and can put a declined learner back in the queue (a decision made on wrong facts, or facts that
+changed). Each decision is audited. Like services, these flush and never commit.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from lms.sql import dialect_insert
 
 class AlreadyDecided(Exception):
     """Someone else approved or declined this learner in the meantime."""
+
+
+class NotDeclined(Exception):
+    """The learner is not (or no longer) declined: someone put them back in the queue or approved them."""
 
 
 def add_waiting(user_id: int, course_id: int) -> bool:
@@ -61,6 +66,28 @@ def waiting() -> Select:
     )
 
 
+def declined() -> Select:
+    """The declined learners, latest decision first, with their user, course and decider loaded."""
+    from sqlalchemy.orm import selectinload
+
+    return (
+        select(PendingCertificate)
+        .where(PendingCertificate.state == ApprovalState.DECLINED)
+        .options(
+            selectinload(PendingCertificate.user),
+            selectinload(PendingCertificate.course),
+            selectinload(PendingCertificate.decided_by),
+        )
+        .order_by(PendingCertificate.decided_at.desc(), PendingCertificate.id.desc())
+    )
+
+
+def declined_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(PendingCertificate).where(PendingCertificate.state == ApprovalState.DECLINED)
+    )
+
+
 def waiting_count() -> int:
     return db.session.scalar(
         select(func.count()).select_from(PendingCertificate).where(PendingCertificate.state == ApprovalState.WAITING)
@@ -85,6 +112,20 @@ def decline(pending: PendingCertificate, actor_id: int, note: str) -> None:
     audit.record(
         "certificate.decline", "certificate_approval", pending.id, course_id=pending.course_id,
         user_id=pending.user_id, note=note.strip(),
+    )  # fmt: skip
+
+
+def reconsider(pending: PendingCertificate, actor_id: int) -> None:
+    """Put a declined learner back in the queue, waiting since they first became eligible; the decision and
+    its note stay in the audit log."""
+    if pending.state != ApprovalState.DECLINED:
+        raise NotDeclined
+    earlier_note = pending.note
+    pending.state, pending.decided_at, pending.decided_by_id, pending.note = ApprovalState.WAITING, None, None, ""
+    db.session.flush()
+    audit.record(
+        "certificate.reconsider", "certificate_approval", pending.id, course_id=pending.course_id,
+        user_id=pending.user_id, declined_because=earlier_note,
     )  # fmt: skip
 
 

@@ -150,6 +150,7 @@ class PendingCertificate(db.Model):
 
     user = relationship("User", foreign_keys=[user_id])
     course = relationship("Course")
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
 
 
 class RunState(enum.StrEnum):

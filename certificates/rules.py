@@ -11,8 +11,9 @@ minimum attendance); the built-ins, registered below, are:
 - ``checklists`` (hospital track): every skill checklist of the published course signed off competent. A
   competent sign-off is the only thing that grades a ``skill_checklist`` block: the block publishes a
   ``grade`` of 1/1 (``HospitalBlockMixin.publish_completed``), which courses stores as the block's
-  ``BlockGrade``; a sign-off "not yet competent" publishes nothing. So a checklist counts as signed off when
-  its stored grade is full.
+  ``BlockGrade``; a first sign-off "not yet competent" publishes nothing, and one after a competent sign-off
+  a grade of 0/1 (the latest sign-off counts). So a checklist counts as signed off when its stored grade is
+  full.
 
 A course's choice of requirements and their options is its :class:`~certificates.models.CertificateSettings`
 row: ``requirements`` maps a requirement's name to its options (``{"only": [...]}`` narrows a requirement

@@ -1,6 +1,7 @@
 """The approval queue's pages, for programme admins (``certificates.manage``): the learners waiting (course,
 cohort, name, eligible since; by pages), approve (issues the certificate) and decline with a note, after a
-confirmation page. Each decision is a POST with CSRF, audited by ``certificates.approvals``."""
+confirmation page; the declined learners (when, by whom, why; by pages), each of whom can be put back in the
+queue. Each decision is a POST with CSRF, audited by ``certificates.approvals``."""
 
 from __future__ import annotations
 
@@ -28,7 +29,36 @@ def _pending(pending_id: int) -> PendingCertificate:
 def approvals_index():
     page = paginate(approvals.waiting())
     cohorts = approvals.cohorts({p.cohort_id for p in page.items if p.cohort_id})
-    return render_template("certificates/admin/approvals.html", page=page, cohorts=cohorts, approve_form=ConfirmForm())
+    return render_template(
+        "certificates/admin/approvals.html",
+        page=page,
+        cohorts=cohorts,
+        approve_form=ConfirmForm(),
+        declined_count=approvals.declined_count(),
+    )
+
+
+@bp.get("/admin/certificates/approvals/declined/")
+@permission_required("certificates.manage")
+def declined_index():
+    page = paginate(approvals.declined())
+    cohorts = approvals.cohorts({p.cohort_id for p in page.items if p.cohort_id})
+    return render_template("certificates/admin/declined.html", page=page, cohorts=cohorts, form=ConfirmForm())
+
+
+@bp.post("/admin/certificates/approvals/<int:pending_id>/reconsider")
+@permission_required("certificates.manage")
+def reconsider(pending_id: int):
+    pending = _pending(pending_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        approvals.reconsider(pending, current_user.id)
+    except approvals.NotDeclined:
+        flash(_("This learner is no longer declined."), "error")
+    else:
+        flash(_("%(name)s is back in the queue.", name=pending.user.name), "success")
+    return redirect(url_for("certificates.declined_index"))
 
 
 @bp.post("/admin/certificates/approvals/<int:pending_id>/approve")

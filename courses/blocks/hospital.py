@@ -116,6 +116,12 @@ class HospitalBlockMixin(OlxAttributesMixin, XBlockMixin):
         self.runtime.publish(self, "grade", {"value": 1, "max_value": 1})
         self.runtime.publish(self, "completion", {"completion": 1.0})
 
+    def publish_withdrawn(self) -> None:
+        """A later verdict of "not yet competent" after a competent one: the latest sign-off counts, so the
+        grade falls to 0/1 (a certificate's checklist requirement reads it). The completion stays: the block
+        was done and assessed; a certificate already issued stays too (an admin decides on revoking it)."""
+        self.runtime.publish(self, "grade", {"value": 0, "max_value": 1})
+
     # -- OLX ---------------------------------------------------------------------------------------------
     @classmethod
     def parse_xml(cls, node, runtime, keys):  # noqa: ANN001, ANN206

@@ -6,7 +6,8 @@ through ``assessor_view``, which a host renders with a runtime whose state user 
 current user is the assessor (this LMS: ``courses/assessor``). The block itself refuses a sign-off from
 anyone the ``user`` service does not call staff or instructor, and from the learner on their own state,
 so calling the handler directly changes nothing. A competent sign-off needs every must-pass step met; it
-publishes ``grade`` (1/1) and ``completion`` 1.0, the only way this block completes.
+publishes ``grade`` (1/1) and ``completion`` 1.0, the only way this block completes. The latest sign-off
+counts: "not yet competent" after a competent one publishes ``grade`` 0/1 (the completion stays).
 """
 
 from __future__ import annotations
@@ -243,6 +244,7 @@ class SkillChecklistBlock(HospitalBlockMixin, XBlock):
                     "Not signed off: a competent sign-off needs every must-pass step met. Not met: {steps}."
                 ).format(steps="; ".join(unmet))
                 raise HandlerError(400, message, field="level")
+        was_competent = bool(self.signoff and self.signoff.get("competent"))
         if self.signoff:
             self.signoff_history = [*(self.signoff_history or []), dict(self.signoff)]
         self.signoff = {
@@ -257,6 +259,11 @@ class SkillChecklistBlock(HospitalBlockMixin, XBlock):
         if competent:
             self.publish_completed()
             message = _("Signed off as competent.")
+        elif was_competent:
+            self.publish_withdrawn()
+            message = _(
+                "Sign-off saved: not yet competent at this level. The earlier competent sign-off no longer counts."
+            )
         else:
             message = _("Sign-off saved: not yet competent at this level.")
         return {"result": "ok", "message": message, "competent": competent, "level": level, "reload": True}

@@ -190,6 +190,43 @@ def test_must_pass_steps_block_a_competent_sign_off(client, auth, setup):
         assert client.post(url, json=bad).status_code == 400
 
 
+def test_a_later_not_yet_competent_sign_off_withdraws_the_competent_grade(client, auth, setup):
+    """The latest sign-off counts: the grade falls to 0/1 and the certificate's checklist requirement is unmet
+    again; the completion stays, and a competent sign-off after that restores the grade."""
+    from certificates.rules import check_checklists
+
+    learner, course = setup.learner, setup.course
+
+    def grade():
+        db.session.expire_all()
+        row = db.session.scalar(select(BlockGrade).where(BlockGrade.user_id == learner.id))
+        return (row.earned, row.possible) if row else None
+
+    auth.login(setup.instructor)
+    url = handler_url(assessor_page(client, setup, setup.checklist), setup.checklist, "sign_off")
+    assert client.post(url, json={"results": ALL_MET, "level": 4}).status_code == 200
+    assert grade() == (1.0, 1.0) and check_checklists(learner.id, course.id, {}).met
+    response = client.post(url, json={"results": ALL_MET, "level": 2, "comment": "Unsafe on the ward today."})
+    assert response.status_code == 200 and response.get_json()["competent"] is False
+    assert "no longer counts" in response.get_json()["message"]
+    assert grade() == (0.0, 1.0)
+    verdict = check_checklists(learner.id, course.id, {})
+    assert not verdict.met and "not yet signed off as competent" in verdict.why
+    assert events(learner.id, setup.checklist)[-1] == ("grade", {"value": 0, "max_value": 1})
+    done = db.session.scalar(
+        select(BlockCompletion.completion).where(
+            BlockCompletion.user_id == learner.id, BlockCompletion.usage_key == setup.checklist
+        )
+    )
+    assert done == 1.0
+    # A second "not yet" publishes nothing more; a competent one restores the grade.
+    count = len(events(learner.id, setup.checklist))
+    assert client.post(url, json={"results": ALL_MET, "level": 1}).status_code == 200
+    assert len(events(learner.id, setup.checklist)) == count
+    assert client.post(url, json={"results": ALL_MET, "level": 5}).status_code == 200
+    assert grade() == (1.0, 1.0) and check_checklists(learner.id, course.id, {}).met
+
+
 @pytest.mark.parametrize(
     "body",
     [

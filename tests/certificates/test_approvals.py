@@ -1,6 +1,6 @@
 """The approval queue: programme admins see who waits (course, cohort, name, since; by pages; an empty state),
-approve (the certificate is issued) or decline with a note after a confirmation page; every decision is
-audited, and nobody else may see or decide."""
+approve (the certificate is issued) or decline with a note after a confirmation page, see who was declined and
+put them back in the queue; every decision is audited, and nobody else may see or decide."""
 
 from __future__ import annotations
 
@@ -67,6 +67,56 @@ def test_declining_asks_for_a_note_and_the_learner_is_not_queued_again(app, fact
     assert db.session.scalar(select(db.func.count()).select_from(Certificate)) == 0
 
 
+def test_a_declined_learner_is_listed_and_can_be_put_back_in_the_queue(app, factory, client, auth):
+    world = rules_course(factory, requirements={"modules": {}}, needs_approval=True)
+    learner, cohort, pending = _eligible(app, factory, world, "Ingabire Alice")
+    admin = factory.user("admin", name="Programme Admin")
+    auth.login(admin)
+    assert "No certificate has been declined." in client.get("/admin/certificates/approvals/declined/").get_data(
+        as_text=True
+    )
+    client.post(f"/admin/certificates/approvals/{pending.id}/decline", data={"note": "Attendance records missing"})
+    queue = client.get("/admin/certificates/approvals/").get_data(as_text=True)
+    assert "0 learners waiting" in queue and "1 declined" in queue
+    listed = client.get("/admin/certificates/approvals/declined/").get_data(as_text=True)
+    for shown in ("Ingabire Alice", cohort.name, world.course.code, "Attendance records missing", "Programme Admin"):
+        assert shown in listed
+    back = client.post(f"/admin/certificates/approvals/{pending.id}/reconsider", follow_redirects=True)
+    assert back.status_code == 200 and "Ingabire Alice is back in the queue." in back.get_data(as_text=True)
+    db.session.expire_all()
+    waiting = db.session.get(PendingCertificate, pending.id)
+    assert (waiting.state, waiting.decided_at, waiting.decided_by_id, waiting.note) == (
+        ApprovalState.WAITING, None, None, ""
+    )  # fmt: skip
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.reconsider"))
+    assert event.actor_id == admin.id and event.data["declined_because"] == "Attendance records missing"
+    assert "Ingabire Alice" in client.get("/admin/certificates/approvals/").get_data(as_text=True)
+    # Twice (a double click): said plainly, nothing changes; then an approval issues the certificate.
+    again = client.post(f"/admin/certificates/approvals/{pending.id}/reconsider", follow_redirects=True)
+    assert "no longer declined" in again.get_data(as_text=True)
+    client.post(f"/admin/certificates/approvals/{pending.id}/approve")
+    assert db.session.scalar(select(Certificate).where(Certificate.user_id == learner.id)) is not None
+    assert client.post("/admin/certificates/approvals/999999/reconsider").status_code == 404
+
+
+def test_putting_back_in_the_queue_needs_the_forms_token(app, app_overrides, factory):
+    from lms import create_app
+    from tests.test_page_chrome import _client, _login
+
+    world = rules_course(factory, requirements={"modules": {}}, needs_approval=True)
+    learner, admin = factory.user(name="Niyonsaba Eric"), factory.user("admin")
+    with app.test_request_context():
+        approvals.add_waiting(learner.id, world.course.id)
+        pending = db.session.scalar(select(PendingCertificate).where(PendingCertificate.user_id == learner.id))
+        approvals.decline(pending, admin.id, "Wrong cohort")
+        db.session.commit()
+    browser = _client(create_app({**app_overrides, "WTF_CSRF_ENABLED": True}))
+    _login(browser, admin)
+    assert browser.post(f"/admin/certificates/approvals/{pending.id}/reconsider").status_code == 400
+    db.session.expire_all()
+    assert db.session.get(PendingCertificate, pending.id).state == ApprovalState.DECLINED
+
+
 def test_the_queue_is_paged(app, factory, client, auth):
     app.config["PAGE_SIZE"], size = 2, app.config["PAGE_SIZE"]
     try:
@@ -90,6 +140,8 @@ def test_only_programme_admins_see_or_decide(app, factory, client, auth):
         assert client.get("/admin/certificates/approvals/").status_code == 403
         assert client.post(f"/admin/certificates/approvals/{pending.id}/approve").status_code == 403
         assert client.post(f"/admin/certificates/approvals/{pending.id}/decline", data={"note": "x"}).status_code == 403
+        assert client.get("/admin/certificates/approvals/declined/").status_code == 403
+        assert client.post(f"/admin/certificates/approvals/{pending.id}/reconsider").status_code == 403
         auth.logout()
     assert db.session.get(PendingCertificate, pending.id).state == ApprovalState.WAITING
     auth.login(factory.user("admin"))
