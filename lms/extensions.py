@@ -20,7 +20,8 @@ class VisitorAwareLoginManager(LoginManager):
     """
 
     def _load_user(self) -> None:
-        if not request.cookies and self._request_callback is None and self._header_callback is None:
+        loaders = (getattr(self, "_request_callback", None), getattr(self, "_header_callback", None))
+        if not request.cookies and loaders == (None, None):
             return self._update_request_context_with_user()
         return super()._load_user()
 
