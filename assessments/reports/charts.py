@@ -1,8 +1,9 @@
 """The report charts as server-side SVG: pre/post score distributions, mean gain with its 95 % CI, and
 facility against discrimination per item (issue 23, point 3).
 
-Owns the three chart functions, their input shapes (:class:`ScoreGroup`, :class:`ItemPoint`), the labels
-they print (:class:`ChartText`) and the small drawing helpers. Each chart is one self-contained ``<svg>``
+Owns the three chart functions, their input shapes (:class:`ScoreGroup`, :class:`ItemPoint`) and the labels
+they print (:class:`ChartText`); what they are drawn with (colours, scales, text, lines, the frame) is
+``svg``'s. Each chart is one self-contained ``<svg>``
 (``role="img"``, a ``<title>`` and a ``<desc>`` that says in words what the chart shows, presentation
 attributes only, no script, no stylesheet, no font to load), so a programme officer can paste it into a
 report or print it, and a screen reader reads the numbers.
@@ -26,35 +27,29 @@ gettext strings, which ``escape`` alone would take for safe markup.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from assessments.analytics import ItemStatistics
+from assessments.reports import svg
 from assessments.reports.model import GroupFigures, ItemRow, LearnerPair
-
-# Colours, with their contrast against white (WCAG 2.x relative luminance).
-INK = "#1f2937"  # text, 14.7:1
-AXIS = "#374151"  # axis lines and ticks, 10.3:1
-GRID = "#e5e7eb"  # decorative grid lines (not information)
-PRE = "#4b5563"  # pre-test boxes, 7.6:1
-POST = "#1d4ed8"  # post-test boxes, gain points, items, 6.7:1
-POST_FILL = "#bfdbfe"
-MISKEYED = "#b91c1c"  # negative discrimination: marks and their numbers, 6.5:1
-BAND_FACILITY = "#e0e7ff"  # background bands: guides, not marks
-BAND_DISCRIMINATION = "#d1fae5"
-# A white outline behind a label, so a grid or zero line running under it does not cross out its letters.
-HALO = {"paint_order": "stroke", "stroke": "#ffffff", "stroke_width": "3", "stroke_linejoin": "round"}
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
-
-WIDTH = 420  # viewBox width; the SVG scales to its container
-FONT_SIZE = 13
-TITLE_SIZE = 15
-CHAR_WIDTH = 0.56 * FONT_SIZE  # average advance of a character, to decide when a label must be shortened
+from assessments.reports.svg import (
+    AXIS,
+    BAND_DISCRIMINATION,
+    BAND_FACILITY,
+    CHAR_WIDTH,
+    GRID,
+    HALO,
+    MISKEYED,
+    POST,
+    POST_FILL,
+    PRE,
+    WIDTH,
+)
 
 # Moodle's guides drawn on the item chart (assessments.analytics.bands): facility 35–64 % "about right"
 # (to 65, where the next band starts), discrimination index from 30 % "adequate" and better.
@@ -166,50 +161,10 @@ def _item_point(position: int, item: ItemPoint | ItemRow | ItemStatistics) -> It
 # -- drawing helpers -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Scale:
-    """Linear map from a domain (figures) to a range (viewBox units), with its tick values."""
-
-    lo: float
-    hi: float
-    start: float
-    end: float
-    ticks: tuple[float, ...]
-    digits: int  # decimals the tick labels need
-
-    def __call__(self, value: float) -> float:
-        return self.start + (value - self.lo) / (self.hi - self.lo) * (self.end - self.start)
-
-
-def _nice_scale(lo: float, hi: float, start: float, end: float, count: int = 5) -> _Scale:
-    """A scale over [lo, hi] widened to round ticks (steps of 1, 2, 2.5 or 5 × 10^k)."""
-    if hi <= lo:  # one value: a window of ±1 around it
-        lo, hi = lo - 1, hi + 1
-    raw = (hi - lo) / count
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    first = math.floor(lo / step + 1e-9) * step
-    last = math.ceil(hi / step - 1e-9) * step
-    ticks = tuple(round(first + i * step, 10) for i in range(round((last - first) / step) + 1))
-    digits = len(f"{step:.10g}".partition(".")[2])  # as many decimals as the step has
-    return _Scale(first, last, start, end, ticks, digits)
-
-
-def _fixed_scale(lo: float, hi: float, step: float, start: float, end: float) -> _Scale:
-    ticks = tuple(lo + i * step for i in range(round((hi - lo) / step) + 1))
-    return _Scale(lo, hi, start, end, ticks, 0)
-
-
 def _numbers(text: ChartText) -> Callable[[float, int], str]:
     """The page's number formatter, fed values already rounded to the digits shown, so that a small
     negative (a CI's lower end at -0.04) reads 0.0, not -0.0."""
     return lambda value, digits: text.number(round(value, digits) + 0.0, digits)
-
-
-def _e(value: object) -> Markup:
-    """Escaped text. Through ``str`` first: a lazy gettext string (or any object with ``__html__``) would
-    otherwise pass through ``escape`` as if it were already safe markup."""
-    return escape(str(value))
 
 
 def _plain(text: ChartText) -> ChartText:
@@ -217,86 +172,14 @@ def _plain(text: ChartText) -> ChartText:
     return replace(text, **{f.name: str(getattr(text, f.name)) for f in fields(text) if f.name != "number"})
 
 
-def _f(value: float) -> str:
-    """A coordinate: two decimals at most, no trailing zeros."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
 def _say(template: str, **values: object) -> str:
     """A ChartText template filled in (gettext's %-style); the caller escapes the result once."""
     return template % values
 
 
-def _text(
-    x: float, y: float, content: str, *, anchor: str = "start", size: int = FONT_SIZE, fill: str = INK, **attributes
-) -> str:
-    extra = "".join(f' {name.replace("_", "-")}="{_e(value)}"' for name, value in attributes.items())
-    return (
-        f'<text x="{_f(x)}" y="{_f(y)}" font-size="{size}" text-anchor="{anchor}" fill="{fill}"{extra}>'
-        f"{_e(content)}</text>"
-    )
-
-
-def _line(x1: float, y1: float, x2: float, y2: float, colour: str = AXIS, width: float = 1, **attributes) -> str:
-    extra = "".join(f' {name.replace("_", "-")}="{_e(value)}"' for name, value in attributes.items())
-    return (
-        f'<line x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}" stroke="{colour}" '
-        f'stroke-width="{_f(width)}"{extra}/>'
-    )
-
-
-def _fit(label: str, width: float) -> str:
-    """The label, shortened with an ellipsis when it would run past ``width`` viewBox units."""
-    room = max(4, int(width / CHAR_WIDTH))
-    return label if len(label) <= room else label[: room - 1].rstrip() + "…"
-
-
-def _wrapped(x: float, y: float, content: str, width: float, size: int = 11) -> tuple[list[str], float]:
-    """A note broken into lines that fit ``width`` (word by word), and the baseline after its last line."""
-    room = max(8, int(width / (CHAR_WIDTH * size / FONT_SIZE)))
-    lines: list[str] = []
-    for word in content.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= room:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    parts = [_text(x, y + i * (size + 4), line, size=size) for i, line in enumerate(lines)]
-    return parts, y + len(lines) * (size + 4)
-
-
-def _x_axis(scale: _Scale, y: float, top: float, title: str, number: Callable[[float, int], str]) -> list[str]:
-    """Grid lines from ``top`` down to the axis at ``y``, the axis, its ticks, their labels and its title."""
-    parts = []
-    for tick in scale.ticks:
-        x = scale(tick)
-        parts.append(_line(x, top, x, y, GRID))
-        parts.append(_line(x, y, x, y + 5))
-        parts.append(_text(x, y + 19, number(tick, scale.digits), anchor="middle"))
-    parts.append(_line(scale.start, y, scale.end, y))
-    parts.append(_text((scale.start + scale.end) / 2, y + 40, title, anchor="middle", font_weight="600"))
-    return parts
-
-
-def _svg(kind: str, title: str, desc: str, height: float, body: Sequence[str], chart_id: str | None) -> Markup:
-    """The chart's frame: an accessible image named by its title and described by its desc."""
-    if chart_id is None:  # stable across renders, distinct for different charts on one page
-        chart_id = f"chart-{kind}-{hashlib.sha1((title + desc).encode()).hexdigest()[:10]}"  # noqa: S324 (an id)
-    ident = _e(chart_id)
-    return Markup(  # noqa: S704 - every text and attribute value below is escaped where it is written
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{ident}-title {ident}-desc" '
-        f'id="{ident}" viewBox="0 0 {WIDTH} {_f(height)}" width="100%" preserveAspectRatio="xMidYMin meet" '
-        f'style="max-width: 40rem; height: auto; display: block" font-family="{_e(FONT)}">'
-        f'<title id="{ident}-title">{_e(title)}</title>'
-        f'<desc id="{ident}-desc">{_e(desc)}</desc>'
-        f'<rect width="{WIDTH}" height="{_f(height)}" fill="#ffffff"/>'
-        f"{_text(WIDTH / 2, 22, title, anchor='middle', size=TITLE_SIZE, font_weight='700')}"
-        f"{''.join(body)}</svg>"
-    )
-
-
 def _empty(kind: str, title: str, text: ChartText, chart_id: str | None) -> Markup:
-    body = [_text(WIDTH / 2, 62, text.nothing_to_chart, anchor="middle")]
-    return _svg(kind, title, text.nothing_to_chart, 84, body, chart_id)
+    body = [svg.text(WIDTH / 2, 62, text.nothing_to_chart, anchor="middle")]
+    return svg.frame(kind, title, text.nothing_to_chart, 84, body, chart_id)
 
 
 # -- 1. pre/post distributions ---------------------------------------------------------------------------
@@ -340,9 +223,9 @@ def pre_post_distribution(
         return _empty("distribution", text.distribution_title, text, chart_id)
     number = _numbers(text)
     left, right, tag_width = 12, WIDTH - 18, 44
-    scale = _fixed_scale(0, 100, 20, left + tag_width, right)
+    scale = svg.fixed_scale(0, 100, 20, left + tag_width, right)
     legend_y = 48
-    key_lines, top = _wrapped(left, legend_y + 20, text.distribution_key, right - left)
+    key_lines, top = svg.wrapped(left, legend_y + 20, text.distribution_key, right - left)
     body: list[str] = []
     sentences: list[str] = []
     y = top + 14
@@ -351,10 +234,10 @@ def pre_post_distribution(
         pre, post = _scores(group)
         n = max(len(pre), len(post))
         heading = _say(text.group_with_n, label=group.label, n=n)
-        rows.append(f'<g data-group="{_e(group.label)}"><title>{_e(heading)}</title>')
-        rows.append(_text(left, y, _fit(heading, right - left), font_weight="600", **HALO))
+        rows.append(f'<g data-group="{svg.escaped(group.label)}"><title>{svg.escaped(heading)}</title>')
+        rows.append(svg.text(left, y, svg.fit(heading, right - left), font_weight="600", **HALO))
         if not pre and not post:
-            rows.append(_text(left + tag_width, y + 20, text.no_pairs))
+            rows.append(svg.text(left + tag_width, y + 20, text.no_pairs))
             sentences.append(_say(text.distribution_group_empty, group=heading))
             rows.append("</g>")
             y += 44
@@ -364,22 +247,23 @@ def pre_post_distribution(
             (("pre", pre, PRE, "#ffffff", text.pre), ("post", post, POST, POST_FILL, text.post))
         ):
             row_y = y + 16 + offset * 22  # centre of this box
-            rows.append(_text(left, row_y + 4.5, tag, size=12))
+            rows.append(svg.text(left, row_y + 4.5, tag, size=12))
             if not scores:
-                rows.append(_text(scale.start, row_y + 4.5, text.no_pairs, size=12))
+                rows.append(svg.text(scale.start, row_y + 4.5, text.no_pairs, size=12))
                 continue
             five = _five_numbers(scores)
             figures.update({f"{name}_{key}": number(value, 1) for key, value in vars(five).items()})
             x = {key: scale(value) for key, value in vars(five).items()}
-            rows.append(_line(x["low"], row_y, x["q1"], row_y, stroke, 1.5))
-            rows.append(_line(x["q3"], row_y, x["high"], row_y, stroke, 1.5))
+            rows.append(svg.line(x["low"], row_y, x["q1"], row_y, stroke, 1.5))
+            rows.append(svg.line(x["q3"], row_y, x["high"], row_y, stroke, 1.5))
             for end in (x["low"], x["high"]):
-                rows.append(_line(end, row_y - 5, end, row_y + 5, stroke, 1.5))
+                rows.append(svg.line(end, row_y - 5, end, row_y + 5, stroke, 1.5))
             rows.append(
-                f'<rect x="{_f(x["q1"])}" y="{_f(row_y - 8)}" width="{_f(max(x["q3"] - x["q1"], 1))}" height="16" '
+                f'<rect x="{svg.coord(x["q1"])}" y="{svg.coord(row_y - 8)}" '
+                f'width="{svg.coord(max(x["q3"] - x["q1"], 1))}" height="16" '
                 f'fill="{fill}" stroke="{stroke}" stroke-width="1.5" data-box="{name}"/>'
             )
-            rows.append(_line(x["median"], row_y - 8, x["median"], row_y + 8, stroke, 3.5, data_median=name))
+            rows.append(svg.line(x["median"], row_y - 8, x["median"], row_y + 8, stroke, 3.5, data_median=name))
         for name in ("pre", "post"):  # a side with no scores reads as a dash
             for key in ("low", "q1", "median", "q3", "high"):
                 figures.setdefault(f"{name}_{key}", "–")
@@ -388,19 +272,12 @@ def pre_post_distribution(
         rows.append("</g>")
         y += 66
     axis_y = y - 10
-    body.append(_legend_box(left, legend_y, PRE, "#ffffff", text.pre_legend))
-    body.append(_legend_box(left + 120, legend_y, POST, POST_FILL, text.post_legend))
+    body.append(svg.legend_box(left, legend_y, PRE, "#ffffff", text.pre_legend))
+    body.append(svg.legend_box(left + 120, legend_y, POST, POST_FILL, text.post_legend))
     body.extend(key_lines)
-    body.extend(_x_axis(scale, axis_y, top, text.score_axis, number))
+    body.extend(svg.x_axis(scale, axis_y, top, text.score_axis, number))
     body.extend(rows)
-    return _svg("distribution", text.distribution_title, " ".join(sentences), axis_y + 52, body, chart_id)
-
-
-def _legend_box(x: float, y: float, stroke: str, fill: str, label: str) -> str:
-    return (
-        f'<rect x="{_f(x)}" y="{_f(y - 10)}" width="22" height="12" fill="{fill}" stroke="{stroke}" '
-        f'stroke-width="1.5"/>{_text(x + 28, y, label)}'
-    )
+    return svg.frame("distribution", text.distribution_title, " ".join(sentences), axis_y + 52, body, chart_id)
 
 
 # -- 2. mean gain with its confidence interval -----------------------------------------------------------
@@ -421,8 +298,8 @@ def gain_with_ci(groups: Sequence[GroupFigures], text: ChartText = ChartText(), 
             values.append(group.gain.mean_gain)
         if group.gain.ci95 is not None:
             values.extend(group.gain.ci95)
-    scale = _nice_scale(min(values), max(values), left + 8, right - 8)
-    key, top = _wrapped(left, 48, text.gain_key, right - left)
+    scale = svg.nice_scale(min(values), max(values), left + 8, right - 8)
+    key, top = svg.wrapped(left, 48, text.gain_key, right - left)
     rows: list[str] = []
     sentences: list[str] = []
     y = top + 14
@@ -436,7 +313,7 @@ def gain_with_ci(groups: Sequence[GroupFigures], text: ChartText = ChartText(), 
         elif gain.ci95 is None:
             value = number(gain.mean_gain, 1)
             sentence = _say(text.gain_without_ci, group=heading, gain=value)
-            marks = [_dot(scale(gain.mean_gain), centre)]
+            marks = [svg.dot(scale(gain.mean_gain), centre)]
         else:
             low, high = gain.ci95
             figures = {"gain": number(gain.mean_gain, 1), "low": number(low, 1), "high": number(high, 1)}
@@ -444,30 +321,26 @@ def gain_with_ci(groups: Sequence[GroupFigures], text: ChartText = ChartText(), 
             sentence = _say(text.gain_with_ci, group=heading, **figures)
             x_low, x_high = scale(low), scale(high)
             marks = [
-                _line(x_low, centre, x_high, centre, POST, 2.5, data_ci="bar"),
-                _line(x_low, centre - 7, x_low, centre + 7, POST, 2.5),
-                _line(x_high, centre - 7, x_high, centre + 7, POST, 2.5),
-                _dot(scale(gain.mean_gain), centre),
+                svg.line(x_low, centre, x_high, centre, POST, 2.5, data_ci="bar"),
+                svg.line(x_low, centre - 7, x_low, centre + 7, POST, 2.5),
+                svg.line(x_high, centre - 7, x_high, centre + 7, POST, 2.5),
+                svg.dot(scale(gain.mean_gain), centre),
             ]
         sentences.append(sentence)
         value_room = len(value) * CHAR_WIDTH + 12
-        rows.append(f'<g data-group="{_e(group.key)}"><title>{_e(sentence)}</title>')
-        rows.append(_text(left, y, _fit(heading, right - left - value_room), font_weight="600", **HALO))
-        rows.append(_text(right, y, value, anchor="end", **HALO))
+        rows.append(f'<g data-group="{svg.escaped(group.key)}"><title>{svg.escaped(sentence)}</title>')
+        rows.append(svg.text(left, y, svg.fit(heading, right - left - value_room), font_weight="600", **HALO))
+        rows.append(svg.text(right, y, value, anchor="end", **HALO))
         rows.extend(marks)
         rows.append("</g>")
         y += 46
     axis_y = y - 6
     zero = scale(0)
     body = key
-    body.extend(_x_axis(scale, axis_y, top, text.gain_axis, number))
-    body.append(_line(zero, top, zero, axis_y, AXIS, 1.5, stroke_dasharray="5 4", data_zero="line"))
+    body.extend(svg.x_axis(scale, axis_y, top, text.gain_axis, number))
+    body.append(svg.line(zero, top, zero, axis_y, AXIS, 1.5, stroke_dasharray="5 4", data_zero="line"))
     body.extend(rows)
-    return _svg("gain", text.gain_title, " ".join(sentences), axis_y + 52, body, chart_id)
-
-
-def _dot(x: float, y: float, colour: str = POST) -> str:
-    return f'<circle cx="{_f(x)}" cy="{_f(y)}" r="5.5" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/>'
+    return svg.frame("gain", text.gain_title, " ".join(sentences), axis_y + 52, body, chart_id)
 
 
 # -- 3. facility against discrimination ------------------------------------------------------------------
@@ -490,15 +363,15 @@ def facility_vs_discrimination(
     charted = [p for p in points if p.facility is not None and p.discrimination is not None]
     omitted = [p for p in points if p.facility is None or p.discrimination is None]
     if not charted:
-        body = [_text(WIDTH / 2, 62, text.nothing_to_chart, anchor="middle")]
+        body = [svg.text(WIDTH / 2, 62, text.nothing_to_chart, anchor="middle")]
         desc = " ".join([text.nothing_to_chart, _omitted_sentence(omitted, text)])
-        return _svg("items", title, desc, 84, body, chart_id)
+        return svg.frame("items", title, desc, 84, body, chart_id)
 
     left, right, top, bottom = 58, WIDTH - 18, 102, 382
-    x_scale = _fixed_scale(0, 100, 20, left, right)
+    x_scale = svg.fixed_scale(0, 100, 20, left, right)
     lowest = min(p.discrimination for p in charted)
     y_lo = min(0.0, math.floor(max(lowest, -100) / 20) * 20)
-    y_scale = _fixed_scale(y_lo, 100, 20, bottom, top)
+    y_scale = svg.fixed_scale(y_lo, 100, 20, bottom, top)
 
     def x(p: ItemPoint) -> float:  # facility past 0–1 (penalties, bonus marks) is drawn at the edge
         return x_scale(min(max(100 * p.facility, 0), 100))
@@ -508,38 +381,38 @@ def facility_vs_discrimination(
 
     body = [
         f'<circle cx="{left + 6}" cy="44" r="4.5" fill="{POST}"/>',
-        _text(left + 16, 48, text.item_legend),
-        _triangle(left + 6, 63, MISKEYED),
-        _text(left + 16, 67, text.miskeyed_legend),
+        svg.text(left + 16, 48, text.item_legend),
+        svg.triangle(left + 6, 63, MISKEYED),
+        svg.text(left + 16, 67, text.miskeyed_legend),
     ]
     band_lo, band_hi = (x_scale(v) for v in FACILITY_ABOUT_RIGHT)
     band_top = y_scale(DISCRIMINATION_ADEQUATE)
     body.append(
-        f'<rect x="{_f(band_lo)}" y="{top}" width="{_f(band_hi - band_lo)}" height="{bottom - top}" '
+        f'<rect x="{svg.coord(band_lo)}" y="{top}" width="{svg.coord(band_hi - band_lo)}" height="{bottom - top}" '
         f'fill="{BAND_FACILITY}" data-band="facility"/>'
     )
     body.append(
-        f'<rect x="{left}" y="{top}" width="{right - left}" height="{_f(band_top - top)}" '
+        f'<rect x="{left}" y="{top}" width="{right - left}" height="{svg.coord(band_top - top)}" '
         f'fill="{BAND_DISCRIMINATION}" fill-opacity="0.6" data-band="discrimination"/>'
     )
-    body.append(_text((band_lo + band_hi) / 2, top - 6, text.facility_band, anchor="middle", size=11))
+    body.append(svg.text((band_lo + band_hi) / 2, top - 6, text.facility_band, anchor="middle", size=11))
     # At the top of its band, where items are rare (few discriminate above 90 %), not on the 30 % line
     # where they crowd; its halo keeps it legible over grid lines.
-    body.append(_text(right - 4, top + 14, text.discrimination_band, anchor="end", size=11, **HALO))
+    body.append(svg.text(right - 4, top + 14, text.discrimination_band, anchor="end", size=11, **HALO))
     # Axes: x along the bottom, y up the left, grid lines for both, a dashed zero line when it is inside.
     for tick in y_scale.ticks:
         ty = y_scale(tick)
-        body.append(_line(left, ty, right, ty, GRID))
-        body.append(_line(left - 5, ty, left, ty))
-        body.append(_text(left - 8, ty + 4.5, number(tick, 0), anchor="end"))
+        body.append(svg.line(left, ty, right, ty, GRID))
+        body.append(svg.line(left - 5, ty, left, ty))
+        body.append(svg.text(left - 8, ty + 4.5, number(tick, 0), anchor="end"))
     if y_lo < 0:
-        body.append(_line(left, y_scale(0), right, y_scale(0), AXIS, 1.2, stroke_dasharray="5 4", data_zero="line"))
-    body.append(_line(left, top, left, bottom))
+        body.append(svg.line(left, y_scale(0), right, y_scale(0), AXIS, 1.2, stroke_dasharray="5 4", data_zero="line"))
+    body.append(svg.line(left, top, left, bottom))
     body.append(
-        _text(16, (top + bottom) / 2, text.discrimination_axis, anchor="middle", font_weight="600",
-              transform=f"rotate(-90 16 {_f((top + bottom) / 2)})")
+        svg.text(16, (top + bottom) / 2, text.discrimination_axis, anchor="middle", font_weight="600",
+              transform=f"rotate(-90 16 {svg.coord((top + bottom) / 2)})")
     )  # fmt: skip
-    body.extend(_x_axis(x_scale, bottom, top, text.facility_axis, number))
+    body.extend(svg.x_axis(x_scale, bottom, top, text.facility_axis, number))
 
     for p in sorted(charted, key=lambda p: p.discrimination < 0):  # the miskeyed drawn last, on top
         point = _say(
@@ -550,14 +423,15 @@ def facility_vs_discrimination(
         )
         if p.discrimination < 0:
             body.append(
-                f'<g data-item="{p.number}" data-miskeyed="true"><title>{_e(point)}</title>'
-                f"{_triangle(x(p), y(p), MISKEYED)}"
-                f"{_text(x(p) + 8, y(p) + 4.5, str(p.number), font_weight='700', fill=MISKEYED)}</g>"
+                f'<g data-item="{p.number}" data-miskeyed="true"><title>{svg.escaped(point)}</title>'
+                f"{svg.triangle(x(p), y(p), MISKEYED)}"
+                f"{svg.text(x(p) + 8, y(p) + 4.5, str(p.number), font_weight='700', fill=MISKEYED)}</g>"
             )
         else:
             body.append(
-                f'<g data-item="{p.number}"><title>{_e(point)}</title>'
-                f'<circle cx="{_f(x(p))}" cy="{_f(y(p))}" r="4.5" fill="{POST}" stroke="#ffffff" stroke-width="1"/></g>'
+                f'<g data-item="{p.number}"><title>{svg.escaped(point)}</title>'
+                f'<circle cx="{svg.coord(x(p))}" cy="{svg.coord(y(p))}" r="4.5" fill="{POST}" '
+                f'stroke="#ffffff" stroke-width="1"/></g>'
             )
 
     about_right = sum(FACILITY_ABOUT_RIGHT[0] <= 100 * p.facility < FACILITY_ABOUT_RIGHT[1] for p in charted)
@@ -568,15 +442,7 @@ def facility_vs_discrimination(
         sentences.append(_say(text.items_miskeyed, items=_refs(miskeyed, text)))
     if omitted:
         sentences.append(_omitted_sentence(omitted, text))
-    return _svg("items", title, " ".join(sentences), bottom + 52, body, chart_id)
-
-
-def _triangle(cx: float, cy: float, colour: str) -> str:
-    """A downward triangle: the miskeyed item's shape (not only its colour)."""
-    return (
-        f'<polygon points="{_f(cx - 6)},{_f(cy - 5)} {_f(cx + 6)},{_f(cy - 5)} {_f(cx)},{_f(cy + 6)}" '
-        f'fill="{colour}" stroke="#ffffff" stroke-width="1"/>'
-    )
+    return svg.frame("items", title, " ".join(sentences), bottom + 52, body, chart_id)
 
 
 def _ref(point: ItemPoint, text: ChartText) -> str:
