@@ -3,6 +3,7 @@
 It loads configuration, initialises extensions, registers the core's blueprints and API, then asks each
 domain package (``lms.domains.DOMAINS``, in that order) to register itself through its ``init_app``. It runs
 no SQL: pre-forking servers must not inherit open connections, and an app must build without a database.
+The app is an :class:`LmsFlask`: Flask with one answer remembered (its docstring says why).
 """
 
 from __future__ import annotations
